@@ -1,0 +1,33 @@
+import { Client, Connection } from '@temporalio/client';
+import { config } from '../config';
+import { createLogger } from '../config/logger';
+import { openOrm } from '../db/orm';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  const log = createLogger('api');
+  const orm = await openOrm(cfg.DATABASE_URL);
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const server = createApp({ orm, temporal, temporalConnection: connection, log }).listen(cfg.API_PORT, cfg.API_HOST, () => {
+    log.info({ url: `http://localhost:${cfg.API_PORT}` }, 'api listening');
+  });
+
+  const stop = () => {
+    log.info('api stopping: finishing in-flight requests');
+    server.close(async () => {
+      await connection.close();
+      await orm.close();
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

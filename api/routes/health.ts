@@ -1,0 +1,44 @@
+import Router from '@koa/router';
+import type { ApiDeps } from '../app';
+
+export interface DependencyCheck {
+  ok: boolean;
+  latencyMs: number;
+  error?: string;
+}
+
+async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
+  const started = performance.now();
+  try {
+    await check();
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function checkDependencies(deps: ApiDeps) {
+  const [postgres, temporal] = await Promise.all([
+    timed(() => deps.orm.em.fork().getConnection().execute('select 1')),
+    timed(() => deps.temporalConnection.healthService.check({})),
+  ]);
+  return { postgres, temporal };
+}
+
+export function healthRoutes(deps: ApiDeps): Router {
+  const router = new Router();
+  // Liveness: answers while the process serves requests, and says how its dependencies are doing.
+  router.get('/health', async (ctx) => {
+    const checks = await checkDependencies(deps);
+    const healthy = Object.values(checks).every((check) => check.ok);
+    ctx.body = { status: healthy ? 'ok' : 'degraded', checks };
+  });
+  // Readiness: 503 until every dependency answers, so a load balancer holds traffic back.
+  router.get('/ready', async (ctx) => {
+    const checks = await checkDependencies(deps);
+    const ready = Object.values(checks).every((check) => check.ok);
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks };
+  });
+  return router;
+}

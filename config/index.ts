@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Meetflow reads from the environment, read and validated once. The README's configuration
+ * table lists the same variables with the same defaults.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DATABASE_URL: z.url().default('postgres://meetflow:meetflow@127.0.0.1:5432/meetflow'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('meetings'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  API_HOST: z.string().default('0.0.0.0'),
+  API_PORT: port.default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  BOT_PORT: port.default(3001),
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_API_URL: optional,
+  DATA_DIR: z.string().default('.data'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process (read on first use). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,38 @@
+export * from './user';
+export * from './room';
+export * from './participant';
+export * from './recording';
+export * from './transcript';
+export * from './meeting-summary';
+export * from './action-item';
+export * from './participant-report';
+export * from './session';
+export * from './room-invitation';
+export * from './notification';
+
+import { ActionItem } from './action-item';
+import { MeetingSummary } from './meeting-summary';
+import { Notification } from './notification';
+import { Participant } from './participant';
+import { ParticipantReport } from './participant-report';
+import { Recording } from './recording';
+import { Room } from './room';
+import { RoomInvitation } from './room-invitation';
+import { Session } from './session';
+import { Transcript } from './transcript';
+import { User } from './user';
+
+/** Every table of the seed schema, in dependency order. */
+export const entities = [
+  User,
+  Room,
+  Participant,
+  Recording,
+  Transcript,
+  MeetingSummary,
+  ActionItem,
+  ParticipantReport,
+  Session,
+  RoomInvitation,
+  Notification,
+];

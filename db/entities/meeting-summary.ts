@@ -1,0 +1,54 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties } from './base';
+import { Room } from './room';
+import { Transcript } from './transcript';
+
+export interface KeyPoint {
+  text: string;
+  speaker?: string;
+  at?: number;
+}
+
+export interface Decision {
+  text: string;
+  speaker?: string;
+  at?: number;
+}
+
+export interface Topic {
+  title: string;
+  keywords: string[];
+  start?: number;
+  end?: number;
+}
+
+/**
+ * One transcript has one current summary; a re-run (another generator or model) adds version n+1 and keeps
+ * the earlier ones, hence the unique key (transcript, version) rather than a plain one-to-one.
+ */
+export const MeetingSummary = defineEntity({
+  name: 'MeetingSummary',
+  tableName: 'meeting_summaries',
+  properties: {
+    ...baseProperties,
+    room: () => p.manyToOne(Room).deleteRule('cascade').index(),
+    transcript: () => p.manyToOne(Transcript).deleteRule('cascade'),
+    version: p.integer().default(1),
+    executiveSummary: p.text(),
+    keyPoints: p.json<KeyPoint[]>().defaultRaw(`'[]'`),
+    decisions: p.json<Decision[]>().defaultRaw(`'[]'`),
+    topics: p.json<Topic[]>().defaultRaw(`'[]'`),
+    overallSentiment: p.double().nullable(),
+    /** Seconds of speech over all participants. */
+    totalSpeakingTime: p.integer().default(0),
+    engagementScore: p.double().nullable(),
+    /** What made it: 'local' (embedded summarizer) or 'claude'. */
+    generator: p.string().length(50).default('local'),
+    model: p.string().nullable(),
+    usage: p.json<Record<string, unknown>>().nullable(),
+  },
+  uniques: [{ properties: ['transcript', 'version'], name: 'meeting_summaries_transcript_version_unique' }],
+  indexes: [{ properties: ['createdAt'] }],
+});
+
+export type MeetingSummaryEntity = InferEntity<typeof MeetingSummary>;

@@ -1,0 +1,39 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties } from './base';
+import { User } from './user';
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+
+/**
+ * A message to a user, and the record that makes its delivery exactly-once: the row is written first under a
+ * deterministic idempotency key, then sent, then marked sent with the provider's message id.
+ */
+export const Notification = defineEntity({
+  name: 'Notification',
+  tableName: 'notifications',
+  properties: {
+    ...baseProperties,
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    type: p.string().length(50),
+    title: p.string(),
+    message: p.text(),
+    data: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+    isRead: p.boolean().default(false),
+    readAt: p.datetime().nullable(),
+    actionUrl: p.text().nullable(),
+    idempotencyKey: p.string().unique(),
+    /** 'slack', 'email' or 'log' (the embedded default). */
+    channel: p.string().length(20).default('log'),
+    deliveryStatus: p.string().length(20).$type<(typeof DELIVERY_STATUSES)[number]>().default('pending'),
+    providerMessageId: p.string().nullable(),
+    sentAt: p.datetime().nullable(),
+    deliveryError: p.text().nullable(),
+  },
+  indexes: [
+    { properties: ['type'] },
+    { properties: ['createdAt'] },
+    { properties: ['user', 'isRead', 'createdAt'], name: 'notifications_user_unread_index' },
+  ],
+});
+
+export type NotificationEntity = InferEntity<typeof Notification>;

@@ -1,0 +1,45 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties, textArray } from './base';
+import { User } from './user';
+
+export const ROOM_STATUSES = ['scheduled', 'inviting', 'waiting', 'live', 'processing', 'completed', 'cancelled', 'failed'] as const;
+export const ROOM_TYPES = ['scheduled', 'instant', 'recurring'] as const;
+export type RoomStatus = (typeof ROOM_STATUSES)[number];
+
+export const Room = defineEntity({
+  name: 'Room',
+  tableName: 'rooms',
+  properties: {
+    ...baseProperties,
+    host: () => p.manyToOne(User).deleteRule('restrict'),
+    name: p.string(),
+    description: p.text().nullable(),
+    slug: p.string().unique(),
+    type: p.string().length(20).$type<(typeof ROOM_TYPES)[number]>().default('scheduled'),
+    status: p.string().length(20).$type<(typeof ROOM_STATUSES)[number]>().default('scheduled'),
+    livekitRoomName: p.string().unique(),
+    maxParticipants: p.integer().default(50),
+    currentParticipants: p.integer().default(0),
+    settings: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+    scheduledStartTime: p.datetime().nullable(),
+    /** Planned length in minutes (what the host asked for). */
+    plannedDuration: p.integer().nullable(),
+    startedAt: p.datetime().nullable(),
+    endedAt: p.datetime().nullable(),
+    /** Actual length in seconds, from started_at to ended_at. */
+    duration: p.integer().nullable(),
+    tags: textArray(),
+    /** The Temporal workflow that runs this meeting: meeting-<id>. */
+    workflowId: p.string().unique().nullable(),
+  },
+  indexes: [
+    { properties: ['status'] },
+    { properties: ['type'] },
+    { properties: ['createdAt'] },
+    { properties: ['scheduledStartTime'] },
+    { properties: ['host', 'scheduledStartTime'], name: 'rooms_host_upcoming_index' },
+    { properties: ['tags'], type: 'gin', name: 'rooms_tags_gin' },
+  ],
+});
+
+export type RoomEntity = InferEntity<typeof Room>;

@@ -1,0 +1,25 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { baseProperties } from './base';
+
+export const USER_ROLES = ['user', 'admin'] as const;
+
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    ...baseProperties,
+    email: p.string().length(320).unique(),
+    passwordHash: p.string().nullable().hidden(),
+    oauthProvider: p.string().length(50).nullable(),
+    oauthId: p.string().nullable(),
+    name: p.string(),
+    avatarUrl: p.text().nullable(),
+    role: p.string().length(20).$type<(typeof USER_ROLES)[number]>().default('user'),
+    isActive: p.boolean().default(true),
+    notificationPreferences: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
+  },
+  uniques: [{ properties: ['oauthProvider', 'oauthId'], name: 'users_oauth_provider_oauth_id_unique' }],
+  indexes: [{ properties: ['createdAt'] }, { properties: ['role'] }],
+});
+
+export type UserEntity = InferEntity<typeof User>;

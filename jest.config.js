@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  // Integration tests talk to real PostgreSQL and Temporal: give them time, and keep CI output readable.
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  verbose: true,
+};

@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125180218 } from './Migration20261125180218';
+
+/** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
+export const migrationsList: MigrationObject[] = [{ name: 'Migration20261125180218', class: Migration20261125180218 }];

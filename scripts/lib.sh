@@ -1,0 +1,41 @@
+# Shared helpers for the setup scripts: one line a step, a clear message when a step fails.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DATA_DIR="${MEETFLOW_DATA_DIR:-$ROOT/.data}"
+TOOLS_DIR="$ROOT/.tools"
+mkdir -p "$DATA_DIR"
+
+step() { printf '\033[36m==>\033[0m %s\n' "$*"; }
+ok() { printf '    %s\n' "$*"; }
+fail() {
+  printf '\033[31mxx  %s\033[0m\n' "$*" >&2
+  exit 1
+}
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# Succeeds when something accepts TCP connections on host:port.
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() { # wait_for <seconds> <description> <command...>
+  local seconds=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.3
+  done
+}
+
+# Loads .env (if any) without overriding what the caller already exported.
+load_env_file() {
+  local file="$ROOT/.env" line key
+  [ -f "$file" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    key="${line%%=*}"
+    [ -n "${!key:-}" ] || export "$line"
+  done <"$file"
+}

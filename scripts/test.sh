@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# npm test: the same set-up as npm start, against the meetflow_test database, then type check, lint and jest.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+load_env_file
+base_url="${DATABASE_URL:-postgres://meetflow:meetflow@127.0.0.1:5432/meetflow}"
+export DATABASE_URL="${TEST_DATABASE_URL:-${base_url%/*}/$(basename "${base_url%%\?*}")_test}"
+export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}"
+
+if [ "${CI:-}" = true ]; then
+  # CI starts from nothing and must leave nothing running behind it.
+  trap 'bash scripts/services.sh stop' EXIT
+fi
+
+bash scripts/deps.sh
+DATABASE_URL="$base_url" bash scripts/services.sh up
+step "Applying migrations to the test database"
+node_modules/.bin/tsx db/migrate.ts up || fail "migrations failed on the test database"
+step "Type checking"
+node_modules/.bin/tsc -p tsconfig.json --noEmit || fail "type errors (above)"
+step "Linting"
+node_modules/.bin/eslint . || fail "lint errors (above)"
+step "Running the tests"
+node_modules/.bin/jest "$@"
