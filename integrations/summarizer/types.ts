@@ -1,0 +1,79 @@
+import type { Segment } from '../transcripts/types';
+
+export interface MeetingParticipant {
+  /** Stable key (participants.id or users.id); echoed back in results. */
+  id: string;
+  name: string;
+  email?: string;
+}
+
+export interface SummaryInput {
+  segments: Segment[];
+  participants: MeetingParticipant[];
+  /** When the meeting happened: relative due dates ("by Friday", "next week") resolve from it. */
+  meetingDate: Date;
+  /** IANA zone used to resolve due dates; default 'UTC'. */
+  timeZone?: string;
+  title?: string;
+}
+
+export interface SummaryPoint {
+  text: string;
+  speaker?: string;
+  /** Seconds from the start. */
+  at?: number;
+}
+
+export interface SummaryTopic {
+  title: string;
+  keywords: string[];
+  start?: number;
+  end?: number;
+}
+
+export interface ExtractedActionItem {
+  title: string;
+  description: string;
+  /** The participant id it was matched to, when the owner is one of them. */
+  ownerId?: string;
+  /** The owner as named in the transcript ("Alice", "the marketing person"). */
+  ownerName?: string;
+  /** YYYY-MM-DD */
+  dueDate?: string;
+  priority: 'low' | 'medium' | 'high' | 'urgent';
+  type: 'task' | 'follow_up' | 'decision' | 'question';
+  at?: number;
+}
+
+export interface MeetingSummaryResult {
+  executiveSummary: string;
+  keyPoints: SummaryPoint[];
+  decisions: SummaryPoint[];
+  topics: SummaryTopic[];
+  /** -1 (negative) .. 1 (positive) */
+  sentiment: number;
+  actionItems: ExtractedActionItem[];
+  /** Which summarizer produced it: 'local' here, 'claude' for the Anthropic provider. */
+  generator: string;
+}
+
+export interface ParticipantReportResult {
+  participantId: string;
+  name: string;
+  /** Seconds. */
+  speakingTime: number;
+  /** 0..100 */
+  speakingPercentage: number;
+  /** 0..1 */
+  engagementScore: number;
+  keyContributions: SummaryPoint[];
+  tasksAssignedCount: number;
+  /** Human-readable report (a few lines of plain text / Markdown). */
+  reportContent: string;
+}
+
+/** The provider interface a summarizer implements (the local one now; Claude later). */
+export interface Summarizer {
+  readonly name: string;
+  summarize(input: SummaryInput): Promise<MeetingSummaryResult>;
+}
