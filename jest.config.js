@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   // Integration tests talk to real PostgreSQL and Temporal: give them time, and keep CI output readable.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFiles: ['<rootDir>/test/setup-runtime.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
   verbose: true,

@@ -4,7 +4,8 @@ import { z } from 'zod';
  * Every setting Meetflow reads from the environment, read and validated once. The README's configuration
  * table lists the same variables with the same defaults.
  */
-const port = z.coerce.number().int().min(1).max(65535);
+const port = z.coerce.number({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535);
+const url = (example: string) => z.url({ error: `must be a URL such as ${example}` });
 const optional = z
   .string()
   .optional()
@@ -13,14 +14,14 @@ const optional = z
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  DATABASE_URL: z.url().default('postgres://meetflow:meetflow@127.0.0.1:5432/meetflow'),
+  DATABASE_URL: url('postgres://user:password@host:5432/meetflow').default('postgres://meetflow:meetflow@127.0.0.1:5432/meetflow'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('meetings'),
-  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  TEMPORAL_UI_URL: url('http://localhost:8233').default('http://localhost:8233'),
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(3000),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  PUBLIC_URL: url('https://meetflow.example.com').default('http://localhost:3000'),
   BOT_PORT: port.default(3001),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,

@@ -14,8 +14,6 @@ fi
 
 bash scripts/deps.sh
 DATABASE_URL="$base_url" bash scripts/services.sh up
-step "Applying migrations to the test database"
-node_modules/.bin/tsx db/migrate.ts up || fail "migrations failed on the test database"
 step "Type checking"
 node_modules/.bin/tsc -p tsconfig.json --noEmit || fail "type errors (above)"
 step "Linting"

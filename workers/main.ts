@@ -1,12 +1,21 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
 import { createMeetflowWorker } from './create-worker';
 import { connectWorker } from './temporal';
 
+/** Temporal's own worker logs go to the same pino stream (warnings and up: the bundler is chatty at info). */
+function routeSdkLogs(log: Logger): void {
+  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...entry.meta, sdk: true }, entry.message)) });
+}
+
 async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger('worker');
+  routeSdkLogs(log);
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await connectWorker(cfg);
   const worker = await createMeetflowWorker({ connection, orm, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });

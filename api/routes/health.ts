@@ -7,10 +7,21 @@ export interface DependencyCheck {
   error?: string;
 }
 
+const CHECK_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one dependency check, bounded so a hung dependency cannot hang the probe. */
 async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
   const started = performance.now();
   try {
-    await check();
+    await withTimeout(check(), CHECK_TIMEOUT_MS);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), error: error instanceof Error ? error.message : String(error) };

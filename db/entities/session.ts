@@ -9,7 +9,7 @@ export const Session = defineEntity({
     ...baseProperties,
     user: () => p.manyToOne(User).deleteRule('cascade').index(),
     /** SHA-256 of the bearer token; the token itself is never stored. */
-    tokenHash: p.string().length(64).unique().hidden(),
+    tokenHash: p.string().length(64).unique(),
     deviceInfo: p.json<Record<string, unknown>>().defaultRaw(`'{}'`),
     ipAddress: p.string().columnType('inet').nullable(),
     expiresAt: p.datetime(),

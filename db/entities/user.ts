@@ -9,7 +9,8 @@ export const User = defineEntity({
   properties: {
     ...baseProperties,
     email: p.string().length(320).unique(),
-    passwordHash: p.string().nullable().hidden(),
+    // Never serialized: the API answers with explicit views, not entities.
+    passwordHash: p.string().nullable(),
     oauthProvider: p.string().length(50).nullable(),
     oauthId: p.string().nullable(),
     name: p.string(),

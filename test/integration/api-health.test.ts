@@ -1,0 +1,57 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../../api/app';
+import { openTestOrm } from '../helpers/db';
+import { listen } from '../helpers/http';
+
+let orm: MikroORM;
+let connection: Connection;
+const log = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  orm = await openTestOrm();
+  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await orm?.close();
+});
+
+async function get(app: ReturnType<typeof createApp>, path: string) {
+  const server = await listen(app);
+  try {
+    const response = await fetch(`${server.url}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  } finally {
+    await server.close();
+  }
+}
+
+test('/health and /ready report PostgreSQL and Temporal as up', async () => {
+  const app = createApp({ orm, temporal: new Client({ connection }), temporalConnection: connection, log });
+  const health = await get(app, '/health');
+  expect(health).toEqual({
+    status: 200,
+    body: { status: 'ok', checks: { postgres: { ok: true, latencyMs: expect.any(Number) }, temporal: { ok: true, latencyMs: expect.any(Number) } } },
+  });
+  expect((await get(app, '/ready')).status).toBe(200);
+});
+
+test('with Temporal unreachable, /health says degraded and names it, /ready answers 503', async () => {
+  const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+  const app = createApp({ orm, temporal: new Client({ connection: unreachable }), temporalConnection: unreachable, log });
+  const health = await get(app, '/health');
+  expect(health.status).toBe(200);
+  expect(health.body.status).toBe('degraded');
+  expect(health.body.checks.postgres.ok).toBe(true);
+  expect(health.body.checks.temporal).toMatchObject({ ok: false, error: expect.any(String) });
+  const ready = await get(app, '/ready');
+  expect([ready.status, ready.body.status]).toEqual([503, 'not_ready']);
+});
+
+test('an unknown route answers a JSON 404 that names it', async () => {
+  const app = createApp({ orm, temporal: new Client({ connection }), temporalConnection: connection, log });
+  expect(await get(app, '/nope')).toEqual({ status: 404, body: { error: { id: 'not_found', message: 'No route for GET /nope' } } });
+});

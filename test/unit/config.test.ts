@@ -1,0 +1,22 @@
+import { ConfigError, loadConfig } from '../../config';
+
+test('with no environment at all, every setting has its embedded default', () => {
+  expect(loadConfig({})).toMatchObject({
+    DATABASE_URL: 'postgres://meetflow:meetflow@127.0.0.1:5432/meetflow',
+    TEMPORAL_ADDRESS: '127.0.0.1:7233',
+    TEMPORAL_TASK_QUEUE: 'meetings',
+    API_PORT: 3000,
+    BOT_PORT: 3001,
+  });
+  expect(loadConfig({}).SLACK_SIGNING_SECRET).toBeUndefined();
+});
+
+test('an empty variable counts as unset', () => {
+  expect(loadConfig({ SLACK_BOT_TOKEN: '' }).SLACK_BOT_TOKEN).toBeUndefined();
+});
+
+test('bad values are refused with a message naming each variable', () => {
+  expect(() => loadConfig({ API_PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow(ConfigError);
+  expect(() => loadConfig({ API_PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow('API_PORT: must be a port number (1-65535)');
+  expect(() => loadConfig({ API_PORT: 'eighty', DATABASE_URL: 'not a url' })).toThrow('DATABASE_URL: must be a URL such as postgres://');
+});
