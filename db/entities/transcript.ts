@@ -1,4 +1,4 @@
-import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { defineEntity, p, type InferEntity, type Opt } from '@mikro-orm/core';
 import { baseProperties } from './base';
 import { Recording } from './recording';
 import { Room } from './room';
@@ -38,7 +38,8 @@ export const Transcript = defineEntity({
       .type('tsvector')
       .columnType('tsvector')
       .generated(`(to_tsvector('english'::regconfig, coalesce(text, ''))) stored`)
-      .lazy()
+      .$type<Opt<string>>()
+      .lazy(true, false)
       .nullable(),
   },
   indexes: [

@@ -5,6 +5,11 @@ import { createApp } from '../../api/app';
 import { openTestOrm } from '../helpers/db';
 import { listen } from '../helpers/http';
 
+interface HealthBody {
+  status: string;
+  checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
+}
+
 let orm: MikroORM;
 let connection: Connection;
 const log = pino({ level: 'silent' });
@@ -23,7 +28,7 @@ async function get(app: ReturnType<typeof createApp>, path: string) {
   const server = await listen(app);
   try {
     const response = await fetch(`${server.url}${path}`);
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as HealthBody };
   } finally {
     await server.close();
   }
