@@ -1,0 +1,92 @@
+/**
+ * Summary quality on real meetings (QMSum): ROUGE F1 of the local summarizer's executive summary against the
+ * human reference, next to the Lead baseline (the meeting's first N words, N = the reference's length).
+ * Run: npx tsx bench/summary-quality.ts   (QMSUM_DIR overrides the fixtures folder)
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { summarizeLocally } from '../integrations/summarizer/local';
+import type { SummaryInput } from '../integrations/summarizer/types';
+import { countWords, leadBaseline, loadQmsumMeetings, type QmsumMeeting } from './lib/qmsum-fixtures';
+import { rouge, type RougeScores } from './lib/rouge';
+import { formatTable } from './lib/table';
+
+interface MeetingResult {
+  name: string;
+  meetingWords: number;
+  referenceWords: number;
+  summaryWords: number;
+  local: RougeScores;
+  lead: RougeScores;
+  milliseconds: number;
+}
+
+const MEETING_DATE = new Date('2026-11-25T10:00:00Z');
+
+function summaryInput(meeting: QmsumMeeting): SummaryInput {
+  const speakers = [...new Set(meeting.segments.map((segment) => segment.speaker))];
+  return {
+    segments: meeting.segments,
+    participants: speakers.map((name) => ({ id: name, name })),
+    meetingDate: MEETING_DATE,
+    timeZone: 'UTC',
+  };
+}
+
+function evaluate(meeting: QmsumMeeting): MeetingResult {
+  const input = summaryInput(meeting);
+  const started = performance.now();
+  const { executiveSummary } = summarizeLocally(input);
+  const milliseconds = performance.now() - started;
+  const referenceWords = countWords(meeting.reference);
+  return {
+    name: meeting.name,
+    meetingWords: meeting.segments.reduce((sum, segment) => sum + countWords(segment.text), 0),
+    referenceWords,
+    summaryWords: countWords(executiveSummary),
+    local: rouge(executiveSummary, meeting.reference),
+    lead: rouge(leadBaseline(meeting.segments, referenceWords), meeting.reference),
+    milliseconds,
+  };
+}
+
+function f1Cells(scores: RougeScores): string[] {
+  return [scores.rouge1, scores.rouge2, scores.rougeL].map((score) => score.f1.toFixed(3));
+}
+
+function mean(results: MeetingResult[], pick: (result: MeetingResult) => number): number {
+  return results.reduce((sum, result) => sum + pick(result), 0) / Math.max(1, results.length);
+}
+
+function main(): void {
+  const directory = process.env.QMSUM_DIR ?? path.resolve(__dirname, '../../shared/fixtures/qmsum');
+  const meetings = loadQmsumMeetings(directory);
+  if (meetings.length === 0) throw new Error(`No QMSum fixtures (*.json) in ${directory}`);
+  summarizeLocally(summaryInput(meetings[0])); // warm-up, so the first timing is not mostly JIT compilation
+  const results = meetings.map(evaluate);
+
+  const header = ['meeting', 'words', 'ref', 'local', 'R1 local', 'R2 local', 'RL local', 'R1 lead', 'R2 lead', 'RL lead', 'ms'];
+  const rows = results.map((result) => [
+    result.name,
+    String(result.meetingWords),
+    String(result.referenceWords),
+    String(result.summaryWords),
+    ...f1Cells(result.local),
+    ...f1Cells(result.lead),
+    result.milliseconds.toFixed(1),
+  ]);
+  const meanRow = [
+    'MEAN',
+    '',
+    '',
+    '',
+    ...(['rouge1', 'rouge2', 'rougeL'] as const).map((key) => mean(results, (result) => result.local[key].f1).toFixed(3)),
+    ...(['rouge1', 'rouge2', 'rougeL'] as const).map((key) => mean(results, (result) => result.lead[key].f1).toFixed(3)),
+    mean(results, (result) => result.milliseconds).toFixed(1),
+  ];
+  console.log(`QMSum fixtures: ${directory}`);
+  console.log('ROUGE F1 (lowercased, alphanumeric tokens, light Porter stemming on both sides); words = meeting / reference / local summary.\n');
+  console.log(formatTable(header, [...rows, meanRow]));
+}
+
+main();

@@ -1,0 +1,204 @@
+import type { Segment } from '../transcripts/types';
+import type { ExtractedActionItem, MeetingParticipant } from './types';
+import { resolveDueDate, withoutDueDatePhrase } from './due-dates';
+import type { ParticipantDirectory } from './participant-match';
+import type { Sentence } from './sentences';
+import { STOPWORDS } from './stopwords';
+import { taskClause } from './task-verbs';
+import { contentTerms } from './terms';
+import { jaccard } from './vectors';
+
+export interface ActionItemContext {
+  segments: Segment[];
+  directory: ParticipantDirectory;
+  meetingDate: Date;
+  timeZone: string;
+}
+
+/** Who a task was given to, as the sentence says it. */
+type Owner = { kind: 'speaker' } | { kind: 'named'; name: string } | { kind: 'addressee' } | { kind: 'nobody' };
+
+interface Detection {
+  owner: Owner;
+  task: string;
+}
+
+const MAX_TITLE_LENGTH = 80;
+const NAME = "([\\p{L}][\\p{L}'.-]*(?:\\s+[\\p{L}][\\p{L}'-]*)?)";
+const EXPLICIT = /\b(?:action items?|to-?dos?|next steps?)\s*(?:for\s+([\p{L}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*)?))?\s*[:–-]\s*(.+)$/iu;
+const VOCATIVE_REQUEST = new RegExp(`^${NAME},?\\s+(?:(?:can|could|would|will) you\\s+(?:please\\s+)?|please\\s+)(.+)$`, 'u');
+const REQUEST_THEN_VOCATIVE = new RegExp(`^(?:[Cc]an|[Cc]ould|[Ww]ould|[Ww]ill) you\\s+(?:please\\s+)?(.+?),\\s*${NAME}[?.!]*$`, 'u');
+const NAMED_WILL = new RegExp(
+  `(?:^|[\\s,;])${NAME}(?:\\s+(?:will|is going to|is gonna|can|should|needs to|has to|agreed to|is to|is taking care of)|'ll)\\s+(.+)$`,
+  'u',
+);
+const NAMED_TO = new RegExp(`^${NAME}\\s+to\\s+(.+)$`, 'u');
+const SELF = /\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can)\s+(.+)$/i;
+/** "Let me ..." is mostly rhetoric ("let me say", "let me confirm that"): only follow-ups and look-ups count. */
+const LET_ME = /\blet me\s+((?:get back|follow up|find out|look into|check with|check whether|check if|circle back|touch base)\b.*)$/i;
+/** "what I'm gonna write about", "how I'll do it": a relative clause, not a promise. */
+const RELATIVE_BEFORE = /\b(?:what|how|where|when|which|whether|why|if)\s*$/i;
+const OPEN_REQUEST = /\b(?:can|could|would) you\s+(?:please\s+)?(.+)$/i;
+const ACCEPTANCE = /^(?:sure|yes|yeah|yep|ok(?:ay)?|will do|no problem|of course|absolutely|definitely|i can|i will|i'll)\b/i;
+const CALENDAR_WORDS = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow)$/i;
+
+const URGENT = /\b(?:urgent(?:ly)?|asap|a\.s\.a\.p|as soon as possible|immediately|right away)\b/i;
+const HIGH = /\b(?:critical|high[- ]priority|top priority|important|crucial|blocker)\b/i;
+const LOW = /\b(?:low[- ]priority|no rush|whenever|when you get a chance|nice to have|at some point|eventually)\b/i;
+const QUESTION_TASK =
+  /\b(?:find out|check (?:whether|if)|figure out (?:whether|if|how|what|why|when|who)|look into (?:whether|if|why|how)|ask (?:\w+ )?(?:whether|if|about)|confirm (?:whether|if)|clarify)\b/i;
+const FOLLOW_UP = /\b(?:follow(?:ing)?[ -]up|get back to|circle back|touch base|reach out|check in with|let (?:\w+ )?know|ping|remind)\b/i;
+/** A title is the first clause: it ends at a comma, semicolon or dash, or where a new clause begins. */
+const TITLE_CUT = /(?:[,;]\s*|\s+[-–]\s+|\s+(?:and then|because|so that|so we|which|but|since|unless|although)\s+)/i;
+/** Words that end a spoken request but not a task title; urgency goes to the priority instead. */
+const TRAILING_NOISE =
+  /(?:[\s,]+(?:then|okay|ok|please|right|alright|as well|too|for us|for me|if (?:that's|that is) (?:ok|okay|alright|fine)|if possible|yeah|asap|as soon as possible|immediately|right away|urgently))+[\s.?!]*$/i;
+
+/** Rule-based action items: who said they would do what, by when, deduplicated. */
+export function extractActionItems(sentences: Sentence[], context: ActionItemContext): ExtractedActionItem[] {
+  const items: ExtractedActionItem[] = [];
+  for (const sentence of sentences) {
+    if (sentence.isBackchannel) continue;
+    const detection = detectTask(sentence.display, context.directory);
+    if (!detection) continue;
+    const item = buildItem(sentence, detection, context);
+    if (item) items.push(item);
+  }
+  return deduplicate(items);
+}
+
+function detectTask(text: string, directory: ParticipantDirectory): Detection | undefined {
+  const explicit = EXPLICIT.exec(text);
+  if (explicit) return detectExplicit(explicit[1], explicit[2], directory);
+  const isQuestion = /\?\s*$/.test(text);
+  return (
+    named(VOCATIVE_REQUEST.exec(text), 1, 2, directory) ??
+    named(REQUEST_THEN_VOCATIVE.exec(text), 2, 1, directory) ??
+    (isQuestion ? undefined : named(NAMED_WILL.exec(text), 1, 2, directory)) ??
+    (isQuestion ? undefined : named(NAMED_TO.exec(text), 1, 2, directory)) ??
+    (isQuestion ? undefined : withTask({ kind: 'speaker' }, selfPromise(text))) ??
+    withTask({ kind: 'addressee' }, OPEN_REQUEST.exec(text)?.[1])
+  );
+}
+
+/** "Action item: Bob to send the notes", "action item for Bob: send the notes", "next steps: update the roadmap". */
+function detectExplicit(forName: string | undefined, rest: string, directory: ParticipantDirectory): Detection | undefined {
+  const inner = detectTask(rest, directory);
+  if (inner && inner.owner.kind !== 'addressee') return inner;
+  const task = rest.trim();
+  if (contentTerms(task).length === 0) return undefined;
+  const owner: Owner = forName && isName(forName, directory) ? { kind: 'named', name: forName } : { kind: 'nobody' };
+  return { owner, task };
+}
+
+function selfPromise(text: string): string | undefined {
+  const match = SELF.exec(text);
+  if (match && !RELATIVE_BEFORE.test(text.slice(0, match.index))) return match[1];
+  return LET_ME.exec(text)?.[1];
+}
+
+function named(match: RegExpExecArray | null, nameGroup: number, taskGroup: number, directory: ParticipantDirectory): Detection | undefined {
+  if (!match) return undefined;
+  const name = bestName(match[nameGroup], directory);
+  return name ? withTask({ kind: 'named', name }, match[taskGroup]) : undefined;
+}
+
+/** The whole capture or its last word, whichever reads as a person ("the report" is none, "Bob Smith" is). */
+function bestName(candidate: string, directory: ParticipantDirectory): string | undefined {
+  const lastWord = candidate.split(/\s+/).pop() ?? candidate;
+  return [candidate, lastWord].find((name) => isName(name, directory));
+}
+
+/**
+ * A person's name as said: capitalized and not a common or calendar word ("Bob", "Dana Lee"), or, lowercase,
+ * exactly a participant's full name. ("project" is not "Project Manager", even though that label is a participant.)
+ */
+function isName(name: string, directory: ParticipantDirectory): boolean {
+  const words = name.split(/\s+/);
+  const looksLikeName = words.every((word) => /^\p{Lu}/u.test(word) && !STOPWORDS.has(word.toLowerCase()) && !CALENDAR_WORDS.test(word));
+  return looksLikeName || directory.isFullName(name);
+}
+
+function withTask(owner: Owner, rest: string | undefined): Detection | undefined {
+  const task = rest ? taskClause(rest) : undefined;
+  return task ? { owner, task } : undefined;
+}
+
+function buildItem(sentence: Sentence, detection: Detection, context: ActionItemContext): ExtractedActionItem | undefined {
+  const dueDate = resolveDueDate(detection.task, context.meetingDate, context.timeZone);
+  const title = titleFrom(detection.task);
+  const substantive = contentTerms(withoutDueDatePhrase(detection.task)).length > 0 || dueDate !== undefined;
+  if (!title || !substantive) return undefined;
+  const { ownerName, participant } = resolveOwner(detection.owner, sentence, context);
+  return {
+    title,
+    description: `${sentence.speaker}: ${sentence.display}`,
+    ...(participant ? { ownerId: participant.id } : {}),
+    ...(ownerName ? { ownerName } : {}),
+    ...(dueDate ? { dueDate } : {}),
+    priority: priorityOf(sentence.text),
+    type: QUESTION_TASK.test(detection.task) ? 'question' : FOLLOW_UP.test(detection.task) ? 'follow_up' : 'task',
+    at: sentence.at,
+  };
+}
+
+function resolveOwner(owner: Owner, sentence: Sentence, context: ActionItemContext): { ownerName?: string; participant?: MeetingParticipant } {
+  const name =
+    owner.kind === 'speaker' ? sentence.speaker : owner.kind === 'named' ? owner.name : owner.kind === 'addressee' ? acceptedBy(sentence, context.segments) : undefined;
+  if (!name) return {};
+  return { ownerName: name, participant: context.directory.find(name) };
+}
+
+/** An open request ("can you send it?") belongs to whoever answers "sure" / "will do" right after. */
+function acceptedBy(sentence: Sentence, segments: Segment[]): string | undefined {
+  const reply = segments[sentence.segmentIndex + 1];
+  return reply && reply.speaker !== sentence.speaker && ACCEPTANCE.test(reply.text.trim()) ? reply.speaker : undefined;
+}
+
+export function titleFrom(task: string): string {
+  const clause = firstClause(withoutDueDatePhrase(task));
+  const trimmed = clause.replace(TRAILING_NOISE, '').replace(/[\s,.;:?!]+$/, '').trim();
+  const title = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  if (title.length <= MAX_TITLE_LENGTH) return title;
+  const cut = title.slice(0, MAX_TITLE_LENGTH - 1);
+  return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** Cuts at the first clause break that leaves at least three words ("Talk to Liz, to see if ..." → "Talk to Liz"). */
+function firstClause(text: string): string {
+  const pieces = text.split(TITLE_CUT);
+  let clause = pieces[0];
+  for (const piece of pieces.slice(1)) {
+    if (clause.split(/\s+/).length >= 3) break;
+    clause = `${clause}, ${piece}`;
+  }
+  return clause;
+}
+
+function priorityOf(text: string): ExtractedActionItem['priority'] {
+  if (URGENT.test(text)) return 'urgent';
+  if (HIGH.test(text)) return 'high';
+  if (LOW.test(text)) return 'low';
+  return 'medium';
+}
+
+const PRIORITY_RANK = { low: 0, medium: 1, high: 2, urgent: 3 } as const;
+
+/** Same owner and mostly the same words: one item, keeping the first mention plus any due date or higher priority. */
+function deduplicate(items: ExtractedActionItem[]): ExtractedActionItem[] {
+  const kept: ExtractedActionItem[] = [];
+  for (const item of items) {
+    const twin = kept.find((other) => ownerKey(other) === ownerKey(item) && jaccard(contentTerms(other.title), contentTerms(item.title)) >= 0.5);
+    if (!twin) {
+      kept.push(item);
+      continue;
+    }
+    twin.dueDate ??= item.dueDate;
+    if (PRIORITY_RANK[item.priority] > PRIORITY_RANK[twin.priority]) twin.priority = item.priority;
+  }
+  return kept;
+}
+
+function ownerKey(item: ExtractedActionItem): string {
+  return item.ownerId ?? item.ownerName?.toLowerCase() ?? '';
+}

@@ -1,0 +1,40 @@
+import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
+import { extractActionItems } from './action-items';
+import { extractDecisions } from './decisions';
+import { executiveSummary, keyPointCount, keyPoints, purposeSentence, rankByMmr, summaryWordBudget } from './extractive';
+import { ParticipantDirectory } from './participant-match';
+import { scoreSentences } from './sentence-scoring';
+import { splitSentences } from './sentences';
+import { sentimentScore } from './sentiment';
+import { segmentTopics } from './topics';
+
+/** The offline summarizer: deterministic, no network, linear-ish in the meeting's length. */
+export class LocalSummarizer implements Summarizer {
+  readonly name = 'local';
+
+  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
+    return summarizeLocally(input);
+  }
+}
+
+export function summarizeLocally(input: SummaryInput): MeetingSummaryResult {
+  const sentences = splitSentences(input.segments);
+  const meetingWords = sentences.reduce((sum, sentence) => sum + sentence.wordCount, 0);
+  const scored = scoreSentences(sentences);
+  const ranked = rankByMmr(scored, purposeSentence(scored));
+  const meetingEnd = input.segments.reduce((end, segment) => Math.max(end, segment.end), 0);
+  return {
+    executiveSummary: executiveSummary(ranked, summaryWordBudget(meetingWords)),
+    keyPoints: keyPoints(ranked, keyPointCount(meetingWords)),
+    decisions: extractDecisions(sentences),
+    topics: segmentTopics(sentences, meetingEnd),
+    sentiment: sentimentScore(sentences),
+    actionItems: extractActionItems(sentences, {
+      segments: input.segments,
+      directory: new ParticipantDirectory(input.participants),
+      meetingDate: input.meetingDate,
+      timeZone: input.timeZone ?? 'UTC',
+    }),
+    generator: 'local',
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Function words plus the vocabulary of talk itself ("think", "gonna", "stuff"): words that say nothing about
+ * what a meeting was about. Lowercase, apostrophes kept ("don't").
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  `a about above across actually after again against ago ah ahead all almost along already alright also although always am
+  among an and another any anybody anyone anything anyway anyways anywhere are aren't around as ask asked at away back
+  basically be became because become been before behind being below beside besides best better between beyond big bit
+  both but by can can't cannot could couldn't come comes coming cool course definitely did didn't different do does doesn't
+  doing don't done down during each eh either else enough er erm especially etc even ever every everybody everyone
+  everything exactly fact far few fine first for from further get gets getting give given go goes going gone gonna good
+  got gotta great guess guy guys had hadn't happen has hasn't have haven't having he he'd he'll he's hear heard hello
+  her here here's hers herself hey hi him himself his hm hmm how however huh i i'd i'll i'm i've idea if in indeed into
+  is isn't it it'd it'll it's its itself just keep kind kinda know known knows last later least less let let's like
+  likely little look looking looks lot lots made make makes making many may maybe me mean means meant might mine mm
+  mmm more most mostly much must my myself need needs never new next nice no nobody none nor not nothing now of off
+  oh ok okay on once one ones only onto or other others otherwise our ours ourselves out over own pretty probably put
+  quite rather really right said same saw say saying says see seem seemed seems seen sense several shall she she'd
+  she'll she's should shouldn't show since so some somebody someone something sometimes somewhat somewhere sort sorry
+  still stuff such suppose supposed sure take taken talk talking tell than thank thanks that that'd that'll that's the
+  their theirs them themselves then there there'd there'll there's these they they'd they'll they're they've thing
+  things think thinking this those though thought through thus time times to today together too took toward towards
+  true try trying uh uh-huh um um-hmm under unless until up upon us use used using usually very via wanna want wanted
+  wants was wasn't way ways we we'd we'll we're we've well went were weren't what what's whatever when where where's
+  whether which while who who's whole whom whose why will with within without won't wonder work would wouldn't wow
+  ya yeah yep yes yet you you'd you'll you're you've your yours yourself yourselves mm-hmm uh-huh hmm-mm alright cause
+  'cause ones okay whatnot anyways gosh oops ooh wha nah yup dunno lemme somehow thereby therefore i'll i'd ain't
+  blah hah haha heh hafta gotcha kinda sorta lotta
+  zero two three four five six seven eight nine ten hundred thousand couple half second seconds minute minutes`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Words that carry no content as a whole turn ("Yeah.", "Mm-hmm, okay."). */
+export const BACKCHANNEL: ReadonlySet<string> = new Set(
+  `um uh er erm ah oh hmm hm mm mmm mm-hmm uh-huh um-hmm yeah yes yep yup no nope okay ok right sure alright
+  so well cool great good fine exactly true thanks thank you wow really huh i see all mean know absolutely
+  definitely totally indeed gotcha got it that's that is and but`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+export const FILLERS = ['um', 'uh', 'erm', 'er', 'ah', 'hmm', 'hm', 'mm', 'mmm', 'mm-hmm', 'uh-huh', 'um-hmm'];

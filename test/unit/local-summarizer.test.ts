@@ -1,0 +1,138 @@
+import * as path from 'node:path';
+import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
+import type { ExtractedActionItem, SummaryInput } from '../../integrations/summarizer/types';
+import { parseTranscriptFile } from '../../integrations/transcripts/parse';
+import type { Segment } from '../../integrations/transcripts/types';
+import { INPUT, MEETING_DATE } from './meeting-sample';
+
+const QMSUM_DIR = process.env.QMSUM_DIR ?? path.resolve(__dirname, '../../../shared/fixtures/qmsum');
+
+function itemAbout(items: ExtractedActionItem[], words: RegExp): ExtractedActionItem {
+  const item = items.find((candidate) => words.test(candidate.title));
+  if (!item) throw new Error(`no action item matching ${words}; got: ${items.map((i) => i.title).join(' | ')}`);
+  return item;
+}
+
+function monologue(text: string): SummaryInput {
+  return { segments: [{ speaker: 'Ann', start: 0, end: 30, text }], participants: [], meetingDate: MEETING_DATE };
+}
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+describe('summarizeLocally on a small product meeting', () => {
+  const summary = summarizeLocally(INPUT);
+
+  it('is labelled as the local generator and has a non-empty executive summary', () => {
+    expect(summary.generator).toBe('local');
+    expect(wordCount(summary.executiveSummary)).toBeGreaterThan(10);
+    expect(summary.executiveSummary).not.toMatch(/\b(?:um|uh|mm-hmm)\b/i);
+  });
+
+  it('gives 3 to 8 key points with speaker and time', () => {
+    expect(summary.keyPoints.length).toBeGreaterThanOrEqual(3);
+    expect(summary.keyPoints.length).toBeLessThanOrEqual(8);
+    for (const point of summary.keyPoints) {
+      expect(point.speaker).toEqual(expect.any(String));
+      expect(point.at).toEqual(expect.any(Number));
+    }
+  });
+
+  it('finds the decisions with who said them', () => {
+    expect(summary.decisions).toEqual([
+      expect.objectContaining({ text: 'After the discussion we agreed to launch the mobile app on December 10.', speaker: 'Alice' }),
+      expect.objectContaining({ text: "Let's go with the smaller ads budget for the first month of the launch.", speaker: 'Carol' }),
+    ]);
+  });
+
+  it('assigns action items to the right participants with resolved due dates', () => {
+    const items = summary.actionItems;
+    expect(itemAbout(items, /launch checklist/)).toMatchObject({
+      ownerId: 'u-alice',
+      dueDate: '2026-11-27',
+      type: 'task',
+      priority: 'medium',
+    });
+    expect(itemAbout(items, /release notes/)).toMatchObject({ ownerId: 'u-bob', ownerName: 'Bob', dueDate: '2026-11-26' });
+    expect(itemAbout(items, /press release/)).toMatchObject({ ownerId: 'u-carol', dueDate: '2026-12-04' });
+    expect(itemAbout(items, /login crash/)).toMatchObject({ ownerId: 'u-bob', priority: 'urgent', title: 'Fix the login crash on older phones' });
+    expect(itemAbout(items, /design agency/)).toMatchObject({ ownerId: 'u-carol', dueDate: '2026-12-09', type: 'follow_up' });
+  });
+
+  it('writes short imperative titles without the date phrase, and skips figures of speech', () => {
+    expect(itemAbout(summary.actionItems, /launch checklist/).title).toBe('Send the launch checklist to the whole team');
+    expect(summary.actionItems.every((item) => item.title.length <= 80)).toBe(true);
+    expect(summary.actionItems.some((item) => /honest/i.test(item.title))).toBe(false);
+    expect(summary.actionItems).toHaveLength(5);
+  });
+
+  it('splits the meeting into titled topics with keywords and times', () => {
+    expect(summary.topics.length).toBeGreaterThan(0);
+    for (const topic of summary.topics) {
+      expect(topic.title).not.toBe('');
+      expect(topic.keywords.length).toBeGreaterThan(0);
+      expect(topic.start).toBeLessThanOrEqual(topic.end ?? Infinity);
+    }
+  });
+
+  it('is deterministic', () => {
+    expect(summarizeLocally(INPUT)).toEqual(summary);
+  });
+});
+
+describe('summarizeLocally details', () => {
+  it('scores a clearly positive meeting above zero and a clearly negative one below', () => {
+    const positive = summarizeLocally(monologue('This release is great. I love the new design, excellent work, the customers are happy.'));
+    const negative = summarizeLocally(monologue('This release is terrible. The upload is broken, customers are angry and the delay is frustrating.'));
+    expect(positive.sentiment).toBeGreaterThan(0.3);
+    expect(negative.sentiment).toBeLessThan(-0.3);
+    expect(positive.sentiment).toBeLessThanOrEqual(1);
+    expect(negative.sentiment).toBeGreaterThanOrEqual(-1);
+  });
+
+  it('reads "not good" as negative', () => {
+    expect(summarizeLocally(monologue('The new onboarding flow is not good and not easy to use.')).sentiment).toBeLessThan(0);
+  });
+
+  it('resolves "by Friday" in the meeting time zone, not UTC', () => {
+    const lateEvening = new Date('2026-11-26T23:30:00Z'); // Thursday in UTC, already Friday 00:30 in Berlin
+    const segments: Segment[] = [{ speaker: 'Ann', start: 0, end: 5, text: "I'll send the invoice by tomorrow." }];
+    const inBerlin = summarizeLocally({ segments, participants: [], meetingDate: lateEvening, timeZone: 'Europe/Berlin' });
+    const inUtc = summarizeLocally({ segments, participants: [], meetingDate: lateEvening });
+    expect(inBerlin.actionItems[0].dueDate).toBe('2026-11-28');
+    expect(inUtc.actionItems[0].dueDate).toBe('2026-11-27');
+    expect(inUtc.actionItems[0]).toMatchObject({ ownerName: 'Ann', title: 'Send the invoice' });
+    expect(inUtc.actionItems[0].ownerId).toBeUndefined();
+  });
+
+  it('returns an empty summary for a meeting without speech', () => {
+    expect(summarizeLocally({ segments: [], participants: [], meetingDate: MEETING_DATE })).toEqual({
+      executiveSummary: '',
+      keyPoints: [],
+      decisions: [],
+      topics: [],
+      sentiment: 0,
+      actionItems: [],
+      generator: 'local',
+    });
+  });
+
+  it('is offered as the "local" Summarizer provider', async () => {
+    const summarizer = new LocalSummarizer();
+    expect(summarizer.name).toBe('local');
+    await expect(summarizer.summarize(INPUT)).resolves.toEqual(summarizeLocally(INPUT));
+  });
+
+  it('summarizes a real one-hour QMSum meeting within the length bounds', async () => {
+    const { segments } = await parseTranscriptFile(path.join(QMSUM_DIR, 'Bmr003.json'));
+    const summary = summarizeLocally({ segments, participants: [], meetingDate: MEETING_DATE });
+    const words = wordCount(summary.executiveSummary);
+    expect(words).toBeGreaterThanOrEqual(60);
+    expect(words).toBeLessThanOrEqual(250);
+    expect(summary.keyPoints.length).toBeGreaterThanOrEqual(3);
+    expect(summary.keyPoints.length).toBeLessThanOrEqual(8);
+    expect(summary.topics.length).toBeGreaterThanOrEqual(3);
+    expect(summary.topics.length).toBeLessThanOrEqual(7);
+  });
+});
