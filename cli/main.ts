@@ -1,40 +1,115 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import { pingWorkflow } from '../workflows';
+import { openOrm } from '../db/orm';
+import { meetingWorkflowId, recordingWorkflowId } from '../workflows/ids';
+import { MEETING_PHASES, statusQuery } from '../workflows/messages';
+import { pingWorkflow } from '../workflows/ping';
+import { recordingPipelineWorkflow } from '../workflows/recording-pipeline';
+import { runDemo } from './demo';
+import { printSummary, summarizeFile } from './summarize';
 import { withTemporalClient, workflowUiUrl } from './temporal';
 
 const USAGE = `usage: meetflow <command>
 
 commands:
-  ping [message]   run the ping workflow on the running worker and print its result
-  help             this message`;
+  summarize <file> [--json]    summary, action items and participant reports of a transcript file
+                               (WebVTT, Meetflow JSON or QMSum JSON), offline: no services needed
+  demo                         play a whole meeting against the running services (npm start) and print its results
+  status <meetingId>           a meeting's live status (phase, times, participants, recordings, summary)
+  list [--status <phase>]      meetings known to Temporal, newest first (phases: ${MEETING_PHASES.join(', ')})
+  rerun <meetingId>            summarize a finished meeting again from its stored transcript (keeps the earlier version)
+  ping [message]               run the ping workflow (checks worker, Temporal and PostgreSQL end to end)
+  help                         this message`;
+
+const cfg = () => config();
 
 async function ping(message: string): Promise<void> {
-  const cfg = config();
   const workflowId = `ping-${randomUUID()}`;
-  const result = await withTemporalClient(cfg, (client) =>
-    client.workflow.execute(pingWorkflow, { workflowId, taskQueue: cfg.TEMPORAL_TASK_QUEUE, args: [message], workflowExecutionTimeout: '30 seconds' }),
+  const result = await withTemporalClient(cfg(), (client) =>
+    client.workflow.execute(pingWorkflow, { workflowId, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [message], workflowExecutionTimeout: '30 seconds' }),
   );
   console.log(`pong: "${result.message}" written as notification ${result.notificationId}`);
-  console.log(`see it in the Temporal UI: ${workflowUiUrl(cfg, workflowId)}`);
+  console.log(`see it in the Temporal UI: ${workflowUiUrl(cfg(), workflowId)}`);
 }
 
-async function main(argv: string[]): Promise<void> {
-  const [command = 'help', ...args] = argv;
-  switch (command) {
-    case 'ping':
-      return ping(args.join(' ') || 'ping');
-    case 'help':
-    case '--help':
-      console.log(USAGE);
-      return;
-    default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`);
-      process.exitCode = 2;
+async function summarize(args: string[]): Promise<void> {
+  const file = args.find((arg) => !arg.startsWith('--'));
+  if (!file) throw new UsageError('summarize needs a transcript file: meetflow summarize <file> [--json]');
+  const output = await summarizeFile(file);
+  if (args.includes('--json')) console.log(JSON.stringify(output, null, 2));
+  else printSummary(output);
+}
+
+async function demo(): Promise<void> {
+  const orm = await openOrm(cfg().DATABASE_URL, { debug: false });
+  try {
+    await withTemporalClient(cfg(), (client) => runDemo(cfg(), orm, client));
+  } finally {
+    await orm.close();
   }
 }
 
+const meetingIdOf = (arg: string | undefined) => {
+  if (!arg) throw new UsageError('give the meeting id (the room id, or its workflow id meeting-<id>)');
+  return arg.replace(/^meeting-/, '');
+};
+
+async function status(args: string[]): Promise<void> {
+  const roomId = meetingIdOf(args[0]);
+  const result = await withTemporalClient(cfg(), (client) => client.workflow.getHandle(meetingWorkflowId(roomId)).query(statusQuery));
+  console.log(JSON.stringify(result, null, 2));
+  console.log(`Temporal UI: ${workflowUiUrl(cfg(), meetingWorkflowId(roomId))}`);
+}
+
+async function list(args: string[]): Promise<void> {
+  const phase = args[args.indexOf('--status') + 1];
+  if (args.includes('--status') && !MEETING_PHASES.includes(phase as never)) throw new UsageError(`--status must be one of ${MEETING_PHASES.join(', ')}`);
+  const query = `WorkflowType = 'meetingWorkflow'${args.includes('--status') ? ` AND MeetingStatus = '${phase}'` : ''}`;
+  await withTemporalClient(cfg(), async (client) => {
+    let count = 0;
+    for await (const execution of client.workflow.list({ query })) {
+      const attributes = execution.searchAttributes as Record<string, unknown[] | undefined>;
+      const start = attributes.MeetingStart?.[0];
+      console.log(`${execution.workflowId.padEnd(46)} ${String(attributes.MeetingStatus?.[0] ?? '?').padEnd(11)} ${start ? new Date(String(start)).toISOString() : ''}  ${attributes.MeetingHost?.[0] ?? ''}`);
+      if (++count >= 100) break;
+    }
+    if (count === 0) console.log('no meetings found');
+  });
+}
+
+async function rerun(args: string[]): Promise<void> {
+  const roomId = meetingIdOf(args[0]);
+  const workflowId = recordingWorkflowId(roomId, `rerun-${Date.now()}`);
+  const result = await withTemporalClient(cfg(), (client) =>
+    client.workflow.execute(recordingPipelineWorkflow, { workflowId, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ roomId, summaryVersion: 'next', deliver: false }] }),
+  );
+  console.log(`summary version ${result.summaryVersion} (${result.generator}) is ${result.summaryId}; ${result.reports} reports rebuilt`);
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'help', ...args] = argv;
+  const commands: Record<string, () => Promise<void>> = {
+    ping: () => ping(args.join(' ') || 'ping'),
+    summarize: () => summarize(args),
+    demo,
+    status: () => status(args),
+    list: () => list(args),
+    rerun: () => rerun(args),
+  };
+  if (command === 'help' || command === '--help') return console.log(USAGE);
+  const run = commands[command];
+  if (!run) throw new UsageError(`unknown command "${command}"`);
+  await run();
+}
+
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`meetflow: ${error.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(`meetflow: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -27,7 +28,17 @@ export const configSchema = z.object({
   SLACK_BOT_TOKEN: optional,
   SLACK_APP_TOKEN: optional,
   SLACK_API_URL: optional,
-  DATA_DIR: z.string().default('.data'),
+  /** Local state (outbox, chat log, recordings); relative paths are taken from the project folder. */
+  DATA_DIR: z
+    .string()
+    .default('.data')
+    .transform((dir) => path.resolve(__dirname, '..', dir)),
+  MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(10),
+  MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(15),
+  MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(240),
+  RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(30),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+  DEFAULT_TIME_ZONE: z.string().default('UTC'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,14 +1,21 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import type { Providers } from '../integrations';
 
 export interface MeetflowWorkerOptions {
   connection: NativeConnection;
   orm: MikroORM;
+  providers: Providers;
+  log: Logger;
+  publicUrl: string;
+  timeZone: string;
   namespace: string;
   taskQueue: string;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'>;
 }
 
 export async function createMeetflowWorker(options: MeetflowWorkerOptions): Promise<Worker> {
@@ -19,7 +26,8 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ orm: options.orm }),
+    activities: createActivities(options),
     ...workflowSource,
+    ...options.tuning,
   });
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
+import { createProviders, describeProviders } from '../integrations';
 import { createMeetflowWorker } from './create-worker';
 import { connectWorker } from './temporal';
 
@@ -18,8 +19,18 @@ async function main(): Promise<void> {
   routeSdkLogs(log);
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await connectWorker(cfg);
-  const worker = await createMeetflowWorker({ connection, orm, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
-  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS }, 'worker started');
+  const providers = createProviders(cfg, log);
+  const worker = await createMeetflowWorker({
+    connection,
+    orm,
+    providers,
+    log,
+    publicUrl: cfg.PUBLIC_URL,
+    timeZone: cfg.DEFAULT_TIME_ZONE,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+  });
+  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers) }, 'worker started');
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM, letting running activities finish.
   await worker.run();
   await connection.close();

@@ -5,3 +5,13 @@ export const TASK_QUEUE = 'meetings';
 export function meetingWorkflowId(roomId: string): string {
   return `meeting-${roomId}`;
 }
+
+/** One processing pipeline per recording, under its meeting. */
+export function recordingWorkflowId(roomId: string, recordingId: string): string {
+  return `meeting-${roomId}-recording-${recordingId}`;
+}
+
+/** The durable reminder of one action item. */
+export function actionItemWorkflowId(actionItemId: string): string {
+  return `action-item-${actionItemId}`;
+}

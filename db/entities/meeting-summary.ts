@@ -38,10 +38,10 @@ export const MeetingSummary = defineEntity({
     keyPoints: p.json<KeyPoint[]>().defaultRaw(`'[]'`),
     decisions: p.json<Decision[]>().defaultRaw(`'[]'`),
     topics: p.json<Topic[]>().defaultRaw(`'[]'`),
-    overallSentiment: p.double().nullable(),
+    overallSentiment: p.float().columnType('double precision').nullable(),
     /** Seconds of speech over all participants. */
     totalSpeakingTime: p.integer().default(0),
-    engagementScore: p.double().nullable(),
+    engagementScore: p.float().columnType('double precision').nullable(),
     /** What made it: 'local' (embedded summarizer) or 'claude'. */
     generator: p.string().length(50).default('local'),
     model: p.string().nullable(),

@@ -2,7 +2,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties } from './base';
 import { User } from './user';
 
-export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+/** pending: recorded, not tried; sending: a send was attempted (it may have gone out); sent; failed (for good). */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
 /**
  * A message to a user, and the record that makes its delivery exactly-once: the row is written first under a

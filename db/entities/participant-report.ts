@@ -20,8 +20,8 @@ export const ParticipantReport = defineEntity({
     reportContent: p.text(),
     /** Seconds. */
     speakingTime: p.integer().default(0),
-    speakingPercentage: p.double().default(0),
-    engagementScore: p.double().default(0),
+    speakingPercentage: p.float().columnType('double precision').default(0),
+    engagementScore: p.float().columnType('double precision').default(0),
     keyContributions: p.json<KeyContribution[]>().defaultRaw(`'[]'`),
     tasksAssignedCount: p.integer().default(0),
   },

@@ -28,7 +28,7 @@ export const Transcript = defineEntity({
     language: p.string().length(20).default('en'),
     segments: p.json<TranscriptSegment[]>().defaultRaw(`'[]'`),
     words: p.json<TranscriptWord[]>().defaultRaw(`'[]'`),
-    confidenceScore: p.double().nullable(),
+    confidenceScore: p.float().columnType('double precision').nullable(),
     hasSpeakers: p.boolean().default(false),
     speakerCount: p.integer().default(0),
     /** Which participant each diarized speaker label is. */

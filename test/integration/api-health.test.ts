@@ -54,6 +54,7 @@ test('with Temporal unreachable, /health says degraded and names it, /ready answ
   expect(health.body.checks.temporal).toMatchObject({ ok: false, error: expect.any(String) });
   const ready = await get(app, '/ready');
   expect([ready.status, ready.body.status]).toEqual([503, 'not_ready']);
+  await unreachable.close();
 });
 
 test('an unknown route answers a JSON 404 that names it', async () => {

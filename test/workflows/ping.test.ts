@@ -1,27 +1,21 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
 import { Notification } from '../../db/entities';
 import { pingWorkflow } from '../../workflows';
-import { createMeetflowWorker } from '../../workers/create-worker';
 import { openTestOrm, unique } from '../helpers/db';
-import { devServerEnvironment, testTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnvironment } from '../helpers/temporal';
+import { testActivities, testWorker, testWorld } from '../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let worker: Worker;
-const taskQueue = testTaskQueue('ping');
+const world = testWorld('ping');
+const { taskQueue } = world;
 
 beforeAll(async () => {
   [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
-  worker = await createMeetflowWorker({
-    connection: env.nativeConnection,
-    orm,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-  });
+  worker = await testWorker(env, orm, world);
 });
 
 afterAll(async () => {
@@ -45,7 +39,7 @@ test('the ping workflow runs on the real dev server and its activity writes one 
 });
 
 test('running the ping activity again (a retry) returns the same row and writes no other', async () => {
-  const { recordPing } = createActivities({ orm });
+  const { recordPing } = testActivities(orm, world);
   const workflowId = unique('ping-retry');
   const first = await recordPing({ workflowId, message: 'once' });
   const second = await recordPing({ workflowId, message: 'twice' });

@@ -1,0 +1,12 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Providers } from '../integrations';
+
+export interface ActivityContext {
+  orm: MikroORM;
+  providers: Providers;
+  log: Logger;
+  /** Where links in messages point (the API). */
+  publicUrl: string;
+  timeZone: string;
+}

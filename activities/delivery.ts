@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { Notification, type NotificationEntity, type UserEntity } from '../db/entities';
+import type { ChatProvider, ChatRecipient } from '../integrations/chat/types';
+import type { MailMessage, MailProvider } from '../integrations/mail/types';
+
+export interface OutgoingMessage {
+  /** Deterministic: the same logical message always has the same key (e.g. `results:<summaryId>:<userId>`). */
+  key: string;
+  user: UserEntity;
+  type: string;
+  title: string;
+  text: string;
+  blocks?: unknown[];
+  data?: Record<string, unknown>;
+  actionUrl?: string;
+  /** An email version; used when chat cannot reach the user, or sent as well when `alsoEmail`. */
+  email?: Omit<MailMessage, 'to' | 'idempotencyKey'>;
+  channel: 'chat' | 'email' | 'chat-or-email';
+}
+
+export interface DeliveryResult {
+  key: string;
+  channel: 'slack' | 'log' | 'email' | string;
+  status: 'sent' | 'already-sent';
+  providerMessageId: string;
+}
+
+export const recipientOf = (user: UserEntity): ChatRecipient => ({
+  userId: user.id,
+  name: user.name,
+  email: user.email,
+  chatUserId: user.oauthProvider === 'slack' ? (user.oauthId ?? undefined) : undefined,
+});
+
+/**
+ * Sends one message exactly once, however often the activity runs: the notifications row is written first
+ * under the message's key; a row already `sent` is not sent again; a row left `sending` by a crashed attempt
+ * asks the provider whether that attempt went out before trying again.
+ */
+export async function deliverOnce(em: EntityManager, message: OutgoingMessage, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
+  const channel = chooseChannel(message, chat);
+  const row = await recordIntent(em, message, channel);
+  if (row.deliveryStatus === 'sent') {
+    return { key: message.key, channel: row.channel, status: 'already-sent', providerMessageId: row.providerMessageId ?? '' };
+  }
+  const earlier = row.deliveryStatus === 'sending' ? await findEarlierSend(message, channel, chat, mail) : undefined;
+  let providerMessageId = earlier;
+  if (!providerMessageId) {
+    row.deliveryStatus = 'sending';
+    await em.flush();
+    providerMessageId = await send(message, channel, chat, mail);
+  }
+  row.deliveryStatus = 'sent';
+  row.providerMessageId = providerMessageId;
+  row.sentAt = new Date();
+  row.deliveryError = null;
+  await em.flush();
+  return { key: message.key, channel: row.channel, status: earlier ? 'already-sent' : 'sent', providerMessageId };
+}
+
+function chooseChannel(message: OutgoingMessage, chat: ChatProvider): string {
+  if (message.channel === 'email') return 'email';
+  if (chat.canReach(recipientOf(message.user))) return chat.name;
+  if (message.channel === 'chat-or-email' && message.email) return 'email';
+  throw ApplicationFailure.nonRetryable(`${message.user.email} cannot be reached by ${chat.name} and the message has no email version`, 'Unreachable');
+}
+
+async function recordIntent(em: EntityManager, message: OutgoingMessage, channel: string): Promise<NotificationEntity> {
+  await em
+    .createQueryBuilder(Notification)
+    .insert({
+      user: message.user.id,
+      type: message.type,
+      title: message.title,
+      message: message.text,
+      data: message.data ?? {},
+      actionUrl: message.actionUrl,
+      idempotencyKey: message.key,
+      channel,
+    })
+    .onConflict('idempotency_key')
+    .ignore()
+    .execute();
+  return em.findOneOrFail(Notification, { idempotencyKey: message.key }, { refresh: true });
+}
+
+async function findEarlierSend(message: OutgoingMessage, channel: string, chat: ChatProvider, mail: MailProvider): Promise<string | undefined> {
+  if (channel === 'email') return mail.findSent?.(message.key);
+  return chat.findSent?.(message.key, recipientOf(message.user));
+}
+
+async function send(message: OutgoingMessage, channel: string, chat: ChatProvider, mail: MailProvider): Promise<string> {
+  if (channel === 'email') {
+    const email = message.email ?? { subject: message.title, text: message.text };
+    return (await mail.send({ ...email, to: { name: message.user.name, email: message.user.email }, idempotencyKey: message.key })).messageId;
+  }
+  return (await chat.send({ to: recipientOf(message.user), text: message.text, blocks: message.blocks, idempotencyKey: message.key })).messageId;
+}

@@ -1,0 +1,223 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import {
+  ActionItem,
+  MeetingSummary,
+  Participant,
+  ParticipantReport,
+  Recording,
+  Room,
+  Transcript,
+  type MeetingSummaryEntity,
+  type ParticipantEntity,
+} from '../db/entities';
+import { buildParticipantReports } from '../integrations/summarizer/reports';
+import type { MeetingParticipant } from '../integrations/summarizer/types';
+import { UntranscribableError } from '../integrations/transcription/types';
+import type { ActivityContext } from './context';
+import { deliverOnce } from './delivery';
+import { resultsMessage } from './results-message';
+
+export interface SummaryOutcome {
+  summaryId: string;
+  version: number;
+  generator: string;
+  /** Items with an owner and a due date: each gets a durable reminder. */
+  reminders: { actionItemId: string; dueDate: string }[];
+}
+
+/** Participants as the summarizer sees them: id = participants.id, name = the user's name. */
+async function meetingParticipants(ctx: ActivityContext, roomId: string): Promise<{ rows: ParticipantEntity[]; people: MeetingParticipant[] }> {
+  const rows = await ctx.orm.em.fork().find(Participant, { room: roomId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
+  return { rows, people: rows.map((row) => ({ id: row.id, name: row.user.name, email: row.user.email })) };
+}
+
+export function createPipelineActivities(ctx: ActivityContext) {
+  const em = () => ctx.orm.em.fork();
+
+  return {
+    /** Transcribes a finished recording once (a transcript per recording); a recording without speech fails for good. */
+    async transcribeRecording(input: { roomId: string; recordingId: string }): Promise<{ transcriptId: string; segments: number; speakers: number }> {
+      const db = em();
+      const recording = await db.findOneOrFail(Recording, { livekitRecordingId: input.recordingId, room: input.roomId }, { populate: ['room'] });
+      const existing = await db.findOne(Transcript, { recording: recording.id });
+      if (existing) return { transcriptId: existing.id, segments: existing.segments.length, speakers: existing.speakerCount };
+
+      const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
+      const heartbeat = setInterval(() => Context.current().heartbeat(), 5_000);
+      const transcript = await ctx.providers.transcription
+        .transcribe({
+          recordingId: input.recordingId,
+          filePath: recording.filePath ?? undefined,
+          fileUrl: recording.fileUrl ?? undefined,
+          language: String(recording.room.settings.language ?? 'en'),
+          speakerCountHint: participants || undefined,
+        })
+        .catch((error: unknown) => {
+          if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
+          throw error;
+        })
+        .finally(() => clearInterval(heartbeat));
+      if (transcript.segments.length === 0 || transcript.text.trim() === '') {
+        throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} has no speech: its transcript is empty`, 'EmptyTranscript');
+      }
+      await db
+        .createQueryBuilder(Transcript)
+        .insert({
+          recording: recording.id,
+          room: input.roomId,
+          text: transcript.text,
+          language: transcript.language,
+          segments: transcript.segments,
+          words: transcript.words,
+          confidenceScore: transcript.confidence,
+          hasSpeakers: transcript.speakers.length > 0,
+          speakerCount: transcript.speakers.length,
+        })
+        .onConflict('recording_id')
+        .ignore()
+        .execute();
+      const saved = await db.findOneOrFail(Transcript, { recording: recording.id });
+      return { transcriptId: saved.id, segments: saved.segments.length, speakers: saved.speakerCount };
+    },
+
+    /**
+     * Summarizes a transcript and stores the summary with its action items in one transaction, keyed by
+     * (transcript, version) and (summary, position): a retry finds them and writes nothing new.
+     * version = 'next' makes a new version (a re-run) and keeps the earlier ones.
+     */
+    async summarizeTranscript(input: { transcriptId: string; version?: number | 'next' }): Promise<SummaryOutcome> {
+      const db = em();
+      const transcript = await db.findOneOrFail(Transcript, input.transcriptId, { populate: ['room'] });
+      const latest = await db.findOne(MeetingSummary, { transcript: transcript.id }, { orderBy: { version: 'desc' } });
+      const version = input.version === 'next' ? (latest?.version ?? 0) + 1 : (input.version ?? 1);
+      const existing = await db.findOne(MeetingSummary, { transcript: transcript.id, version });
+      if (existing) return outcomeOf(ctx, existing);
+
+      const { rows, people } = await meetingParticipants(ctx, transcript.room.id);
+      const result = await ctx.providers.summarizer.summarize({
+        segments: transcript.segments,
+        participants: people,
+        meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
+        timeZone: ctx.timeZone,
+        title: transcript.room.name,
+      });
+      const userOf = new Map(rows.map((row) => [row.id, row.user]));
+      const totalSpeaking = Math.round(transcript.segments.reduce((sum, segment) => sum + Math.max(0, segment.end - segment.start), 0));
+
+      const summary = await db.transactional(async (tx) => {
+        const row = tx.create(MeetingSummary, {
+          room: transcript.room.id,
+          transcript: transcript.id,
+          version,
+          executiveSummary: result.executiveSummary,
+          keyPoints: result.keyPoints,
+          decisions: result.decisions,
+          topics: result.topics,
+          overallSentiment: result.sentiment,
+          totalSpeakingTime: totalSpeaking,
+          generator: result.generator,
+        });
+        result.actionItems.forEach((item, position) =>
+          tx.create(ActionItem, {
+            room: transcript.room.id,
+            summary: row,
+            assignedTo: item.ownerId ? userOf.get(item.ownerId) : undefined,
+            position,
+            title: item.title.slice(0, 500),
+            description: item.description,
+            type: item.type,
+            priority: item.priority,
+            dueDate: item.dueDate,
+          }),
+        );
+        return row;
+      });
+      return outcomeOf(ctx, summary);
+    },
+
+    /** One report per participant and summary (the natural key); a retry rewrites the same rows. */
+    async buildReports(input: { summaryId: string }): Promise<number> {
+      const db = em();
+      const summary = await db.findOneOrFail(MeetingSummary, input.summaryId, { populate: ['transcript', 'room'] });
+      const { rows, people } = await meetingParticipants(ctx, summary.room.id);
+      const items = await db.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'] });
+      const participantOfUser = new Map(rows.map((row) => [row.user.id, row.id]));
+      const reports = buildParticipantReports(summary.transcript.segments, people, {
+        executiveSummary: summary.executiveSummary,
+        keyPoints: summary.keyPoints,
+        decisions: summary.decisions,
+        topics: summary.topics,
+        sentiment: summary.overallSentiment ?? 0,
+        generator: summary.generator,
+        actionItems: items.map((item) => ({
+          title: item.title,
+          description: item.description ?? '',
+          ownerId: item.assignedTo ? participantOfUser.get(item.assignedTo.id) : undefined,
+          priority: item.priority,
+          type: item.type,
+        })),
+      });
+      for (const report of reports) {
+        await db
+          .createQueryBuilder(ParticipantReport)
+          .insert({
+            room: summary.room.id,
+            participant: report.participantId,
+            summary: summary.id,
+            reportContent: report.reportContent,
+            speakingTime: Math.round(report.speakingTime),
+            speakingPercentage: report.speakingPercentage,
+            engagementScore: report.engagementScore,
+            keyContributions: report.keyContributions,
+            tasksAssignedCount: report.tasksAssignedCount,
+          })
+          .onConflict(['summary_id', 'participant_id'])
+          .merge(['reportContent', 'speakingTime', 'speakingPercentage', 'engagementScore', 'keyContributions', 'tasksAssignedCount'])
+          .execute();
+      }
+      const engagement = reports.length ? reports.reduce((sum, report) => sum + report.engagementScore, 0) / reports.length : null;
+      await db.nativeUpdate(MeetingSummary, summary.id, { engagementScore: engagement });
+      return reports.length;
+    },
+
+    /** Each participant gets one message with the summary, their action items and their report; exactly once. */
+    async deliverResults(input: { summaryId: string }): Promise<{ delivered: number; alreadySent: number }> {
+      const db = em();
+      const summary = await db.findOneOrFail(MeetingSummary, input.summaryId, { populate: ['room', 'room.host'] });
+      const reports = await db.find(ParticipantReport, { summary: summary.id }, { populate: ['participant', 'participant.user'] });
+      const items = await db.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'], orderBy: { position: 'asc' } });
+      let delivered = 0;
+      let alreadySent = 0;
+      for (const report of reports) {
+        const user = report.participant.user;
+        const message = resultsMessage(ctx, { summary, room: summary.room, report, items, user, isHost: user.id === summary.room.host.id });
+        const result = await deliverOnce(db, message, ctx.providers.chat, ctx.providers.mail);
+        if (result.status === 'sent') delivered += 1;
+        else alreadySent += 1;
+        Context.current().heartbeat();
+      }
+      return { delivered, alreadySent };
+    },
+
+    async roomHasTranscript(input: { roomId: string }): Promise<boolean> {
+      return (await em().count(Transcript, { room: input.roomId })) > 0;
+    },
+
+    async latestTranscriptOf(input: { roomId: string }): Promise<string | undefined> {
+      const room = await em().findOne(Room, input.roomId);
+      if (!room) throw ApplicationFailure.nonRetryable(`meeting room ${input.roomId} does not exist`, 'RoomNotFound');
+      return (await em().findOne(Transcript, { room: input.roomId }, { orderBy: { createdAt: 'desc' } }))?.id;
+    },
+  };
+}
+
+async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): Promise<SummaryOutcome> {
+  const items = await ctx.orm.em.fork().find(ActionItem, { summary: summary.id, dueDate: { $ne: null }, assignedTo: { $ne: null } });
+  return {
+    summaryId: summary.id,
+    version: summary.version,
+    generator: summary.generator,
+    reminders: items.map((item) => ({ actionItemId: item.id, dueDate: item.dueDate! })),
+  };
+}

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Participant, Room, type RoomEntity, type UserEntity } from './entities';
+
+export interface NewMeeting {
+  host: UserEntity;
+  title: string;
+  description?: string;
+  scheduledStart: Date;
+  plannedDurationMinutes: number;
+  type?: 'scheduled' | 'instant' | 'recurring';
+  tags?: string[];
+  settings?: Record<string, unknown>;
+  maxParticipants?: number;
+}
+
+function slugify(title: string): string {
+  const base = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 48);
+  return `${base || 'meeting'}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Writes a meeting's room row (and the host's participant row); the caller then starts its workflow. */
+export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, workflowIdFor: (roomId: string) => string): Promise<RoomEntity> {
+  const slug = slugify(meeting.title);
+  const room = em.create(Room, {
+    id: randomUUID(),
+    host: meeting.host,
+    name: meeting.title,
+    description: meeting.description,
+    slug,
+    type: meeting.type ?? 'scheduled',
+    livekitRoomName: `meetflow-${slug}`,
+    scheduledStartTime: meeting.scheduledStart,
+    plannedDuration: meeting.plannedDurationMinutes,
+    tags: meeting.tags ?? [],
+    settings: meeting.settings ?? {},
+    maxParticipants: meeting.maxParticipants ?? 50,
+  });
+  room.workflowId = workflowIdFor(room.id);
+  em.create(Participant, { room, user: meeting.host, role: 'host' });
+  await em.flush();
+  return room;
+}

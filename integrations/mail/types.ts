@@ -1,0 +1,17 @@
+export interface MailMessage {
+  to: { name?: string; email: string };
+  subject: string;
+  text: string;
+  html?: string;
+  /** An iCalendar body (integrations/calendar) sent as the text/calendar part. */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; content: string };
+  /** Same key, same message: providers that can, use it to avoid sending twice. */
+  idempotencyKey: string;
+}
+
+export interface MailProvider {
+  readonly name: string;
+  send(message: MailMessage): Promise<{ messageId: string }>;
+  /** The id of a message already sent under this key, when the provider can tell. */
+  findSent?(idempotencyKey: string): Promise<string | undefined>;
+}

@@ -1,0 +1,44 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { createActivities } from '../../activities';
+import { loadConfig, type Config } from '../../config';
+import { createProviders, type Providers } from '../../integrations';
+import { createMeetflowWorker } from '../../workers/create-worker';
+import { testTaskQueue, workflowBundle } from './temporal';
+
+export interface TestWorld {
+  cfg: Config;
+  dataDir: string;
+  providers: Providers;
+  taskQueue: string;
+}
+
+/** Configuration and embedded providers of a test file, writing their outbox and chat log in a temp folder. */
+export function testWorld(label: string, env: Record<string, string> = {}): TestWorld {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `meetflow-${label}-`));
+  const cfg = loadConfig({ ...process.env, DATA_DIR: dataDir, PUBLIC_URL: 'http://meetflow.test', LOG_LEVEL: 'silent', ...env });
+  return { cfg, dataDir, providers: createProviders(cfg, pino({ level: 'silent' })), taskQueue: testTaskQueue(label) };
+}
+
+export function testActivities(orm: MikroORM, world: TestWorld) {
+  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC' });
+}
+
+export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld): Promise<Worker> {
+  return createMeetflowWorker({
+    connection: env.nativeConnection,
+    orm,
+    providers: world.providers,
+    log: pino({ level: 'silent' }),
+    publicUrl: world.cfg.PUBLIC_URL,
+    timeZone: 'UTC',
+    namespace: env.namespace ?? 'default',
+    taskQueue: world.taskQueue,
+    workflowBundle: await workflowBundle(),
+  });
+}

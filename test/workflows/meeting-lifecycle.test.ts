@@ -1,0 +1,304 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { scheduleMeeting } from '../../clients/meetings';
+import { MeetingEvents, waitForPhase } from '../../clients/video-events';
+import {
+  ActionItem,
+  MeetingSummary,
+  Notification,
+  Participant,
+  ParticipantReport,
+  Recording,
+  Room,
+  RoomInvitation,
+  Transcript,
+  type UserEntity,
+} from '../../db/entities';
+import { readChatLog } from '../../integrations/chat/log';
+import type { MeetingStatus } from '../../workflows/messages';
+import { cancelUpdate, endMeetingUpdate, participantJoinedSignal, participantLeftSignal, rescheduleUpdate, rsvpUpdate, statusQuery } from '../../workflows/messages';
+import { MeetingStatusKey } from '../../workflows/search-attributes';
+import { openTestOrm, unique } from '../helpers/db';
+import { createUser } from '../helpers/factories';
+import { devServerEnvironment, ROOT } from '../helpers/temporal';
+import { testWorker, testWorld } from '../helpers/worker';
+
+let env: TestWorkflowEnvironment;
+let orm: MikroORM;
+let worker: Worker;
+let running: Promise<void>;
+const world = testWorld('lifecycle');
+
+beforeAll(async () => {
+  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
+  worker = await testWorker(env, orm, world);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await orm?.close();
+});
+
+const HISTORIES = path.join(__dirname, 'histories');
+
+async function schedule(host: UserEntity, options: { startInMs: number; invitees?: string[]; settings?: object }) {
+  const em = orm.em.fork();
+  const { room, workflowId } = await scheduleMeeting(
+    { em, temporal: env.client, cfg: world.cfg, taskQueue: world.taskQueue },
+    {
+      host,
+      title: 'Budget review',
+      start: new Date(Date.now() + options.startInMs),
+      durationMinutes: 30,
+      invitees: (options.invitees ?? []).map((email) => ({ email })),
+      settings: { reminderMinutesBefore: 0, noShowGraceMinutes: 5, ...options.settings },
+    },
+  );
+  const handle = env.client.workflow.getHandle(workflowId);
+  return { room, handle, events: new MeetingEvents(handle) };
+}
+
+async function hostWithGuests() {
+  const em = orm.em.fork();
+  const host = await createUser(em, { name: 'Alice Host', email: `${unique('alice')}@example.test` });
+  const bob = `${unique('bob')}@example.test`;
+  const carol = `${unique('carol')}@example.test`;
+  return { host, bob, carol };
+}
+
+function writeSidecar(recordingId: string, content: string): string {
+  const audio = path.join(world.dataDir, `${recordingId}.ogg`);
+  writeFileSync(audio, 'not really audio');
+  writeFileSync(path.join(world.dataDir, `${recordingId}.vtt`), content);
+  return audio;
+}
+
+const MEETING_VTT = (names: { alice: string; bob: string; carol: string }) => `WEBVTT
+
+00:00:00.000 --> 00:00:20.000
+<v ${names.alice}>Thanks for joining. Today we review the marketing budget for the launch and the hiring plan for next quarter.
+
+00:00:20.000 --> 00:00:45.000
+<v ${names.bob}>The marketing budget is tight. I think we should move money from print ads to online campaigns, because online converts better.
+
+00:00:45.000 --> 00:01:05.000
+<v ${names.carol}>I agree. The online campaigns performed well last quarter and the numbers are great.
+
+00:01:05.000 --> 00:01:25.000
+<v ${names.alice}>Good. We agreed to shift the print budget to online campaigns for the launch.
+
+00:01:25.000 --> 00:01:45.000
+<v ${names.bob}>I will send the revised budget spreadsheet to finance by Friday.
+
+00:01:45.000 --> 00:02:05.000
+<v ${names.carol}>I'll draft the hiring plan for the two new engineers next week.
+
+00:02:05.000 --> 00:02:20.000
+<v ${names.alice}>Great, thanks everyone. That was a productive meeting.
+`;
+
+async function playMeeting(handle: WorkflowHandle, events: MeetingEvents, vtt: string | null): Promise<MeetingStatus> {
+  await waitForPhase(handle, ['live']);
+  const status = await handle.query(statusQuery);
+  const ids = status.invitations.map((invitation) => invitation.userId!);
+  const people = [{ id: (await orm.em.fork().findOneOrFail(Room, status.roomId, { populate: ['host'] })).host.id }, ...ids.map((id) => ({ id }))];
+  for (const person of people) await events.join(person.id);
+  const recordingId = unique('EG');
+  if (vtt !== null) {
+    await events.startRecording(recordingId);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const person of people) await events.leave(person.id);
+  await events.finishRoom();
+  if (vtt !== null) {
+    await events.finishRecording(recordingId, { filePath: writeSidecar(recordingId, vtt), durationSeconds: 140 });
+  }
+  return handle.result() as Promise<MeetingStatus>;
+}
+
+test('a whole meeting: invites, live, recording, transcript, summary, action items, reports and one DM each', async () => {
+  const { host, bob, carol } = await hostWithGuests();
+  const { room, handle, events } = await schedule(host, { startInMs: 1500, invitees: [bob, carol] });
+  expect(await waitForPhase(handle, ['waiting', 'live'])).toBeTruthy();
+
+  const result = await playMeeting(handle, events, MEETING_VTT({ alice: 'Alice Host', bob: nameOf(bob), carol: nameOf(carol) }));
+  expect(result).toMatchObject({ phase: 'completed', endReason: 'the room closed', outcome: 'summarized 1 recording and delivered the results' });
+  expect(result.participants).toHaveLength(3);
+  expect(result.participants.every((p) => !p.present && p.seconds > 0)).toBe(true);
+
+  const em = orm.em.fork();
+  const row = await em.findOneOrFail(Room, room.id);
+  expect([row.status, row.startedAt !== null, row.endedAt !== null, row.workflowId]).toEqual(['completed', true, true, handle.workflowId]);
+
+  const invitations = await em.find(RoomInvitation, { room: room.id });
+  expect(invitations.map((i) => i.inviteeEmail).sort()).toEqual([bob, carol].sort());
+
+  const participants = await em.find(Participant, { room: room.id }, { populate: ['user'] });
+  expect(participants.map((p) => [p.user.email, p.status]).sort()).toEqual([[bob, 'left'], [carol, 'left'], [host.email, 'left']].sort());
+  expect(participants.every((p) => p.duration >= 0 && p.joinedAt && p.leftAt)).toBe(true);
+
+  const recording = await em.findOneOrFail(Recording, { room: room.id });
+  expect([recording.status, recording.duration]).toEqual(['completed', 140]);
+  const transcript = await em.findOneOrFail(Transcript, { recording: recording.id });
+  expect([transcript.speakerCount, transcript.segments.length]).toEqual([3, 7]);
+
+  const summary = await em.findOneOrFail(MeetingSummary, { transcript: transcript.id });
+  expect(summary.id).toBe(result.summaryId);
+  expect(summary.executiveSummary.length).toBeGreaterThan(40);
+  expect(summary.decisions.map((d) => d.text).join(' ')).toMatch(/shift the print budget to online/i);
+  expect(summary.overallSentiment).toBeGreaterThan(0);
+
+  const items = await em.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'], orderBy: { position: 'asc' } });
+  const budget = items.find((item) => /budget/i.test(item.title));
+  expect(budget?.assignedTo?.email).toBe(bob);
+  expect(budget?.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(items.find((item) => /hiring plan/i.test(item.title))?.assignedTo?.email).toBe(carol);
+
+  const reports = await em.find(ParticipantReport, { summary: summary.id }, { populate: ['participant.user'] });
+  expect(reports).toHaveLength(3);
+  const percentages = reports.map((r) => r.speakingPercentage);
+  expect(percentages.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+  expect(reports.find((r) => r.participant.user.email === bob)?.tasksAssignedCount).toBeGreaterThanOrEqual(1);
+
+  const results = await em.find(Notification, { type: 'meeting_summary', data: { summaryId: summary.id } }, { populate: ['user'] });
+  expect(results.map((n) => [n.user.email, n.deliveryStatus, n.channel]).sort()).toEqual([[bob, 'sent', 'log'], [carol, 'sent', 'log'], [host.email, 'sent', 'log']].sort());
+  const chat = (await readChatLog(world.dataDir)).filter((m) => m.key.startsWith(`results:${summary.id}:`));
+  expect(chat).toHaveLength(3);
+  expect(chat.find((m) => m.to === bob)?.text).toMatch(/Your action items:\n• .*budget/i);
+  expect(chat.find((m) => m.to === host.email)?.text).toContain('All action items:');
+
+  const outbox = readdirSync(path.join(world.dataDir, 'outbox')).filter((f) => f.includes(room.id));
+  expect(outbox.filter((f) => f.startsWith('invite-email'))).toHaveLength(2);
+  expect(readFileSync(path.join(world.dataDir, 'outbox', outbox[0]), 'utf8')).toMatch(/METHOD:REQUEST/);
+
+  const description = await handle.describe();
+  expect(description.typedSearchAttributes.get(MeetingStatusKey)).toBe('completed');
+
+  await recordHistory(handle, 'whole-meeting');
+  await recordHistory(env.client.workflow.getHandle(`${handle.workflowId}-recording-${result.recordings[0].recordingId}`), 'recording-pipeline');
+});
+
+test('reschedule moves the start and sends an updated invite; cancel sends CANCEL; nothing more after that', async () => {
+  const { host, bob } = await hostWithGuests();
+  const { room, handle } = await schedule(host, { startInMs: 3_600_000, invitees: [bob] });
+  await waitForPhase(handle, ['waiting']);
+
+  const newStart = new Date(Date.now() + 7_200_000).toISOString();
+  const moved = await handle.executeUpdate(rescheduleUpdate, { args: [newStart] });
+  expect([moved.scheduledStart, moved.sequence]).toEqual([newStart, 1]);
+  expect((await orm.em.fork().findOneOrFail(Room, room.id)).scheduledStartTime?.toISOString()).toBe(newStart);
+
+  await expect(handle.executeUpdate(rescheduleUpdate, { args: [new Date(Date.now() - 60_000).toISOString()] })).rejects.toMatchObject(refusedWith(/is in the past/));
+  await expect(handle.executeUpdate(rescheduleUpdate, { args: ['next tuesday'] })).rejects.toMatchObject(refusedWith(/"next tuesday" is not a date and time/));
+
+  const cancelled = await handle.executeUpdate(cancelUpdate, { args: ['the budget is already approved'] });
+  expect([cancelled.phase, cancelled.endReason]).toEqual(['cancelled', 'the budget is already approved']);
+  await expect(handle.executeUpdate(cancelUpdate, { args: ['again'] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(await handle.result()).toMatchObject({ phase: 'cancelled' });
+
+  const eml = (prefix: string) => {
+    const file = readdirSync(path.join(world.dataDir, 'outbox')).find((f) => f.startsWith(prefix) && f.includes(room.id))!;
+    return readFileSync(path.join(world.dataDir, 'outbox', file), 'utf8');
+  };
+  expect(eml('update-email')).toMatch(/METHOD:REQUEST[\s\S]*SEQUENCE:1/);
+  expect(eml('cancel-email')).toMatch(/METHOD:CANCEL[\s\S]*SEQUENCE:2[\s\S]*STATUS:CANCELLED/);
+  expect(eml('update-email')).toContain(`UID:${room.id}@meetflow`);
+  const statuses = (await orm.em.fork().find(RoomInvitation, { room: room.id })).map((i) => i.status);
+  expect(statuses).toEqual(['cancelled']);
+  await recordHistory(handle, 'rescheduled-then-cancelled');
+});
+
+test('rsvp: a known token records the answer, an unknown token is refused', async () => {
+  const { host, bob } = await hostWithGuests();
+  const { room, handle } = await schedule(host, { startInMs: 3_600_000, invitees: [bob] });
+  await waitForPhase(handle, ['waiting']);
+  const invitation = await orm.em.fork().findOneOrFail(RoomInvitation, { room: room.id });
+
+  await expect(handle.executeUpdate(rsvpUpdate, { args: [{ invitationToken: 'forged', response: 'accept' }] })).rejects.toMatchObject(refusedWith(/unknown invitation token/));
+  expect(await handle.executeUpdate(rsvpUpdate, { args: [{ invitationToken: invitation.token, response: 'decline' }] })).toMatchObject({ email: bob, status: 'declined' });
+  expect((await orm.em.fork().findOneOrFail(RoomInvitation, invitation.id)).status).toBe('declined');
+  await handle.executeUpdate(cancelUpdate, { args: ['done testing'] });
+});
+
+test('cancel is refused once processing began; the meeting then completes', async () => {
+  const { host } = await hostWithGuests();
+  const { handle, events } = await schedule(host, { startInMs: 0 });
+  await waitForPhase(handle, ['live']);
+  await events.join(host.id);
+  const recordingId = unique('EG');
+  await events.startRecording(recordingId);
+  await handle.executeUpdate(endMeetingUpdate);
+  await waitForPhase(handle, ['processing']);
+
+  await expect(handle.executeUpdate(cancelUpdate, { args: ['too late'] })).rejects.toMatchObject(refusedWith(/the meeting is processing: it can no longer be cancelled/));
+  await expect(handle.executeUpdate(endMeetingUpdate)).rejects.toMatchObject(refusedWith(/only a live meeting can be ended/));
+  await events.finishRecording(recordingId, { filePath: writeSidecar(recordingId, MEETING_VTT({ alice: 'Alice Host', bob: 'Bob', carol: 'Carol' })) });
+  expect(await handle.result()).toMatchObject({ phase: 'completed', endReason: 'ended by the host' });
+});
+
+test('a meeting without a recording completes without a summary and says so', async () => {
+  const { host } = await hostWithGuests();
+  const { room, handle, events } = await schedule(host, { startInMs: 0 });
+  const result = await playMeeting(handle, events, null);
+  expect(result).toMatchObject({ phase: 'completed', outcome: 'no recording: nothing to summarize' });
+  expect(result.summaryId).toBeUndefined();
+  expect(await orm.em.fork().count(MeetingSummary, { room: room.id })).toBe(0);
+});
+
+test('a recording with no speech fails for good, with the reason in status()', async () => {
+  const { host } = await hostWithGuests();
+  const { room, handle, events } = await schedule(host, { startInMs: 0 });
+  const result = await playMeeting(handle, events, 'WEBVTT\n\nNOTE nobody said anything\n');
+  expect(result.phase).toBe('failed');
+  expect(result.lastError).toMatch(/has no speech: its transcript is empty/);
+  expect(result.recordings[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/no speech/) });
+  expect((await orm.em.fork().findOneOrFail(Room, room.id)).status).toBe('failed');
+  const history = await env.client.workflow.getHandle(`${handle.workflowId}-recording-${result.recordings[0].recordingId}`).fetchHistory();
+  const attempts = history.events?.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  expect(attempts).toEqual([1]);
+});
+
+test('duplicate video events (same event id) change nothing', async () => {
+  const { host } = await hostWithGuests();
+  const { handle } = await schedule(host, { startInMs: 0 });
+  await waitForPhase(handle, ['live']);
+  const joinedAt = new Date();
+  const leftAt = new Date(joinedAt.getTime() + 60_000);
+  const join = { eventId: 'evt-join-1', at: joinedAt.toISOString(), identity: host.id };
+  const leave = { eventId: 'evt-leave-1', at: leftAt.toISOString(), identity: host.id };
+  for (let i = 0; i < 3; i++) await handle.signal(participantJoinedSignal, join);
+  for (let i = 0; i < 3; i++) await handle.signal(participantLeftSignal, leave);
+  const status = await handle.query(statusQuery);
+  expect(status.participants).toEqual([{ identity: host.id, joinedAt: join.at, leftAt: leave.at, seconds: 60, present: false }]);
+  await handle.executeUpdate(endMeetingUpdate);
+  await handle.result();
+});
+
+/** `RECORD_HISTORIES=1 npx jest meeting-lifecycle` refreshes the histories the replay test checks. */
+async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const cli = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+  const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233']);
+  writeFileSync(path.join(HISTORIES, `${name}.json`), json);
+}
+
+/** An update refused by its validator: the client sees WorkflowUpdateFailedError with the reason as its cause. */
+function refusedWith(reason: RegExp) {
+  return { name: 'WorkflowUpdateFailedError', cause: { message: expect.stringMatching(reason) } };
+}
+
+function nameOf(email: string): string {
+  return email
+    .split('@')[0]
+    .split(/[._-]+/)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join(' ');
+}

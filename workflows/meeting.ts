@@ -1,0 +1,376 @@
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  executeChild,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { db, delivery } from './activity-options';
+import { recordingWorkflowId } from './ids';
+import {
+  cancelUpdate,
+  endMeetingUpdate,
+  type InvitationStatus,
+  type MeetingInput,
+  type MeetingPhase,
+  type MeetingSettings,
+  type MeetingStatus,
+  participantJoinedSignal,
+  participantLeftSignal,
+  type ParticipantEvent,
+  recordingFinishedSignal,
+  type RecordingFinishedEvent,
+  recordingStartedSignal,
+  rescheduleUpdate,
+  roomFinishedSignal,
+  rsvpUpdate,
+  statusQuery,
+  type VideoEvent,
+} from './messages';
+import { recordingPipelineWorkflow } from './recording-pipeline';
+import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
+
+export const DEFAULT_SETTINGS: Required<MeetingSettings> = {
+  autoRecord: false,
+  language: 'en',
+  reminderMinutesBefore: 10,
+  noShowGraceMinutes: 15,
+  maxDurationMinutes: 240,
+  recordingGraceMinutes: 30,
+};
+
+const MINUTE = 60_000;
+const CANCELLABLE: MeetingPhase[] = ['scheduled', 'inviting', 'waiting', 'live'];
+const nowIso = () => new Date(Date.now()).toISOString();
+
+/**
+ * One meeting, from scheduling to everyone's report: scheduled → inviting → waiting → live → processing →
+ * completed (or cancelled before processing). Everything that touches the world is an activity.
+ */
+export async function meetingWorkflow(input: MeetingInput): Promise<MeetingStatus> {
+  const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+  const meeting = new MeetingState(input);
+
+  setHandler(statusQuery, () => meeting.status);
+  registerVideoEvents(meeting);
+  registerUpdates(input, meeting);
+
+  await meeting.enter('inviting');
+  const invitations = await db.createInvitations({ roomId: input.roomId, invitees: input.invitees, expiresAt: new Date(Date.parse(input.scheduledStart) + 24 * 60 * MINUTE).toISOString() });
+  meeting.setInvitations(invitations);
+  await delivery.sendInvites({ roomId: input.roomId, kind: 'invite', sequence: 0 });
+
+  await meeting.enter('waiting');
+  await waitForStart(meeting, settings);
+  if (meeting.cancelReason === undefined) {
+    await runLive(meeting, settings);
+  }
+  if (meeting.cancelReason !== undefined) {
+    await cancel(meeting);
+  } else {
+    await processRecordings(meeting, settings);
+  }
+  await condition(allHandlersFinished);
+  return meeting.status;
+}
+
+/** The workflow's memory of the meeting, and the one place that changes its phase. */
+class MeetingState {
+  readonly status: MeetingStatus;
+  readonly seenEvents = new Set<string>();
+  readonly tokens = new Map<string, InvitationStatus>();
+  readonly joins = new Map<string, number>();
+  cancelReason?: string;
+  endRequested = false;
+  roomFinished = false;
+  startMoved = false;
+
+  constructor(readonly input: MeetingInput) {
+    this.status = {
+      roomId: input.roomId,
+      title: input.title,
+      phase: 'scheduled',
+      scheduledStart: input.scheduledStart,
+      participants: [],
+      recordings: [],
+      invitations: [],
+      sequence: 0,
+    };
+  }
+
+  get phase(): MeetingPhase {
+    return this.status.phase;
+  }
+
+  async enter(phase: MeetingPhase, times: { startedAt?: string; endedAt?: string } = {}): Promise<void> {
+    this.status.phase = phase;
+    upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
+    await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times });
+  }
+
+  setInvitations(invitations: (InvitationStatus & { token: string })[]): void {
+    for (const { token, ...invitation } of invitations) {
+      this.tokens.set(token, invitation);
+      this.status.invitations.push(invitation);
+    }
+  }
+
+  /** True the first time an event id is seen: video providers may deliver the same event twice. */
+  firstTime(event: VideoEvent): boolean {
+    if (this.seenEvents.has(event.eventId)) return false;
+    this.seenEvents.add(event.eventId);
+    return true;
+  }
+
+  get anyoneJoined(): boolean {
+    return this.status.participants.length > 0;
+  }
+}
+
+function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
+  setHandler(
+    rescheduleUpdate,
+    async (start) => {
+      meeting.status.scheduledStart = new Date(start).toISOString();
+      meeting.status.sequence += 1;
+      meeting.startMoved = true;
+      upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
+      await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart });
+      await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: meeting.status.sequence });
+      return meeting.status;
+    },
+    {
+      validator: (start) => {
+        const at = Date.parse(start);
+        if (Number.isNaN(at)) throw new Error(`"${start}" is not a date and time: use ISO 8601, e.g. 2026-12-03T14:00:00Z`);
+        if (at <= Date.now()) throw new Error(`the new start ${new Date(at).toISOString()} is in the past`);
+        if (!['scheduled', 'inviting', 'waiting'].includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
+        if (meeting.cancelReason !== undefined) throw new Error('the meeting is being cancelled');
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async (reason) => {
+      meeting.cancelReason = reason.trim() || 'cancelled by the host';
+      await condition(() => meeting.phase === 'cancelled');
+      return meeting.status;
+    },
+    {
+      validator: (_reason: string) => {
+        if (!CANCELLABLE.includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: it can no longer be cancelled`);
+      },
+    },
+  );
+
+  setHandler(
+    endMeetingUpdate,
+    async () => {
+      meeting.endRequested = true;
+      await condition(() => meeting.phase !== 'live');
+      return meeting.status;
+    },
+    {
+      validator: () => {
+        if (meeting.phase !== 'live') throw new Error(`the meeting is ${meeting.phase}: only a live meeting can be ended`);
+      },
+    },
+  );
+
+  setHandler(
+    rsvpUpdate,
+    async ({ invitationToken, response }) => {
+      const result = await db.recordRsvp({ roomId: input.roomId, token: invitationToken, response });
+      const invitation = meeting.tokens.get(invitationToken)!;
+      invitation.status = result.status;
+      return { ...invitation };
+    },
+    {
+      validator: ({ invitationToken, response }) => {
+        if (!meeting.tokens.has(invitationToken)) throw new Error('unknown invitation token for this meeting');
+        if (response !== 'accept' && response !== 'decline') throw new Error(`response must be "accept" or "decline", not "${String(response)}"`);
+        if (['processing', 'completed', 'cancelled', 'failed'].includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: it no longer takes replies`);
+      },
+    },
+  );
+}
+
+function registerVideoEvents(meeting: MeetingState): void {
+  const { roomId } = meeting.input;
+  setHandler(participantJoinedSignal, async (event) => {
+    if (!meeting.firstTime(event)) return;
+    const participant = participantFor(meeting, event);
+    if (!participant.present) {
+      participant.present = true;
+      participant.leftAt = undefined;
+      meeting.joins.set(event.identity, Date.parse(event.at));
+    }
+    await saveParticipant(meeting, roomId, event.identity);
+  });
+  setHandler(participantLeftSignal, async (event) => {
+    if (!meeting.firstTime(event)) return;
+    const participant = meeting.status.participants.find((p) => p.identity === event.identity);
+    if (!participant?.present) return;
+    participant.present = false;
+    participant.leftAt = event.at;
+    participant.seconds += Math.max(0, (Date.parse(event.at) - (meeting.joins.get(event.identity) ?? Date.parse(event.at))) / 1000);
+    await saveParticipant(meeting, roomId, event.identity);
+  });
+  setHandler(recordingStartedSignal, async (event) => {
+    if (!meeting.firstTime(event) || meeting.status.recordings.some((r) => r.recordingId === event.recordingId)) return;
+    meeting.status.recordings.push({ recordingId: event.recordingId, status: 'recording' });
+    await db.recordRecording({ roomId, recordingId: event.recordingId, startedAt: event.at });
+  });
+  setHandler(recordingFinishedSignal, async (event: RecordingFinishedEvent) => {
+    if (!meeting.firstTime(event)) return;
+    let recording = meeting.status.recordings.find((r) => r.recordingId === event.recordingId);
+    if (!recording) {
+      recording = { recordingId: event.recordingId, status: 'recording' };
+      meeting.status.recordings.push(recording);
+    }
+    if (recording.status !== 'recording') return;
+    recording.status = event.error ? 'failed' : 'finished';
+    recording.error = event.error;
+    await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+  });
+  setHandler(roomFinishedSignal, (event) => {
+    if (meeting.firstTime(event)) meeting.roomFinished = true;
+  });
+}
+
+function participantFor(meeting: MeetingState, event: ParticipantEvent) {
+  let participant = meeting.status.participants.find((p) => p.identity === event.identity);
+  if (!participant) {
+    participant = { identity: event.identity, name: event.name, joinedAt: event.at, seconds: 0, present: false };
+    meeting.status.participants.push(participant);
+  }
+  return participant;
+}
+
+async function saveParticipant(meeting: MeetingState, roomId: string, identity: string): Promise<void> {
+  const participant = meeting.status.participants.find((p) => p.identity === identity)!;
+  await db.recordParticipant({
+    roomId,
+    identity,
+    name: participant.name,
+    present: participant.present,
+    joinedAt: participant.joinedAt,
+    leftAt: participant.leftAt,
+    seconds: participant.seconds,
+    count: meeting.status.participants.filter((p) => p.present).length,
+  });
+}
+
+/** Durable timers to the reminder and the start; a reschedule moves them, a cancel ends the wait. */
+async function waitForStart(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+  let remindedFor: string | undefined;
+  for (;;) {
+    meeting.startMoved = false;
+    const start = Date.parse(meeting.status.scheduledStart);
+    const remindAt = start - settings.reminderMinutesBefore * MINUTE;
+    const interrupted = () => meeting.startMoved || meeting.cancelReason !== undefined;
+    if (settings.reminderMinutesBefore > 0 && remindedFor !== meeting.status.scheduledStart && remindAt > Date.now()) {
+      if (await condition(interrupted, remindAt - Date.now())) {
+        if (meeting.cancelReason !== undefined) return;
+        continue;
+      }
+      remindedFor = meeting.status.scheduledStart;
+      meeting.status.reminderSentAt = nowIso();
+      await delivery.sendMeetingReminder({ roomId: meeting.input.roomId, scheduledStart: meeting.status.scheduledStart, minutesBefore: settings.reminderMinutesBefore });
+    }
+    if (await condition(interrupted, Math.max(0, start - Date.now()))) {
+      if (meeting.cancelReason !== undefined) return;
+      continue;
+    }
+    return;
+  }
+}
+
+/** Live until the host ends it, the room closes, nobody turns up, or the maximum duration passes. */
+async function runLive(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+  const startedAt = nowIso();
+  meeting.status.startedAt = startedAt;
+  await meeting.enter('live', { startedAt });
+  await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
+
+  const over = () => meeting.endRequested || meeting.roomFinished || meeting.cancelReason !== undefined;
+  const someoneCame = await condition(() => meeting.anyoneJoined || over(), settings.noShowGraceMinutes * MINUTE);
+  if (!someoneCame) {
+    meeting.status.endReason = `nobody joined within ${settings.noShowGraceMinutes} minutes`;
+  } else {
+    const remaining = settings.maxDurationMinutes * MINUTE - (Date.now() - Date.parse(startedAt));
+    if (!(await condition(over, Math.max(0, remaining)))) {
+      meeting.status.endReason = `maximum duration of ${settings.maxDurationMinutes} minutes reached`;
+    }
+  }
+  meeting.status.endReason ??= meeting.cancelReason !== undefined ? undefined : meeting.endRequested ? 'ended by the host' : 'the room closed';
+  await closeParticipants(meeting);
+  meeting.status.endedAt = nowIso();
+  await db.closeMeetingRoom({ roomId: meeting.input.roomId });
+}
+
+/** Everyone still present when the meeting ends leaves at its end (their time is counted). */
+async function closeParticipants(meeting: MeetingState): Promise<void> {
+  const at = nowIso();
+  for (const participant of meeting.status.participants.filter((p) => p.present)) {
+    participant.present = false;
+    participant.leftAt = at;
+    participant.seconds += Math.max(0, (Date.parse(at) - (meeting.joins.get(participant.identity) ?? Date.parse(at))) / 1000);
+    await saveParticipant(meeting, meeting.input.roomId, participant.identity);
+  }
+}
+
+async function cancel(meeting: MeetingState): Promise<void> {
+  meeting.status.endReason = meeting.cancelReason;
+  await delivery.sendInvites({ roomId: meeting.input.roomId, kind: 'cancel', sequence: meeting.status.sequence + 1, reason: meeting.cancelReason });
+  meeting.status.endedAt ??= meeting.status.startedAt ? nowIso() : undefined;
+  await meeting.enter('cancelled', { endedAt: meeting.status.endedAt });
+}
+
+/** Waits for recordings still being written, then runs one pipeline per finished recording. */
+async function processRecordings(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+  const { roomId } = meeting.input;
+  await meeting.enter('processing', { endedAt: meeting.status.endedAt });
+  const stillRecording = () => meeting.status.recordings.some((r) => r.status === 'recording');
+  if (stillRecording()) {
+    await condition(() => !stillRecording(), settings.recordingGraceMinutes * MINUTE);
+    for (const recording of meeting.status.recordings.filter((r) => r.status === 'recording')) {
+      recording.status = 'failed';
+      recording.error = `not finished within ${settings.recordingGraceMinutes} minutes of the meeting's end`;
+    }
+  }
+  const finished = meeting.status.recordings.filter((r) => r.status === 'finished');
+  if (finished.length === 0) {
+    meeting.status.outcome = meeting.status.recordings.length ? 'no usable recording: nothing to summarize' : 'no recording: nothing to summarize';
+    await meeting.enter('completed');
+    return;
+  }
+  for (const recording of finished) {
+    recording.status = 'processing';
+    try {
+      const result = await executeChild(recordingPipelineWorkflow, {
+        workflowId: recordingWorkflowId(roomId, recording.recordingId),
+        args: [{ roomId, recordingId: recording.recordingId }],
+      });
+      Object.assign(recording, { status: 'completed', transcriptId: result.transcriptId, summaryId: result.summaryId });
+      meeting.status.summaryId = result.summaryId;
+    } catch (error) {
+      recording.status = 'failed';
+      recording.error = rootCause(error);
+      meeting.status.lastError = `recording ${recording.recordingId}: ${recording.error}`;
+    }
+  }
+  const succeeded = meeting.status.recordings.filter((r) => r.status === 'completed').length;
+  meeting.status.outcome = succeeded ? `summarized ${succeeded} recording${succeeded > 1 ? 's' : ''} and delivered the results` : 'every recording failed: see lastError';
+  await meeting.enter(succeeded ? 'completed' : 'failed');
+}
+
+/** The innermost message of a failure chain (child → activity → application error). */
+function rootCause(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown } | undefined;
+  while (current?.cause) current = current.cause as typeof current;
+  return current instanceof ApplicationFailure || current?.message ? String(current.message) : String(error);
+}
+

@@ -1,0 +1,135 @@
+/**
+ * The meeting workflow's messages, defined once and used by the workflow, the API, the bot, the CLI and tests.
+ * Types only and message definitions: nothing here may do I/O (it is bundled into workflow code).
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export const MEETING_PHASES = ['scheduled', 'inviting', 'waiting', 'live', 'processing', 'completed', 'cancelled', 'failed'] as const;
+export type MeetingPhase = (typeof MEETING_PHASES)[number];
+
+export interface Invitee {
+  /** A Meetflow user id, when the invitee is one. */
+  userId?: string;
+  email: string;
+  name?: string;
+}
+
+export interface MeetingSettings {
+  autoRecord?: boolean;
+  /** BCP-47 language of the meeting (transcription, summary). */
+  language?: string;
+  /** Minutes before the start that the reminder goes out (0 turns it off). */
+  reminderMinutesBefore?: number;
+  /** Minutes after the start that a meeting nobody joined is closed. */
+  noShowGraceMinutes?: number;
+  /** Hard stop for a live meeting, in minutes. */
+  maxDurationMinutes?: number;
+  /** How long to wait after the room closes for recordings still being finalised, in minutes. */
+  recordingGraceMinutes?: number;
+}
+
+export interface MeetingInput {
+  roomId: string;
+  hostId: string;
+  title: string;
+  /** ISO 8601 instant. */
+  scheduledStart: string;
+  plannedDurationMinutes: number;
+  invitees: Invitee[];
+  settings?: MeetingSettings;
+}
+
+export interface ParticipantStatus {
+  identity: string;
+  name?: string;
+  joinedAt: string;
+  leftAt?: string;
+  /** Seconds present so far (all joins summed). */
+  seconds: number;
+  present: boolean;
+}
+
+export interface RecordingStatus {
+  recordingId: string;
+  status: 'recording' | 'finished' | 'processing' | 'completed' | 'failed';
+  transcriptId?: string;
+  summaryId?: string;
+  error?: string;
+}
+
+export interface InvitationStatus {
+  email: string;
+  userId?: string;
+  status: 'pending' | 'accepted' | 'declined' | 'cancelled';
+}
+
+export interface MeetingStatus {
+  roomId: string;
+  title: string;
+  phase: MeetingPhase;
+  scheduledStart: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Why the meeting ended the way it did (cancel reason, "nobody joined", "maximum duration reached"). */
+  endReason?: string;
+  participants: ParticipantStatus[];
+  recordings: RecordingStatus[];
+  invitations: InvitationStatus[];
+  summaryId?: string;
+  /** What the meeting produced, or why it produced nothing (e.g. no recording). */
+  outcome?: string;
+  lastError?: string;
+  /** When the reminder before the start went out (ISO 8601). */
+  reminderSentAt?: string;
+  /** Invite sequence: 0 at first, +1 at every reschedule (iCalendar SEQUENCE). */
+  sequence: number;
+}
+
+/** Every video event carries the provider's event id: a duplicate delivery of the same id changes nothing. */
+export interface VideoEvent {
+  eventId: string;
+  /** ISO 8601 instant of the event at the provider. */
+  at: string;
+}
+
+export interface ParticipantEvent extends VideoEvent {
+  /** The participant's identity in the room: a Meetflow user id. */
+  identity: string;
+  name?: string;
+}
+
+export interface RecordingEvent extends VideoEvent {
+  recordingId: string;
+}
+
+export interface RecordingFinishedEvent extends RecordingEvent {
+  filePath?: string;
+  fileUrl?: string;
+  fileSize?: number;
+  durationSeconds?: number;
+  /** Set when the recorder failed: the recording is kept but not processed. */
+  error?: string;
+}
+
+export interface RsvpInput {
+  invitationToken: string;
+  response: 'accept' | 'decline';
+}
+
+export const rescheduleUpdate = defineUpdate<MeetingStatus, [start: string]>('reschedule');
+export const cancelUpdate = defineUpdate<MeetingStatus, [reason: string]>('cancel');
+export const endMeetingUpdate = defineUpdate<MeetingStatus, []>('endMeeting');
+export const rsvpUpdate = defineUpdate<InvitationStatus, [input: RsvpInput]>('rsvp');
+
+export const participantJoinedSignal = defineSignal<[ParticipantEvent]>('participantJoined');
+export const participantLeftSignal = defineSignal<[ParticipantEvent]>('participantLeft');
+export const recordingStartedSignal = defineSignal<[RecordingEvent]>('recordingStarted');
+export const recordingFinishedSignal = defineSignal<[RecordingFinishedEvent]>('recordingFinished');
+export const roomFinishedSignal = defineSignal<[VideoEvent]>('roomFinished');
+
+export const statusQuery = defineQuery<MeetingStatus>('status');
+
+/** Sent to an action item's reminder workflow when the item is completed (or deleted) first. */
+export const actionItemClosedSignal = defineSignal('actionItemClosed');
+/** Moves an action item's reminder (due date changed, or snoozed). */
+export const actionItemDueDateSignal = defineSignal<[dueDate: string]>('actionItemDueDate');

@@ -1,0 +1,68 @@
+import { ApplicationFailure, ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { actionItemReminderWorkflow } from './action-item-reminder';
+import { db, delivery, summarization, transcription } from './activity-options';
+import { actionItemWorkflowId } from './ids';
+
+export interface RecordingPipelineInput {
+  roomId: string;
+  /** The provider's recording id; absent for a re-run from the stored transcript. */
+  recordingId?: string;
+  /** 'next' makes a new summary version (a re-run keeps the earlier one). */
+  summaryVersion?: number | 'next';
+  /** Re-runs may choose not to message everyone again. */
+  deliver?: boolean;
+}
+
+export interface RecordingPipelineResult {
+  transcriptId: string;
+  summaryId: string;
+  summaryVersion: number;
+  generator: string;
+  reports: number;
+  delivered: number;
+  reminders: number;
+}
+
+/** One recording's way to people: transcribe → summarize (with action items) → reports → deliver → reminders. */
+export async function recordingPipelineWorkflow(input: RecordingPipelineInput): Promise<RecordingPipelineResult> {
+  const transcriptId = input.recordingId
+    ? (await transcription.transcribeRecording({ roomId: input.roomId, recordingId: input.recordingId })).transcriptId
+    : await requireStoredTranscript(input.roomId);
+  const summary = await summarization.summarizeTranscript({ transcriptId, version: input.summaryVersion });
+  const reports = await db.buildReports({ summaryId: summary.summaryId });
+  const delivered = input.deliver === false ? { delivered: 0 } : await delivery.deliverResults({ summaryId: summary.summaryId });
+  for (const reminder of summary.reminders) {
+    await startReminder(reminder.actionItemId, reminder.dueDate);
+  }
+  return {
+    transcriptId,
+    summaryId: summary.summaryId,
+    summaryVersion: summary.version,
+    generator: summary.generator,
+    reports,
+    delivered: delivered.delivered,
+    reminders: summary.reminders.length,
+  };
+}
+
+async function requireStoredTranscript(roomId: string): Promise<string> {
+  const transcriptId = await db.latestTranscriptOf({ roomId });
+  if (!transcriptId) {
+    throw ApplicationFailure.nonRetryable(`meeting ${roomId} has no stored transcript to summarize again`, 'NoTranscript');
+  }
+  return transcriptId;
+}
+
+/** The reminder outlives this workflow (ABANDON) and exists once per item (a re-run finds it running). */
+async function startReminder(actionItemId: string, dueDate: string): Promise<void> {
+  try {
+    await startChild(actionItemReminderWorkflow, {
+      workflowId: actionItemWorkflowId(actionItemId),
+      args: [{ actionItemId, dueDate }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (error) {
+    if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+  }
+}
