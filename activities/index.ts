@@ -6,6 +6,7 @@ import type { ActivityContext } from './context';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
+import { createSeriesActivities } from './series';
 
 export interface ActivityDeps {
   orm: MikroORM;
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMeetingActivities(ctx),
     ...createPipelineActivities(ctx),
     ...createActionItemActivities(ctx),
+    ...createSeriesActivities(ctx),
   };
 }
 

@@ -22,9 +22,14 @@ const PEOPLE = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function progress(started: number, phase: string): void {
-  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-  console.log(`[${seconds}s] phase: ${phase}`);
+/** Prints each phase once, with the seconds since the demo began. */
+function phasePrinter(started: number): (phase: string) => void {
+  let last = '';
+  return (phase) => {
+    if (phase === last) return;
+    last = phase;
+    console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] phase: ${phase}`);
+  };
 }
 
 /**
@@ -35,6 +40,7 @@ export async function runDemo(cfg: Config, orm: MikroORM, temporal: Client): Pro
   const em = orm.em.fork();
   const [host, ...invitees] = await Promise.all(PEOPLE.map((person) => findOrCreateUserByEmail(em, person.email, person.name)));
   const started = Date.now();
+  const progress = phasePrinter(started);
   const { room, workflowId } = await scheduleMeeting(
     { em, temporal, cfg },
     {
@@ -51,7 +57,7 @@ export async function runDemo(cfg: Config, orm: MikroORM, temporal: Client): Pro
 
   const handle = temporal.workflow.getHandle(workflowId);
   const events = new MeetingEvents(handle);
-  await waitForPhase(handle, ['live'], 60_000, (phase) => progress(started, phase));
+  await waitForPhase(handle, ['live'], 60_000, progress);
 
   const people = [host, ...invitees];
   for (const person of people) await events.join(person.id, person.name);
@@ -66,7 +72,7 @@ export async function runDemo(cfg: Config, orm: MikroORM, temporal: Client): Pro
   await events.finishRecording(recordingId, { filePath: audio, durationSeconds: 40 * 60 });
   console.log('           everyone left; the room closed and the recording is finished');
 
-  await waitForPhase(handle, ['completed', 'failed'], 120_000, (phase) => progress(started, phase));
+  await waitForPhase(handle, ['completed', 'failed'], 120_000, progress);
   const status = await handle.query(statusQuery);
   console.log(`\nmeeting end → everything delivered: ${((Date.now() - endedAt) / 1000).toFixed(1)} s\n`);
   await printResults(orm, status, workflowUiUrl(cfg, workflowId));

@@ -3,6 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Participant, Room, type RoomEntity, type UserEntity } from './entities';
 
 export interface NewMeeting {
+  /** Given when the caller must know the id first (a recurring occurrence retried by Temporal). */
+  id?: string;
   host: UserEntity;
   title: string;
   description?: string;
@@ -26,9 +28,11 @@ function slugify(title: string): string {
 
 /** Writes a meeting's room row (and the host's participant row); the caller then starts its workflow. */
 export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, workflowIdFor: (roomId: string) => string): Promise<RoomEntity> {
+  const existing = meeting.id ? await em.findOne(Room, meeting.id) : null;
+  if (existing) return existing;
   const slug = slugify(meeting.title);
   const room = em.create(Room, {
-    id: randomUUID(),
+    id: meeting.id ?? randomUUID(),
     host: meeting.host,
     name: meeting.title,
     description: meeting.description,

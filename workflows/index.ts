@@ -3,3 +3,4 @@ export * from './action-item-reminder';
 export * from './meeting';
 export * from './ping';
 export * from './recording-pipeline';
+export * from './recurring';

@@ -21,6 +21,7 @@ import {
 } from '../../db/entities';
 import { readChatLog } from '../../integrations/chat/log';
 import type { MeetingStatus } from '../../workflows/messages';
+import { recordingPipelineWorkflow } from '../../workflows/recording-pipeline';
 import { cancelUpdate, endMeetingUpdate, participantJoinedSignal, participantLeftSignal, rescheduleUpdate, rsvpUpdate, statusQuery } from '../../workflows/messages';
 import { MeetingStatusKey } from '../../workflows/search-attributes';
 import { openTestOrm, unique } from '../helpers/db';
@@ -184,6 +185,21 @@ test('a whole meeting: invites, live, recording, transcript, summary, action ite
 
   await recordHistory(handle, 'whole-meeting');
   await recordHistory(env.client.workflow.getHandle(`${handle.workflowId}-recording-${result.recordings[0].recordingId}`), 'recording-pipeline');
+
+  // Re-run: a new summary version from the stored transcript; the first one stays, nobody is messaged again.
+  const rerun = await env.client.workflow.execute(recordingPipelineWorkflow, {
+    workflowId: `${handle.workflowId}-rerun`,
+    taskQueue: world.taskQueue,
+    args: [{ roomId: room.id, summaryVersion: 'next', deliver: false }],
+  });
+  expect(rerun).toMatchObject({ transcriptId: transcript.id, summaryVersion: 2, delivered: 0, reports: 3 });
+  const versions = await orm.em.fork().find(MeetingSummary, { transcript: transcript.id }, { orderBy: { version: 'asc' } });
+  expect(versions.map((v) => [v.id, v.version])).toEqual([
+    [summary.id, 1],
+    [rerun.summaryId, 2],
+  ]);
+  expect(await orm.em.fork().count(ActionItem, { summary: rerun.summaryId })).toBe(items.length);
+  expect((await readChatLog(world.dataDir)).filter((m) => m.key.startsWith(`results:${rerun.summaryId}:`))).toEqual([]);
 });
 
 test('reschedule moves the start and sends an updated invite; cancel sends CANCEL; nothing more after that', async () => {

@@ -1,0 +1,75 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { scheduleRecurringMeeting } from '../../clients/recurring';
+import { waitForPhase } from '../../clients/video-events';
+import { Room, type RoomEntity } from '../../db/entities';
+import { cancelUpdate, statusQuery } from '../../workflows/messages';
+import { openTestOrm, unique } from '../helpers/db';
+import { createUser } from '../helpers/factories';
+import { devServerEnvironment } from '../helpers/temporal';
+import { testWorker, testWorld } from '../helpers/worker';
+
+let env: TestWorkflowEnvironment;
+let orm: MikroORM;
+let worker: Worker;
+let running: Promise<void>;
+const world = testWorld('recurring');
+
+beforeAll(async () => {
+  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
+  worker = await testWorker(env, orm, world);
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await orm?.close();
+});
+
+test('a recurring meeting is a Temporal Schedule that starts one meeting workflow per occurrence', async () => {
+  const host = await createUser(orm.em.fork(), { name: 'Alice Host' });
+  const { seriesId, scheduleId } = await scheduleRecurringMeeting(
+    { temporal: env.client, cfg: world.cfg, taskQueue: world.taskQueue },
+    {
+      host,
+      title: 'Stand-up',
+      firstStart: new Date(Date.now() + 86_400_000),
+      timeZone: 'Europe/Berlin',
+      durationMinutes: 15,
+      invitees: [{ email: `${unique('bob')}@example.test` }],
+      recurrence: { frequency: 'weekdays', count: 10 },
+      leadMinutes: 60,
+      settings: { reminderMinutesBefore: 0 },
+    },
+  );
+  const schedule = env.client.schedule.getHandle(scheduleId);
+  try {
+    const description = await schedule.describe();
+    expect(description.state.remainingActions).toBe(10);
+    expect(description.spec.calendars?.[0].dayOfWeek).toEqual(['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].map((day) => ({ start: day, end: day, step: 1 })));
+
+    // Fire one occurrence now instead of waiting for the calendar.
+    await schedule.trigger();
+    const deadline = Date.now() + 20_000;
+    let rooms: RoomEntity[] = [];
+    while (rooms.length === 0 && Date.now() < deadline) {
+      rooms = await orm.em.fork().find(Room, { tags: { $contains: [`series:${seriesId}`] } });
+      if (!rooms.length) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(rooms).toHaveLength(1);
+    const [room] = rooms;
+    expect(room.type).toBe('recurring');
+    // The occurrence starts `leadMinutes` after the schedule fired.
+    expect(Math.abs(room.scheduledStartTime!.getTime() - (Date.now() + 3_600_000))).toBeLessThan(90_000);
+
+    const meeting = env.client.workflow.getHandle(room.workflowId!);
+    expect(await waitForPhase(meeting, ['waiting'], 20_000)).toBe('waiting');
+    expect((await meeting.query(statusQuery)).invitations).toHaveLength(1);
+    await meeting.executeUpdate(cancelUpdate, { args: ['test over'] });
+  } finally {
+    await schedule.delete();
+  }
+});
