@@ -37,7 +37,6 @@ export const configSchema = z.object({
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(15),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(240),
   RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(30),
-  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).default(30),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
 });
 
