@@ -41,6 +41,10 @@ export const DEFAULT_SETTINGS: Required<MeetingSettings> = {
 };
 
 const MINUTE = 60_000;
+
+/** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */
+const invalid = (message: string) => ApplicationFailure.create({ message, type: 'InvalidArgument', nonRetryable: true });
+const conflict = (message: string) => ApplicationFailure.create({ message, type: 'Conflict', nonRetryable: true });
 const CANCELLABLE: MeetingPhase[] = ['scheduled', 'inviting', 'waiting', 'live'];
 const nowIso = () => new Date(Date.now()).toISOString();
 
@@ -143,10 +147,10 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
     {
       validator: (start) => {
         const at = Date.parse(start);
-        if (Number.isNaN(at)) throw new Error(`"${start}" is not a date and time: use ISO 8601, e.g. 2026-12-03T14:00:00Z`);
-        if (at <= Date.now()) throw new Error(`the new start ${new Date(at).toISOString()} is in the past`);
-        if (!['scheduled', 'inviting', 'waiting'].includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
-        if (meeting.cancelReason !== undefined) throw new Error('the meeting is being cancelled');
+        if (Number.isNaN(at)) throw invalid(`"${start}" is not a date and time: use ISO 8601, e.g. 2026-12-03T14:00:00Z`);
+        if (at <= Date.now()) throw invalid(`the new start ${new Date(at).toISOString()} is in the past`);
+        if (!['scheduled', 'inviting', 'waiting'].includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
+        if (meeting.cancelReason !== undefined) throw conflict('the meeting is being cancelled');
       },
     },
   );
@@ -160,7 +164,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
     },
     {
       validator: (_reason: string) => {
-        if (!CANCELLABLE.includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: it can no longer be cancelled`);
+        if (!CANCELLABLE.includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: it can no longer be cancelled`);
       },
     },
   );
@@ -174,7 +178,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
     },
     {
       validator: () => {
-        if (meeting.phase !== 'live') throw new Error(`the meeting is ${meeting.phase}: only a live meeting can be ended`);
+        if (meeting.phase !== 'live') throw conflict(`the meeting is ${meeting.phase}: only a live meeting can be ended`);
       },
     },
   );
@@ -189,9 +193,9 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
     },
     {
       validator: ({ invitationToken, response }) => {
-        if (!meeting.tokens.has(invitationToken)) throw new Error('unknown invitation token for this meeting');
-        if (response !== 'accept' && response !== 'decline') throw new Error(`response must be "accept" or "decline", not "${String(response)}"`);
-        if (['processing', 'completed', 'cancelled', 'failed'].includes(meeting.phase)) throw new Error(`the meeting is ${meeting.phase}: it no longer takes replies`);
+        if (!meeting.tokens.has(invitationToken)) throw invalid('unknown invitation token for this meeting');
+        if (response !== 'accept' && response !== 'decline') throw invalid(`response must be "accept" or "decline", not "${String(response)}"`);
+        if (['processing', 'completed', 'cancelled', 'failed'].includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: it no longer takes replies`);
       },
     },
   );

@@ -51,7 +51,9 @@ export class LogChatProvider implements ChatProvider {
 
 export async function readChatLog(dir: string): Promise<LoggedMessage[]> {
   const content = await readFile(path.join(dir, 'chat.jsonl'), 'utf8').catch(() => '');
-  return content
+  // Only whole lines: a reader may catch the writer in the middle of appending the last one.
+  const complete = content.slice(0, content.lastIndexOf('\n') + 1);
+  return complete
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as LoggedMessage);

@@ -5,7 +5,8 @@ import { parseTranscriptFile } from '../../integrations/transcripts/parse';
 import type { Segment } from '../../integrations/transcripts/types';
 import { INPUT, MEETING_DATE } from './meeting-sample';
 
-const QMSUM_DIR = process.env.QMSUM_DIR ?? path.resolve(__dirname, '../../../shared/fixtures/qmsum');
+// Shipped with the repository (test/fixtures/qmsum), so the tests need nothing outside it.
+const QMSUM_DIR = path.resolve(__dirname, '../fixtures/qmsum');
 
 function itemAbout(items: ExtractedActionItem[], words: RegExp): ExtractedActionItem {
   const item = items.find((candidate) => words.test(candidate.title));

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { parseTranscript, parseTranscriptFile, TranscriptFormatError } from '../../integrations/transcripts/parse';
 
-const QMSUM_DIR = process.env.QMSUM_DIR ?? path.resolve(__dirname, '../../../shared/fixtures/qmsum');
+// Shipped with the repository (test/fixtures/qmsum), so the tests need nothing outside it.
+const QMSUM_DIR = path.resolve(__dirname, '../fixtures/qmsum');
 
 function formatError(content: string, fileName: string): TranscriptFormatError {
   try {
