@@ -45,7 +45,8 @@ test('/health and /ready report PostgreSQL and Temporal as up', async () => {
 });
 
 test('with Temporal unreachable, /health says degraded and names it, /ready answers 503', async () => {
-  const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+  // No retry interceptor: a retry timer left pending at close would throw into whichever suite runs next.
+  const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
   const app = createApp({ orm, temporal: new Client({ connection: unreachable }), temporalConnection: unreachable, log });
   const health = await get(app, '/health');
   expect(health.status).toBe(200);
