@@ -1,23 +1,62 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client, Connection } from '@temporalio/client';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import { errorHandler } from './middleware/errors';
+import type { Config } from '../config';
+import { requireAuth } from './middleware/auth';
+import { errorHandler, HttpError } from './middleware/errors';
+import { RouteRegistry } from './routing';
+import { actionItemRoutes } from './routes/action-items';
+import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
+import { invitationRoutes } from './routes/invitations';
+import { meetingRoutes } from './routes/meetings';
+import { notificationRoutes } from './routes/notifications';
+import { searchRoutes } from './routes/search';
 
 export interface ApiDeps {
   orm: MikroORM;
   temporal: Client;
   temporalConnection: Connection;
   log: Logger;
+  cfg: Config;
+  limits: { loginPerEmail: number; loginPerIp: number };
 }
+
+export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
 
 /** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
   app.use(errorHandler((error) => deps.log.error({ err: error }, 'unhandled error')));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: '1mb',
+      onError: () => {
+        throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
+      },
+    }),
+  );
+
   const health = healthRoutes(deps);
   app.use(health.routes()).use(health.allowedMethods());
+
+  const router = new Router();
+  const routes = new RouteRegistry(router, requireAuth(deps.orm));
+  authRoutes(routes, deps);
+  meetingRoutes(routes, deps);
+  invitationRoutes(routes, deps);
+  actionItemRoutes(routes, deps);
+  notificationRoutes(routes, deps);
+  searchRoutes(routes, deps);
+  const openApi = routes.openApi({ title: 'Meetflow API', version: '1', serverUrl: deps.cfg.PUBLIC_URL });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openApi;
+  });
+  app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed: () => new HttpError(405, 'method_not_allowed', 'This route does not take that method') }));
   return app;
 }

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
+import { Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { apiDeps } from '../helpers/api';
 import { openTestOrm } from '../helpers/db';
 import { listen } from '../helpers/http';
+import { testWorld } from '../helpers/worker';
 
 interface HealthBody {
   status: string;
@@ -12,7 +13,7 @@ interface HealthBody {
 
 let orm: MikroORM;
 let connection: Connection;
-const log = pino({ level: 'silent' });
+const world = testWorld('api-health');
 
 beforeAll(async () => {
   orm = await openTestOrm();
@@ -35,7 +36,7 @@ async function get(app: ReturnType<typeof createApp>, path: string) {
 }
 
 test('/health and /ready report PostgreSQL and Temporal as up', async () => {
-  const app = createApp({ orm, temporal: new Client({ connection }), temporalConnection: connection, log });
+  const app = createApp(apiDeps(orm, connection, world));
   const health = await get(app, '/health');
   expect(health).toEqual({
     status: 200,
@@ -47,7 +48,7 @@ test('/health and /ready report PostgreSQL and Temporal as up', async () => {
 test('with Temporal unreachable, /health says degraded and names it, /ready answers 503', async () => {
   // No retry interceptor: a retry timer left pending at close would throw into whichever suite runs next.
   const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
-  const app = createApp({ orm, temporal: new Client({ connection: unreachable }), temporalConnection: unreachable, log });
+  const app = createApp(apiDeps(orm, unreachable, world));
   const health = await get(app, '/health');
   expect(health.status).toBe(200);
   expect(health.body.status).toBe('degraded');
@@ -59,6 +60,6 @@ test('with Temporal unreachable, /health says degraded and names it, /ready answ
 });
 
 test('an unknown route answers a JSON 404 that names it', async () => {
-  const app = createApp({ orm, temporal: new Client({ connection }), temporalConnection: connection, log });
+  const app = createApp(apiDeps(orm, connection, world));
   expect(await get(app, '/nope')).toEqual({ status: 404, body: { error: { id: 'not_found', message: 'No route for GET /nope' } } });
 });

@@ -6,7 +6,6 @@ import { configSchema } from '../../config';
 // There is no Docker engine here: the deployment file is checked by reading it.
 const root = path.resolve(__dirname, '..', '..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed YAML document, checked field by field below
 const services = compose.services as Record<string, Record<string, any>>;
 const APP_SERVICES = ['migrate', 'worker', 'api', 'bot'];
 

@@ -1,0 +1,124 @@
+import bcrypt from 'bcryptjs';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { Session, User } from '../../db/entities';
+import { createSession } from '../../db/sessions';
+import type { ApiDeps } from '../app';
+import { currentSession, currentUser } from '../middleware/auth';
+import { HttpError } from '../middleware/errors';
+import { rateLimit, RateLimiter } from '../middleware/rate-limit';
+import { inputOf } from '../middleware/validate';
+import type { RouteRegistry } from '../routing';
+import { sessionView, userView } from '../views';
+
+const BCRYPT_ROUNDS = 10;
+// Compared against when the email is unknown, so both failures take as long as each other.
+const DUMMY_HASH = bcrypt.hashSync('meetflow-no-such-user', BCRYPT_ROUNDS);
+
+const email = z.email({ error: 'must be an email address' }).transform((value) => value.trim().toLowerCase());
+const password = z.string().min(10, { error: 'must be at least 10 characters' }).max(200);
+
+const register = { body: z.object({ email, password, name: z.string().trim().min(1).max(200) }) };
+const login = { body: z.object({ email, password: z.string().min(1).max(200) }) };
+const sessionId = { params: z.object({ id: z.uuid({ error: 'must be a session id' }) }) };
+
+const device = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
+
+export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
+  const perEmail = new RateLimiter(deps.limits.loginPerEmail, 15 * 60_000);
+  const perIp = new RateLimiter(deps.limits.loginPerIp, 15 * 60_000);
+
+  routes.add({
+    method: 'post',
+    path: '/auth/register',
+    summary: 'Create an account (email + password) and get a session token',
+    auth: false,
+    schemas: register,
+    status: 201,
+    handler: async (ctx) => {
+      const { body } = inputOf(ctx, register);
+      const em = deps.orm.em.fork();
+      const existing = await em.findOne(User, { email: body.email });
+      if (existing?.passwordHash) throw new HttpError(409, 'email_taken', `An account with ${body.email} exists: log in instead`);
+      if (existing) {
+        throw new HttpError(409, 'email_taken', `${body.email} already has a Meetflow account (made from Slack or an invitation): set its password with the link from "/meet link" in Slack`);
+      }
+      const user = em.create(User, { email: body.email, name: body.name, passwordHash: await bcrypt.hash(body.password, BCRYPT_ROUNDS) });
+      await em.flush();
+      const { token, session } = await createSession(em, user, device(ctx));
+      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Log in with email and password; rate limited per email and per IP',
+    auth: false,
+    schemas: login,
+    before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
+    handler: async (ctx) => {
+      const { body } = inputOf(ctx, login);
+      const wait = perEmail.hit(`email:${body.email}`);
+      if (wait) {
+        ctx.set('Retry-After', String(wait));
+        throw new HttpError(429, 'rate_limited', `Too many attempts for this account: try again in ${wait} s`);
+      }
+      const em = deps.orm.em.fork();
+      const user = await em.findOne(User, { email: body.email });
+      const matches = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user?.passwordHash || !matches) throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
+      if (!user.isActive) throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
+      const { token, session } = await createSession(em, user, device(ctx));
+      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Revoke the session of this token',
+    auth: true,
+    status: 204,
+    handler: async (ctx) => {
+      await deps.orm.em.fork().nativeUpdate(Session, currentSession(ctx).id, { revokedAt: new Date() });
+      ctx.status = 204;
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/auth/me',
+    summary: 'The user of this session',
+    auth: true,
+    handler: async (ctx) => {
+      ctx.body = { user: userView(currentUser(ctx)) };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/auth/sessions',
+    summary: 'My live sessions (devices), the current one marked',
+    auth: true,
+    handler: async (ctx) => {
+      const sessions = await deps.orm.em.fork().find(Session, { user: currentUser(ctx).id, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
+      ctx.body = { sessions: sessions.map((session) => sessionView(session, currentSession(ctx).id)) };
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/auth/sessions/{id}',
+    summary: 'Revoke one of my sessions (log a device out)',
+    auth: true,
+    schemas: sessionId,
+    status: 204,
+    handler: async (ctx) => {
+      const { params } = inputOf(ctx, sessionId);
+      const revoked = await deps.orm.em.fork().nativeUpdate(Session, { id: params.id, user: currentUser(ctx).id, revokedAt: null }, { revokedAt: new Date() });
+      if (revoked === 0) throw new HttpError(404, 'not_found', `No live session ${params.id} of yours`);
+      ctx.status = 204;
+    },
+  });
+}

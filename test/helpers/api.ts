@@ -1,0 +1,56 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, type Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createApp, DEFAULT_LIMITS, type ApiDeps } from '../../api/app';
+import { unique } from './db';
+import { listen } from './http';
+import type { TestWorld } from './worker';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestApi {
+  url: string;
+  call: <T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> }) => Promise<ApiResponse<T>>;
+  close: () => Promise<void>;
+}
+
+export function apiDeps(orm: MikroORM, connection: Connection, world: TestWorld, overrides: Partial<ApiDeps> = {}): ApiDeps {
+  return {
+    orm,
+    temporal: new Client({ connection }),
+    temporalConnection: connection,
+    log: pino({ level: 'silent' }),
+    cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue },
+    limits: DEFAULT_LIMITS,
+    ...overrides,
+  };
+}
+
+/** The real Koa app on a loopback port, called over HTTP with fetch, as a client would. */
+export async function startApi(deps: ApiDeps): Promise<TestApi> {
+  const server = await listen(createApp(deps));
+  return {
+    url: server.url,
+    close: server.close,
+    call: async (method, path, options = {}) => {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+      const response = await fetch(`${server.url}${path}`, { method, headers, body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    },
+  };
+}
+
+/** Registers a fresh user through the API and returns its token. */
+export async function signUp(api: TestApi, name = 'Test User'): Promise<{ token: string; user: { id: string; email: string; name: string } }> {
+  const email = `${unique(name.split(' ')[0].toLowerCase())}@example.test`;
+  const response = await api.call('POST', '/auth/register', { body: { email, password: 'correct horse battery', name } });
+  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body;
+}
