@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   executeChild,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -107,10 +108,16 @@ class MeetingState {
     return this.status.phase;
   }
 
+  /**
+   * The phase changes once it is stored, so whoever waits on it (an update) then finds rooms.status agreeing.
+   * Meetings started before this rule changed it first (the patch keeps their replay deterministic).
+   */
   async enter(phase: MeetingPhase, times: { startedAt?: string; endedAt?: string } = {}): Promise<void> {
-    this.status.phase = phase;
+    const storeFirst = patched('phase-after-store');
+    if (!storeFirst) this.status.phase = phase;
     upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
     await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times });
+    this.status.phase = phase;
   }
 
   setInvitations(invitations: (InvitationStatus & { token: string })[]): void {
