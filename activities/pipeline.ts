@@ -140,7 +140,11 @@ export function createPipelineActivities(ctx: ActivityContext) {
     async buildReports(input: { summaryId: string }): Promise<number> {
       const db = em();
       const summary = await db.findOneOrFail(MeetingSummary, input.summaryId, { populate: ['transcript', 'room'] });
-      const { rows, people } = await meetingParticipants(ctx, summary.room.id);
+      const all = await meetingParticipants(ctx, summary.room.id);
+      // Reports (and result messages) are for the people who came; invitees who never joined get none.
+      const attended = all.rows.filter((row) => row.status !== 'invited');
+      const rows = attended.length ? attended : all.rows;
+      const people = all.people.filter((person) => rows.some((row) => row.id === person.id));
       const items = await db.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'] });
       const participantOfUser = new Map(rows.map((row) => [row.user.id, row.id]));
       const reports = buildParticipantReports(summary.transcript.segments, people, {

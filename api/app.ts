@@ -7,9 +7,11 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
+import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
 import { authRoutes } from './routes/auth';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { invitationRoutes } from './routes/invitations';
 import { meetingRoutes } from './routes/meetings';
@@ -31,12 +33,14 @@ export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
-  app.use(errorHandler((error) => deps.log.error({ err: error }, 'unhandled error')));
+  app.use(requestContext(deps.orm, deps.log));
+  app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
   app.use(
     bodyParser({
       enableTypes: ['json'],
       jsonLimit: '1mb',
-      onError: () => {
+      onError: (error) => {
+        if ((error as { status?: number }).status === 413) throw new HttpError(413, 'payload_too_large', 'The body is larger than the 1 MB this API accepts');
         throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
       },
     }),
@@ -44,6 +48,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const health = healthRoutes(deps);
   app.use(health.routes()).use(health.allowedMethods());
+  app.use(docsRoutes().routes());
 
   const router = new Router();
   const routes = new RouteRegistry(router, requireAuth(deps.orm));

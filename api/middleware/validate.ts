@@ -39,7 +39,7 @@ export function validate<S extends RouteSchemas>(schemas: S): Middleware {
       }
     }
     if (problems.length) {
-      throw new HttpError(400, 'validation_error', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { fields: problems });
+      throw new HttpError(400, 'validation_error', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { errors: problems });
     }
     ctx.state.input = input;
     await next();

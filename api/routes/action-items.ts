@@ -58,7 +58,7 @@ export function actionItemRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const { params, body } = inputOf(ctx, patch);
       const user = currentUser(ctx);
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const item = await em.findOne(ActionItem, params.id, { populate: ['assignedTo', 'room', 'room.host'] });
       if (!item) throw new HttpError(404, 'not_found', `No action item ${params.id}`);
       await visibleMeeting(em, user, item.room.id);

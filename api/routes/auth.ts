@@ -37,7 +37,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     status: 201,
     handler: async (ctx) => {
       const { body } = inputOf(ctx, register);
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const existing = await em.findOne(User, { email: body.email });
       if (existing?.passwordHash) throw new HttpError(409, 'email_taken', `An account with ${body.email} exists: log in instead`);
       if (existing) {
@@ -64,7 +64,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
         ctx.set('Retry-After', String(wait));
         throw new HttpError(429, 'rate_limited', `Too many attempts for this account: try again in ${wait} s`);
       }
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const user = await em.findOne(User, { email: body.email });
       const matches = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
       if (!user?.passwordHash || !matches) throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
@@ -81,7 +81,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     status: 204,
     handler: async (ctx) => {
-      await deps.orm.em.fork().nativeUpdate(Session, currentSession(ctx).id, { revokedAt: new Date() });
+      await deps.orm.em.nativeUpdate(Session, currentSession(ctx).id, { revokedAt: new Date() });
       ctx.status = 204;
     },
   });
@@ -102,7 +102,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'My live sessions (devices), the current one marked',
     auth: true,
     handler: async (ctx) => {
-      const sessions = await deps.orm.em.fork().find(Session, { user: currentUser(ctx).id, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
+      const sessions = await deps.orm.em.find(Session, { user: currentUser(ctx).id, revokedAt: null, expiresAt: { $gt: new Date() } }, { orderBy: { createdAt: 'desc' } });
       ctx.body = { sessions: sessions.map((session) => sessionView(session, currentSession(ctx).id)) };
     },
   });
@@ -116,7 +116,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     status: 204,
     handler: async (ctx) => {
       const { params } = inputOf(ctx, sessionId);
-      const revoked = await deps.orm.em.fork().nativeUpdate(Session, { id: params.id, user: currentUser(ctx).id, revokedAt: null }, { revokedAt: new Date() });
+      const revoked = await deps.orm.em.nativeUpdate(Session, { id: params.id, user: currentUser(ctx).id, revokedAt: null }, { revokedAt: new Date() });
       if (revoked === 0) throw new HttpError(404, 'not_found', `No live session ${params.id} of yours`);
       ctx.status = 204;
     },

@@ -30,7 +30,7 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
 
 async function checkDependencies(deps: ApiDeps) {
   const [postgres, temporal] = await Promise.all([
-    timed(() => deps.orm.em.fork().getConnection().execute('select 1')),
+    timed(() => deps.orm.em.getConnection().execute('select 1')),
     // A gRPC deadline, not just a race: an abandoned call would go on retrying in the background.
     timed(() => deps.temporalConnection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => deps.temporalConnection.healthService.check({}))),
   ]);

@@ -13,7 +13,7 @@ const byToken = { params: z.object({ token: z.string().min(10).max(100) }) };
 /** Public: an invitation link works without an account, bound to its token and until it expires. */
 export function invitationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
   async function invitation(token: string) {
-    const found = await deps.orm.em.fork().findOne(RoomInvitation, { token }, { populate: ['room', 'inviter'] });
+    const found = await deps.orm.em.findOne(RoomInvitation, { token }, { populate: ['room', 'inviter'] });
     if (!found) throw new HttpError(404, 'not_found', 'This invitation link is not valid: check that it was copied whole');
     if (found.status === 'cancelled' || found.room.status === 'cancelled') throw new HttpError(410, 'gone', `"${found.room.name}" was cancelled`);
     if (found.expiresAt.getTime() < Date.now() || found.status === 'expired') throw new HttpError(410, 'gone', 'This invitation has expired');

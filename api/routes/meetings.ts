@@ -79,7 +79,7 @@ function decodeCursor(cursor: string): Cursor {
 
 export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
   const handleOf = (roomId: string) => deps.temporal.workflow.getHandle(meetingWorkflowId(roomId));
-  const meeting = async (ctx: Context) => visibleMeeting(deps.orm.em.fork(), currentUser(ctx), inputOf(ctx, byId).params.id);
+  const meeting = async (ctx: Context) => visibleMeeting(deps.orm.em, currentUser(ctx), inputOf(ctx, byId).params.id);
 
   routes.add({
     method: 'post',
@@ -90,7 +90,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     status: 201,
     handler: async (ctx) => {
       const { body } = inputOf(ctx, create);
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const invitees = await resolveInvitees(em, body.invitees);
       const host = await em.findOneOrFail(User, currentUser(ctx).id);
       const { room, workflowId } = await scheduleMeeting(
@@ -127,7 +127,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
         where(`(coalesce(r.scheduled_start_time, 'epoch'), r.id) < (coalesce(?::timestamptz, 'epoch'), ?::uuid)`, cursor.start || null, cursor.id);
       }
       if (conditions.length === 0) where('true');
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const ids = await em.getConnection().execute<{ id: string }[]>(
         `select r.id from rooms r where ${conditions.join(' and ')} order by coalesce(r.scheduled_start_time, 'epoch') desc, r.id desc limit ?`,
         [...params, query.limit + 1],
@@ -203,7 +203,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     schemas: byId,
     handler: async (ctx) => {
       const room = await meeting(ctx);
-      const participants = await deps.orm.em.fork().find(Participant, { room: room.id }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
+      const participants = await deps.orm.em.find(Participant, { room: room.id }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
       ctx.body = { participants: participants.map(participantView) };
     },
   });
@@ -216,7 +216,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     schemas: byId,
     handler: async (ctx) => {
       const room = await meeting(ctx);
-      const recordings = await deps.orm.em.fork().find(Recording, { room: room.id }, { orderBy: { createdAt: 'asc' } });
+      const recordings = await deps.orm.em.find(Recording, { room: room.id }, { orderBy: { createdAt: 'asc' } });
       ctx.body = { recordings: recordings.map(recordingView) };
     },
   });
@@ -230,7 +230,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const room = await meeting(ctx);
       const { query } = inputOf(ctx, transcriptPage);
-      const transcript = await deps.orm.em.fork().findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } });
+      const transcript = await deps.orm.em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } });
       if (!transcript) throw new HttpError(404, 'not_found', 'This meeting has no transcript (yet): it is made after the meeting from its recording');
       const segments = transcript.segments.slice(query.offset, query.offset + query.limit);
       ctx.body = {
@@ -266,7 +266,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     schemas: byId,
     handler: async (ctx) => {
       const room = await meeting(ctx);
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const summary = await em.findOne(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc', createdAt: 'desc' } });
       const items = summary ? await em.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo', 'room'], orderBy: { position: 'asc' } }) : [];
       ctx.body = { actionItems: items.map(actionItemView) };
@@ -302,7 +302,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
   });
 
   async function latestReports(roomId: string) {
-    const em = deps.orm.em.fork();
+    const em = deps.orm.em;
     const summary = await em.findOne(MeetingSummary, { room: roomId }, { orderBy: { version: 'desc', createdAt: 'desc' } });
     if (!summary) return [];
     return em.find(ParticipantReport, { summary: summary.id }, { populate: ['participant.user', 'summary'], orderBy: { speakingTime: 'desc' } });

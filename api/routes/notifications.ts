@@ -39,7 +39,7 @@ export function notificationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     schemas: byId,
     handler: async (ctx) => {
       const { params } = inputOf(ctx, byId);
-      const em = deps.orm.em.fork();
+      const em = deps.orm.em;
       const row = await em.findOne(Notification, { id: params.id, user: currentUser(ctx).id });
       if (!row) throw new HttpError(404, 'not_found', `No notification ${params.id} of yours`);
       if (!row.isRead) {
@@ -57,7 +57,7 @@ export function notificationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'Mark all my notifications read',
     auth: true,
     handler: async (ctx) => {
-      const marked = await deps.orm.em.fork().nativeUpdate(Notification, { user: currentUser(ctx).id, isRead: false }, { isRead: true, readAt: new Date() });
+      const marked = await deps.orm.em.nativeUpdate(Notification, { user: currentUser(ctx).id, isRead: false }, { isRead: true, readAt: new Date() });
       ctx.body = { marked };
     },
   });

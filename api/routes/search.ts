@@ -35,7 +35,7 @@ export function searchRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const params = user.role === 'admin' ? [] : visibleRoomParams(user);
       // websearch_to_tsquery accepts what people type ("budget -print", "\"marketing plan\"") without syntax errors;
       // the GIN index on search_vector answers the @@, ts_headline marks the hits with <mark>.
-      const hits = await deps.orm.em.fork().getConnection().execute<Hit[]>(
+      const hits = await deps.orm.em.getConnection().execute<Hit[]>(
         `with q as (select websearch_to_tsquery('english', ?) as query)
          select r.id as meeting_id, r.name as title, r.scheduled_start_time as start, t.id as transcript_id,
                 ts_rank_cd(t.search_vector, q.query) as rank,

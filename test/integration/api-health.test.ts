@@ -61,5 +61,5 @@ test('with Temporal unreachable, /health says degraded and names it, /ready answ
 
 test('an unknown route answers a JSON 404 that names it', async () => {
   const app = createApp(apiDeps(orm, connection, world));
-  expect(await get(app, '/nope')).toEqual({ status: 404, body: { error: { id: 'not_found', message: 'No route for GET /nope' } } });
+  expect(await get(app, '/nope')).toMatchObject({ status: 404, body: { type: 'urn:meetflow:problem:not_found', code: 'not_found', status: 404, detail: 'No route for GET /nope (see /openapi.json or /docs)' } });
 });

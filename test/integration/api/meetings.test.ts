@@ -68,9 +68,9 @@ test('bad meeting requests are 400s that name the fields', async () => {
   const host = await signUp(api, 'Ivy Input');
   const response = await api.call('POST', '/meetings', { token: host.token, body: { title: '', start: '2020-01-01T10:00:00Z', durationMinutes: 0, invitees: ['nobody'], settings: { colour: 'red' } } });
   expect(response.status).toBe(400);
-  const fields = response.body.error.details.fields.map((f: { field: string }) => f.field);
+  const fields = response.body.errors.map((f: { field: string }) => f.field);
   expect(fields).toEqual(expect.arrayContaining(['body.title', 'body.start', 'body.durationMinutes', 'body.invitees.0', 'body.settings']));
-  expect(response.body.error.message).toContain('body.start: start must be in the future');
+  expect(response.body.detail).toContain('body.start: start must be in the future');
 });
 
 test('reschedule, then cancel; refusals come back as 409/422 with the reason', async () => {
@@ -86,15 +86,15 @@ test('reschedule, then cancel; refusals come back as 409/422 with the reason', a
   expect((await api.call('GET', `/meetings/${meeting.id}`, { token: host.token })).body.meeting.start).toBe(later);
 
   const notHost = await api.call('POST', `/meetings/${meeting.id}/reschedule`, { token: guest.token, body: { start: later } });
-  expect([notHost.status, notHost.body.error.message]).toEqual([403, 'Only the host can reschedule this meeting']);
+  expect([notHost.status, notHost.body.detail]).toEqual([403, 'Only the host can reschedule this meeting']);
   const notLive = await api.call('POST', `/meetings/${meeting.id}/end`, { token: host.token });
-  expect(notLive).toMatchObject({ status: 409, body: { error: { id: 'conflict', message: 'the meeting is waiting: only a live meeting can be ended' } } });
+  expect(notLive).toMatchObject({ status: 409, body: { code: 'conflict', detail: 'the meeting is waiting: only a live meeting can be ended' } });
 
   const cancelled = await api.call('POST', `/meetings/${meeting.id}/cancel`, { token: host.token, body: { reason: 'budget frozen' } });
   expect(cancelled.body.status).toMatchObject({ phase: 'cancelled', endReason: 'budget frozen' });
   const again = await api.call('POST', `/meetings/${meeting.id}/cancel`, { token: host.token, body: {} });
   expect(again.status).toBe(409);
-  expect(again.body.error.message).toMatch(/cancelled|over/);
+  expect(again.body.detail).toMatch(/cancelled|over/);
 });
 
 test('GET /meetings lists mine with filters and cursor pagination', async () => {
@@ -201,4 +201,15 @@ test('/openapi.json describes every route', async () => {
   expect(spec.openapi).toBe('3.1.0');
   expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/auth/login', '/meetings', '/meetings/{id}/reschedule', '/invitations/{token}/accept', '/action-items/{id}', '/search']));
   expect(spec.paths['/meetings'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['title', 'start']));
+});
+
+test('the search query is answered from the GIN index on transcripts.search_vector', async () => {
+  const plan = await orm.em.fork().transactional(async (em) => {
+    await em.getConnection().execute('set local enable_seqscan = off');
+    const rows = await em.getConnection().execute<{ 'QUERY PLAN': string }[]>(
+      `explain select t.id from transcripts t where t.search_vector @@ websearch_to_tsquery('english', 'zebra campaign')`,
+    );
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  });
+  expect(plan).toContain('transcripts_search_vector_gin');
 });
