@@ -1,0 +1,89 @@
+/**
+ * bench/api: requests/s and latency of the real API (GET /meetings/:id, GET /meetings, POST /meetings, GET /search)
+ * beside a bare Koa hello-world in the same process and run: the ratio is what Meetflow's stack costs.
+ * Talks to the dev server and a database of its own (meetflow_bench); its workflows run on a task queue of their
+ * own and are terminated at the end.
+ */
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import autocannon from 'autocannon';
+import Koa from 'koa';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { createApp } from '../api/app';
+import { config } from '../config';
+import { createProviders } from '../integrations';
+import { createMeetflowWorker } from '../workers/create-worker';
+import { openBenchDatabase } from './lib/bench-env';
+import { formatTable } from './lib/table';
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+function listen(app: Koa): Promise<{ url: string; close: () => void }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }));
+  });
+}
+
+async function load(name: string, options: autocannon.Options): Promise<string[]> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  const errors = result.non2xx + result.errors;
+  return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(errors)];
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cfg = { ...config(), TEMPORAL_TASK_QUEUE: `bench-api-${Date.now()}`, LOG_LEVEL: 'silent' as const };
+  const { orm } = await openBenchDatabase();
+  const log = pino({ level: 'silent' });
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection });
+  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
+  const running = worker.run();
+
+  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 } }));
+  const bare = new Koa();
+  bare.use((ctx) => {
+    ctx.body = { hello: 'world' };
+  });
+  const hello = await listen(bare);
+
+  const email = `bench-${Date.now()}@bench.test`;
+  const signUp = await fetch(`${api.url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'benchmark password', name: 'Bench User' }) });
+  const { token } = (await signUp.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const meetingBody = () => JSON.stringify({ title: 'Bench meeting', start: new Date(Date.now() + 86_400_000).toISOString(), invitees: ['guest@bench.test'], settings: { reminderMinutesBefore: 0 } });
+  const first = (await (await fetch(`${api.url}/meetings`, { method: 'POST', headers: auth, body: meetingBody() })).json()) as { meeting: { id: string } };
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; API on a worker and dev server on this machine\n`);
+  const rows = [
+    await load('bare Koa hello-world (baseline)', { url: `${hello.url}/` }),
+    await load('GET /meetings/:id (row + workflow query)', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
+    await load('GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }),
+    await load('GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }),
+    await load('POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }),
+  ];
+  console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
+
+  const started = temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` });
+  let terminated = 0;
+  for await (const execution of started) {
+    await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
+    terminated += 1;
+  }
+  console.log(`\nterminated ${terminated} benchmark meeting workflows`);
+  api.close();
+  hello.close();
+  worker.shutdown();
+  await running;
+  await connection.close();
+  await orm.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
