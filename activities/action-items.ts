@@ -1,4 +1,5 @@
 import { ActionItem } from '../db/entities';
+import { reminderBlocks } from '../integrations/chat/slack-blocks';
 import type { ActivityContext } from './context';
 import { deliverOnce } from './delivery';
 import { meetingUrl } from './meetings';
@@ -27,6 +28,7 @@ export function createActionItemActivities(ctx: ActivityContext) {
           data: { actionItemId: item.id, roomId: item.room.id },
           actionUrl: `${meetingUrl(ctx, item.room.id)}/action-items`,
           channel: 'chat-or-email',
+          blocks: reminderBlocks({ itemId: item.id, title: item.title, meeting: item.room.name, due: input.dueDate }),
           email: { subject: `Due ${input.dueDate}: ${item.title}`, text },
         },
         ctx.providers.chat,

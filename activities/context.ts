@@ -9,4 +9,6 @@ export interface ActivityContext {
   /** Where links in messages point (the API). */
   publicUrl: string;
   timeZone: string;
+  /** Attempts of the configured summarizer before the local one takes over. */
+  summaryMaxAttempts: number;
 }

@@ -22,7 +22,8 @@ export interface OutgoingMessage {
 export interface DeliveryResult {
   key: string;
   channel: 'slack' | 'log' | 'email' | string;
-  status: 'sent' | 'already-sent';
+  /** failed: the provider refused it for good (e.g. an unknown mailbox); the row says why. */
+  status: 'sent' | 'already-sent' | 'failed';
   providerMessageId: string;
 }
 
@@ -41,15 +42,23 @@ export const recipientOf = (user: UserEntity): ChatRecipient => ({
 export async function deliverOnce(em: EntityManager, message: OutgoingMessage, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
   const channel = chooseChannel(message, chat);
   const row = await recordIntent(em, message, channel);
-  if (row.deliveryStatus === 'sent') {
-    return { key: message.key, channel: row.channel, status: 'already-sent', providerMessageId: row.providerMessageId ?? '' };
+  if (row.deliveryStatus === 'sent' || row.deliveryStatus === 'failed') {
+    return { key: message.key, channel: row.channel, status: row.deliveryStatus === 'sent' ? 'already-sent' : 'failed', providerMessageId: row.providerMessageId ?? '' };
   }
-  const earlier = row.deliveryStatus === 'sending' ? await findEarlierSend(message, channel, chat, mail) : undefined;
+  const earlier = row.deliveryStatus === 'sending' ? await findEarlierSend(message, channel, chat, mail).catch(asTemporalFailure) : undefined;
   let providerMessageId = earlier;
   if (!providerMessageId) {
     row.deliveryStatus = 'sending';
     await em.flush();
-    providerMessageId = await send(message, channel, chat, mail);
+    try {
+      providerMessageId = await send(message, channel, chat, mail);
+    } catch (error) {
+      if (!isPermanent(error)) return asTemporalFailure(error);
+      row.deliveryStatus = 'failed';
+      row.deliveryError = (error as Error).message;
+      await em.flush();
+      return { key: message.key, channel: row.channel, status: 'failed', providerMessageId: '' };
+    }
   }
   row.deliveryStatus = 'sent';
   row.providerMessageId = providerMessageId;
@@ -57,6 +66,18 @@ export async function deliverOnce(em: EntityManager, message: OutgoingMessage, c
   row.deliveryError = null;
   await em.flush();
   return { key: message.key, channel: row.channel, status: earlier ? 'already-sent' : 'sent', providerMessageId };
+}
+
+/** A provider's "never" (an unknown mailbox): retrying cannot help. */
+const isPermanent = (error: unknown) => (error as { nonRetryable?: boolean }).nonRetryable === true;
+
+/** Rate limits become a Temporal retry after the provider's Retry-After; anything else is rethrown as it is. */
+function asTemporalFailure(error: unknown): never {
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (typeof retryAfter === 'number') {
+    throw ApplicationFailure.create({ message: (error as Error).message, type: 'RateLimited', nextRetryDelay: `${Math.max(1, retryAfter)}s` });
+  }
+  throw error;
 }
 
 function chooseChannel(message: OutgoingMessage, chat: ChatProvider): string {

@@ -14,6 +14,7 @@ export interface ActivityDeps {
   log: Logger;
   publicUrl: string;
   timeZone: string;
+  summaryMaxAttempts: number;
 }
 
 /** Every activity, built from its dependencies so tests can hand in their own (samples-typescript's pattern). */

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Participant, Recording, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
 import { findOrCreateUserByEmail, userForIdentity } from '../db/users';
 import { buildCalendarEvent } from '../integrations/calendar/ical';
+import { inviteBlocks } from '../integrations/chat/slack-blocks';
 import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
 import { deliverOnce, recipientOf } from './delivery';
@@ -76,7 +77,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
         if (!invitation.invitee || (input.kind === 'update' && invitation.status === 'declined')) continue;
         await deliverOnce(db, inviteMessage(ctx, room, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx.providers.chat, ctx.providers.mail);
         if (ctx.providers.chat.canReach(recipientOf(invitation.invitee))) {
-          await deliverOnce(db, inviteDm(ctx, room, invitation.invitee, input), ctx.providers.chat, ctx.providers.mail);
+          await deliverOnce(db, inviteDm(ctx, room, invitation.invitee, invitation.token, input), ctx.providers.chat, ctx.providers.mail);
         }
         sent += 1;
       }
@@ -177,6 +178,9 @@ export function createMeetingActivities(ctx: ActivityContext) {
         .ignore()
         .execute();
       const recording = await db.findOneOrFail(Recording, { livekitRecordingId: input.recordingId });
+      if (recording.room.id !== input.roomId) {
+        throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} belongs to another meeting (${recording.room.id})`, 'RecordingOfAnotherMeeting');
+      }
       const finished = input.finished;
       if (finished) {
         recording.status = finished.error ? 'failed' : 'completed';
@@ -246,7 +250,7 @@ function inviteMessage(
   };
 }
 
-function inviteDm(ctx: ActivityContext, room: RoomEntity, invitee: UserEntity, input: { kind: InviteKind; sequence: number; reason?: string }) {
+function inviteDm(ctx: ActivityContext, room: RoomEntity, invitee: UserEntity, token: string, input: { kind: InviteKind; sequence: number; reason?: string }) {
   const when = formatWhen(room.scheduledStartTime ?? new Date(), ctx.timeZone);
   const text = {
     invite: `${room.host.name} invited you to "${room.name}" on ${when}.`,
@@ -262,5 +266,6 @@ function inviteDm(ctx: ActivityContext, room: RoomEntity, invitee: UserEntity, i
     data: { roomId: room.id, sequence: input.sequence },
     actionUrl: meetingUrl(ctx, room.id),
     channel: 'chat' as const,
+    blocks: inviteBlocks({ title: room.name, when, host: room.host.name, token, kind: input.kind, reason: input.reason, url: meetingUrl(ctx, room.id) }),
   };
 }

@@ -12,7 +12,8 @@ import {
   type ParticipantEntity,
 } from '../db/entities';
 import { buildParticipantReports } from '../integrations/summarizer/reports';
-import type { MeetingParticipant } from '../integrations/summarizer/types';
+import { NonRetryableProviderError, RetryableProviderError, summarizeWithFallback } from '../integrations/summarizer/claude';
+import type { MeetingParticipant, MeetingSummaryResult, SummaryInput } from '../integrations/summarizer/types';
 import { UntranscribableError } from '../integrations/transcription/types';
 import type { ActivityContext } from './context';
 import { deliverOnce } from './delivery';
@@ -61,18 +62,22 @@ export function createPipelineActivities(ctx: ActivityContext) {
       if (transcript.segments.length === 0 || transcript.text.trim() === '') {
         throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} has no speech: its transcript is empty`, 'EmptyTranscript');
       }
+      const attendees = await db.find(Participant, { room: input.roomId, status: { $ne: 'invited' } }, { populate: ['user'], orderBy: { joinedAt: 'asc' } });
+      const speakerMap = matchSpeakers(transcript.speakers, attendees.map((row) => row.user.name));
+      const named = (label: string) => speakerMap[label] ?? label;
       await db
         .createQueryBuilder(Transcript)
         .insert({
           recording: recording.id,
           room: input.roomId,
-          text: transcript.text,
+          text: Object.keys(speakerMap).length ? transcript.segments.map((segment) => `${named(segment.speaker)}: ${segment.text}`).join('\n') : transcript.text,
           language: transcript.language,
-          segments: transcript.segments,
-          words: transcript.words,
+          segments: transcript.segments.map((segment) => ({ ...segment, speaker: named(segment.speaker) })),
+          words: transcript.words.map((word) => (word.speaker ? { ...word, speaker: named(word.speaker) } : word)),
           confidenceScore: transcript.confidence,
           hasSpeakers: transcript.speakers.length > 0,
           speakerCount: transcript.speakers.length,
+          speakerMap,
         })
         .onConflict('recording_id')
         .ignore()
@@ -95,7 +100,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
       if (existing) return outcomeOf(ctx, existing);
 
       const { rows, people } = await meetingParticipants(ctx, transcript.room.id);
-      const result = await ctx.providers.summarizer.summarize({
+      const result = await summarizeOrFallBack(ctx, {
         segments: transcript.segments,
         participants: people,
         meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
@@ -117,6 +122,8 @@ export function createPipelineActivities(ctx: ActivityContext) {
           overallSentiment: result.sentiment,
           totalSpeakingTime: totalSpeaking,
           generator: result.generator,
+          model: result.model,
+          usage: result.usage,
         });
         result.actionItems.forEach((item, position) =>
           tx.create(ActionItem, {
@@ -214,6 +221,36 @@ export function createPipelineActivities(ctx: ActivityContext) {
       return (await em().findOne(Transcript, { room: input.roomId }, { orderBy: { createdAt: 'desc' } }))?.id;
     },
   };
+}
+
+/**
+ * Diarized speakers ("Speaker 1", "Speaker 2", …) become the people who were in the room, in order of first
+ * speech against order of joining. Transcripts that already name their speakers (a sidecar) are kept as they are.
+ */
+export function matchSpeakers(labels: string[], attendeesByJoin: string[]): Record<string, string> {
+  const anonymous = labels.length > 0 && labels.every((label) => /^speaker\s*\d+$/i.test(label));
+  if (!anonymous || attendeesByJoin.length === 0) return {};
+  return Object.fromEntries(labels.slice(0, attendeesByJoin.length).map((label, i) => [label, attendeesByJoin[i]]));
+}
+
+/**
+ * The configured summarizer, with the local one taking over on its last attempt or when it refuses for good
+ * (a 400, a spending limit), so the meeting still completes; the summary says which made it. A rate limit's
+ * Retry-After becomes Temporal's next retry delay.
+ */
+async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): Promise<MeetingSummaryResult> {
+  const { summarizer, fallbackSummarizer } = ctx.providers;
+  try {
+    return await summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: Context.current().info.attempt, maxAttempts: ctx.summaryMaxAttempts });
+  } catch (error) {
+    if (error instanceof NonRetryableProviderError) {
+      return summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: 1, maxAttempts: 1, reason: error.message });
+    }
+    if (error instanceof RetryableProviderError && error.retryAfterSeconds) {
+      throw ApplicationFailure.create({ message: error.message, type: 'RateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });
+    }
+    throw error;
+  }
 }
 
 async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): Promise<SummaryOutcome> {

@@ -1,4 +1,5 @@
 import type { ActionItemEntity, MeetingSummaryEntity, ParticipantReportEntity, RoomEntity, UserEntity } from '../db/entities';
+import { resultsBlocks } from '../integrations/chat/slack-blocks';
 import type { ActivityContext } from './context';
 import type { OutgoingMessage } from './delivery';
 import { formatDuration } from './format';
@@ -35,7 +36,18 @@ export function resultsMessage(
     `Full summary: ${meetingUrl(ctx, room.id)}/summary`,
   ];
   const text = sections.filter(Boolean).join('\n\n');
+  const blocks = resultsBlocks({
+    title: room.name,
+    generator: summary.generator,
+    summary: summary.executiveSummary,
+    decisions: summary.decisions.map((decision) => decision.text),
+    mine: mine.map((item) => ({ id: item.id, title: item.title, due: item.dueDate })),
+    all: isHost ? items.map((item) => ({ title: item.title, owner: item.assignedTo?.name ?? 'unassigned', due: item.dueDate })) : undefined,
+    report: `Speaking time ${formatDuration(report.speakingTime)} (${report.speakingPercentage.toFixed(0)}%), engagement ${Math.round(report.engagementScore * 100)}/100.${report.keyContributions.length ? `\n${bullet(report.keyContributions.map((point) => point.text))}` : ''}`,
+    url: `${meetingUrl(ctx, room.id)}/summary`,
+  });
   return {
+    blocks,
     key: `results:${summary.id}:${user.id}`,
     user,
     type: 'meeting_summary',

@@ -38,6 +38,22 @@ export const configSchema = z.object({
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(240),
   RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(30),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
+  SMTP_URL: optional,
+  MAIL_FROM: z.string().default('Meetflow <meetflow@localhost>'),
+  GOOGLE_APPLICATION_CREDENTIALS: optional,
+  /** host:port of a Speech endpoint without TLS (an emulator or the test stand-in). */
+  GOOGLE_SPEECH_ENDPOINT: optional,
+  ANTHROPIC_API_KEY: optional,
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+  ANTHROPIC_BASE_URL: optional,
+  SUMMARY_MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).default(60_000),
+  /** Attempts of the AI summarizer before the local one takes over (the meeting still completes). */
+  SUMMARY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(4),
+  LIVEKIT_URL: optional,
+  LIVEKIT_API_KEY: optional,
+  LIVEKIT_API_SECRET: optional,
+  /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
+  RECORDING_OUTPUT: z.string().default('/recordings'),
 });
 
 export type Config = z.infer<typeof configSchema>;

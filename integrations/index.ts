@@ -1,12 +1,17 @@
+import { credentials } from '@grpc/grpc-js';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { LogChatProvider } from './chat/log';
+import { SlackChatProvider } from './chat/slack';
 import type { ChatProvider } from './chat/types';
 import { OutboxMailProvider } from './mail/outbox';
+import { SmtpMailProvider } from './mail/smtp';
 import type { MailProvider } from './mail/types';
+import { ClaudeSummarizer } from './summarizer/claude';
 import { LocalSummarizer } from './summarizer/local';
 import type { Summarizer } from './summarizer/types';
+import { GoogleSpeechProvider } from './transcription/google';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
 import { NoVideoProvider, type VideoProvider } from './video/types';
@@ -16,22 +21,36 @@ export interface Providers {
   chat: ChatProvider;
   transcription: TranscriptionProvider;
   summarizer: Summarizer;
+  /** The embedded summarizer, for when the configured one keeps failing. */
+  fallbackSummarizer: Summarizer;
   video: VideoProvider;
+}
+
+function transcription(cfg: Config): TranscriptionProvider {
+  if (cfg.GOOGLE_SPEECH_ENDPOINT) {
+    const [host, port] = cfg.GOOGLE_SPEECH_ENDPOINT.split(':');
+    return new GoogleSpeechProvider({ client: { apiEndpoint: host, port: Number(port), sslCreds: credentials.createInsecure(), universeDomain: 'googleapis.com' } });
+  }
+  if (cfg.GOOGLE_APPLICATION_CREDENTIALS) return new GoogleSpeechProvider();
+  return new SidecarTranscriptionProvider();
 }
 
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
-  const dataDir = path.resolve(cfg.DATA_DIR);
+  const fallbackSummarizer = new LocalSummarizer();
   return {
-    mail: new OutboxMailProvider(path.join(dataDir, 'outbox')),
-    chat: new LogChatProvider(dataDir, log.child({ provider: 'chat' })),
-    transcription: new SidecarTranscriptionProvider(),
-    summarizer: new LocalSummarizer(),
+    mail: cfg.SMTP_URL ? new SmtpMailProvider({ url: cfg.SMTP_URL, from: cfg.MAIL_FROM }) : new OutboxMailProvider(path.join(cfg.DATA_DIR, 'outbox')),
+    chat: cfg.SLACK_BOT_TOKEN ? new SlackChatProvider({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, log }) : new LogChatProvider(cfg.DATA_DIR, log.child({ provider: 'chat' })),
+    transcription: transcription(cfg),
+    summarizer: cfg.ANTHROPIC_API_KEY
+      ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS, fallback: fallbackSummarizer })
+      : fallbackSummarizer,
+    fallbackSummarizer,
     video: new NoVideoProvider(),
   };
 }
 
-export function describeProviders(providers: Providers): Record<keyof Providers, string> {
+export function describeProviders(providers: Providers): Record<Exclude<keyof Providers, 'fallbackSummarizer'>, string> {
   return {
     mail: providers.mail.name,
     chat: providers.chat.name,

@@ -11,6 +11,8 @@ export interface MeetflowWorkerOptions {
   log: Logger;
   publicUrl: string;
   timeZone: string;
+  /** Attempts of the configured summarizer before the local one takes over (default 4). */
+  summaryMaxAttempts?: number;
   namespace: string;
   taskQueue: string;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
@@ -26,7 +28,7 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options),
+    activities: createActivities({ ...options, summaryMaxAttempts: options.summaryMaxAttempts ?? 4 }),
     ...workflowSource,
     ...options.tuning,
   });

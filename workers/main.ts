@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     log,
     publicUrl: cfg.PUBLIC_URL,
     timeZone: cfg.DEFAULT_TIME_ZONE,
+    summaryMaxAttempts: cfg.SUMMARY_MAX_ATTEMPTS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
   });

@@ -55,6 +55,10 @@ export interface MeetingSummaryResult {
   actionItems: ExtractedActionItem[];
   /** Which summarizer produced it: 'local' here, 'claude' for the Anthropic provider. */
   generator: string;
+  /** The model that answered, when a hosted model made (or was tried for) the summary. */
+  model?: string;
+  /** Token counts and approximate cost of the provider calls (inputTokens, outputTokens, cacheReadTokens, cacheCreationTokens, costUsd). */
+  usage?: Record<string, number>;
 }
 
 export interface ParticipantReportResult {

@@ -5,6 +5,55 @@ export interface VideoRoomRequest {
   emptyTimeoutSeconds: number;
 }
 
+export type VideoRole = 'host' | 'participant';
+
+export interface JoinTokenRequest {
+  roomName: string;
+  /** The participant's identity in the room: a Meetflow user id. */
+  identity: string;
+  /** Display name shown to the others. */
+  name: string;
+  role: VideoRole;
+  ttlSeconds: number;
+}
+
+export interface JoinToken {
+  token: string;
+  /** The URL the client connects to with the token (ws:// or wss://). */
+  url: string;
+}
+
+export type VideoRecordingStatus = 'starting' | 'active' | 'ending' | 'complete' | 'failed' | 'aborted' | 'limit_reached';
+
+/** Instants are ISO 8601 strings: these cross Temporal's JSON payloads as they are. */
+export interface VideoParticipantState {
+  identity: string;
+  name: string;
+  joinedAt: string;
+}
+
+export interface VideoRecordingState {
+  /** The provider's recording id (what `startRecording` returned). */
+  egressId: string;
+  status: VideoRecordingStatus;
+  filePath?: string;
+  /** Where the uploaded file lives, when the provider uploaded it (e.g. an S3 URL). */
+  fileUrl?: string;
+  fileSize?: number;
+  durationSeconds?: number;
+  startedAt?: string;
+  endedAt?: string;
+  /** Set when the recorder failed. */
+  error?: string;
+}
+
+/** What the provider says about a room right now (to reconcile when its webhooks were dropped). */
+export interface VideoRoomState {
+  exists: boolean;
+  participants: VideoParticipantState[];
+  egresses: VideoRecordingState[];
+}
+
 export interface VideoProvider {
   readonly name: string;
   /** Whether meetings get a real room (else they run without one and video events come from elsewhere). */
@@ -13,6 +62,11 @@ export interface VideoProvider {
   closeRoom(roomName: string): Promise<void>;
   /** Starts an audio-only recording of the room; returns the provider's recording id. */
   startRecording?(roomName: string, filePath: string): Promise<string>;
+  /** Stops a recording; stopping one that is already ending or ended succeeds. */
+  stopRecording?(recordingId: string): Promise<void>;
+  /** A token a client joins the room with. */
+  joinToken?(request: JoinTokenRequest): Promise<JoinToken>;
+  roomState?(roomName: string): Promise<VideoRoomState>;
 }
 
 /** The embedded default: no video rooms. Meetings still run; their events arrive as signed webhooks (the demo plays them). */

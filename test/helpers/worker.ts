@@ -26,7 +26,7 @@ export function testWorld(label: string, env: Record<string, string> = {}): Test
 }
 
 export function testActivities(orm: MikroORM, world: TestWorld) {
-  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC' });
+  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS });
 }
 
 export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld): Promise<Worker> {
@@ -37,6 +37,7 @@ export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, wo
     log: pino({ level: 'silent' }),
     publicUrl: world.cfg.PUBLIC_URL,
     timeZone: 'UTC',
+    summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS,
     namespace: env.namespace ?? 'default',
     taskQueue: world.taskQueue,
     workflowBundle: await workflowBundle(),
