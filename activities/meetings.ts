@@ -147,6 +147,14 @@ export function createMeetingActivities(ctx: ActivityContext) {
       return { hasRoom: ctx.providers.video.hasRooms };
     },
 
+    /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
+    async startRoomRecording(input: { roomId: string }): Promise<string | null> {
+      const room = await loadRoom(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.startRecording) return null;
+      return video.startRecording(room.livekitRoomName, `${room.livekitRoomName}-${Date.now()}.ogg`);
+    },
+
     async closeMeetingRoom(input: { roomId: string }): Promise<void> {
       const room = await loadRoom(input.roomId);
       await ctx.providers.video.closeRoom(room.livekitRoomName);

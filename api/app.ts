@@ -5,6 +5,7 @@ import type { Client, Connection } from '@temporalio/client';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { VideoProvider } from '../integrations/video/types';
 import { requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
@@ -14,6 +15,7 @@ import { authRoutes } from './routes/auth';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { invitationRoutes } from './routes/invitations';
+import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { searchRoutes } from './routes/search';
@@ -25,6 +27,8 @@ export interface ApiDeps {
   log: Logger;
   cfg: Config;
   limits: { loginPerEmail: number; loginPerIp: number };
+  /** For join tokens (LiveKit); the embedded default has no rooms. */
+  video: VideoProvider;
 }
 
 export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
@@ -35,6 +39,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.proxy = true;
   app.use(requestContext(deps.orm, deps.log));
   app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
+  // Webhooks verify a signature over the raw body, so they are routed before the body parser.
+  app.use(livekitWebhookRoutes(deps).routes());
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { config } from '../config';
-import { createProviders } from '../integrations';
+import { createProviders, createVideoProvider } from '../integrations';
 import { createMeetflowWorker } from '../workers/create-worker';
 import { openBenchDatabase } from './lib/bench-env';
 import { formatTable } from './lib/table';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
   const running = worker.run();
 
-  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 } }));
+  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: createVideoProvider(cfg) }));
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = { hello: 'world' };

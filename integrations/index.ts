@@ -14,6 +14,7 @@ import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
+import { LiveKitVideoProvider } from './video/livekit';
 import { NoVideoProvider, type VideoProvider } from './video/types';
 
 export interface Providers {
@@ -35,6 +36,17 @@ function transcription(cfg: Config): TranscriptionProvider {
   return new SidecarTranscriptionProvider();
 }
 
+/** LiveKit when LIVEKIT_URL and its key and secret are set; otherwise meetings run without video rooms. */
+export function createVideoProvider(cfg: Config): VideoProvider {
+  if (!cfg.LIVEKIT_URL || !cfg.LIVEKIT_API_KEY || !cfg.LIVEKIT_API_SECRET) return new NoVideoProvider();
+  return new LiveKitVideoProvider({
+    url: cfg.LIVEKIT_URL,
+    apiKey: cfg.LIVEKIT_API_KEY,
+    apiSecret: cfg.LIVEKIT_API_SECRET,
+    recordingOutput: { kind: 'file', pathTemplate: `${cfg.RECORDING_OUTPUT.replace(/\/$/, '')}/{path}` },
+  });
+}
+
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
   const fallbackSummarizer = new LocalSummarizer();
@@ -46,7 +58,7 @@ export function createProviders(cfg: Config, log: Logger): Providers {
       ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS, fallback: fallbackSummarizer })
       : fallbackSummarizer,
     fallbackSummarizer,
-    video: new NoVideoProvider(),
+    video: createVideoProvider(cfg),
   };
 }
 

@@ -304,7 +304,14 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   const startedAt = nowIso();
   meeting.status.startedAt = startedAt;
   await meeting.enter('live', { startedAt });
-  await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
+  const { hasRoom } = await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
+  if (hasRoom && settings.autoRecord && patched('auto-record')) {
+    const recordingId = await db.startRoomRecording({ roomId: meeting.input.roomId });
+    if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
+      meeting.status.recordings.push({ recordingId, status: 'recording' });
+      await db.recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
+    }
+  }
 
   const over = () => meeting.endRequested || meeting.roomFinished || meeting.cancelReason !== undefined;
   const someoneCame = await condition(() => meeting.anyoneJoined || over(), settings.noShowGraceMinutes * MINUTE);

@@ -197,6 +197,23 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
 
   routes.add({
     method: 'get',
+    path: '/meetings/{id}/join',
+    summary: 'A token to join the video room (LiveKit), with the URL to connect to; the host gets admin and recording rights',
+    auth: true,
+    schemas: byId,
+    handler: async (ctx) => {
+      const room = await meeting(ctx);
+      const user = currentUser(ctx);
+      if (!deps.video.hasRooms || !deps.video.joinToken) throw new HttpError(409, 'conflict', 'This Meetflow has no video provider: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
+      if (['completed', 'cancelled', 'failed', 'processing'].includes(room.status)) throw new HttpError(409, 'conflict', `The meeting is ${room.status}: its room is closed`);
+      const role = room.host.id === user.id ? 'host' : 'participant';
+      const { token, url } = await deps.video.joinToken({ roomName: room.livekitRoomName, identity: user.id, name: user.name, role, ttlSeconds: 6 * 3600 });
+      ctx.body = { token, url, room: room.livekitRoomName, role };
+    },
+  });
+
+  routes.add({
+    method: 'get',
     path: '/meetings/{id}/participants',
     summary: 'Who was invited, joined and for how long',
     auth: true,
