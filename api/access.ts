@@ -2,11 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Participant, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
 import { HttpError } from './middleware/errors';
 
-/** SQL condition (on alias r) for rooms this user may see: hosted, joined or invited. */
-export const VISIBLE_ROOM_SQL = `(r.host_id = ? or exists (select 1 from participants p where p.room_id = r.id and p.user_id = ?)
-  or exists (select 1 from room_invitations i where i.room_id = r.id and i.invitee_id = ?))`;
-
-export const visibleRoomParams = (user: UserEntity) => [user.id, user.id, user.id];
+export { VISIBLE_ROOM_SQL, visibleRoomParams } from '../db/visibility';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

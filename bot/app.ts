@@ -1,23 +1,35 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { App, LogLevel } from '@slack/bolt';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import type { Config } from '../config';
+import { registerActions } from './actions';
+import { meetCommand } from './commands/meet';
 
-export const HELP_TEXT = [
-  '*Meetflow* runs your meetings from invite to summary.',
-  '`/meet schedule <title> <when> with @people`: schedule a meeting',
-  '`/meet help`: this message',
-].join('\n');
+export interface BotDeps {
+  cfg: Config;
+  orm: MikroORM;
+  temporal: Client;
+  log: Logger;
+}
 
-/** The Bolt app in HTTP mode (signed requests on /slack/events). */
-export function createBotApp(cfg: Config & { SLACK_SIGNING_SECRET: string }): App {
+/**
+ * The Bolt app. HTTP mode by default (Bolt verifies each request's signature and rejects requests older than
+ * five minutes); Socket Mode when SLACK_APP_TOKEN is set, for workspaces without a public URL.
+ */
+export function createBotApp(deps: BotDeps & { signingSecret: string }): App {
   const app = new App({
-    signingSecret: cfg.SLACK_SIGNING_SECRET,
-    token: cfg.SLACK_BOT_TOKEN,
+    signingSecret: deps.signingSecret,
+    token: deps.cfg.SLACK_BOT_TOKEN,
     tokenVerificationEnabled: false,
     logLevel: LogLevel.WARN,
-    clientOptions: cfg.SLACK_API_URL ? { slackApiUrl: cfg.SLACK_API_URL } : undefined,
+    clientOptions: { slackApiUrl: deps.cfg.SLACK_API_URL, retryConfig: { retries: 1 } },
+    ...(deps.cfg.SLACK_APP_TOKEN ? { socketMode: true, appToken: deps.cfg.SLACK_APP_TOKEN } : {}),
   });
-  app.command('/meet', async ({ ack }) => {
-    await ack({ response_type: 'ephemeral', text: HELP_TEXT });
+  app.command('/meet', meetCommand(deps));
+  registerActions(app, deps);
+  app.error(async (error) => {
+    deps.log.error({ err: error }, 'slack bot error');
   });
   return app;
 }

@@ -1,20 +1,27 @@
+import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
+import { openOrm } from '../db/orm';
 import { createBotApp } from './app';
 
 async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger('bot');
   const signingSecret = cfg.SLACK_SIGNING_SECRET;
-  if (!signingSecret) {
-    log.info('Slack bot skipped: set SLACK_SIGNING_SECRET (and SLACK_BOT_TOKEN) to run it');
+  if (!signingSecret || !cfg.SLACK_BOT_TOKEN) {
+    log.info('Slack bot skipped: set SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN to run it (see "Connect Slack" in the README)');
     return;
   }
-  const app = createBotApp({ ...cfg, SLACK_SIGNING_SECRET: signingSecret });
+  const orm = await openOrm(cfg.DATABASE_URL);
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const app = createBotApp({ cfg, orm, temporal, log, signingSecret });
   await app.start(cfg.BOT_PORT);
-  log.info({ port: cfg.BOT_PORT }, 'slack bot listening (HTTP mode)');
+  log.info({ port: cfg.BOT_PORT, mode: cfg.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'slack bot listening');
   const stop = async () => {
     await app.stop();
+    await connection.close();
+    await orm.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

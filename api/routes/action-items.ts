@@ -1,10 +1,7 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { ActionItem, User } from '../../db/entities';
 import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUSES } from '../../db/entities/action-item';
-import { actionItemReminderWorkflow } from '../../workflows/action-item-reminder';
-import { actionItemWorkflowId } from '../../workflows/ids';
-import { actionItemClosedSignal, actionItemDueDateSignal } from '../../workflows/messages';
+import { syncReminder } from '../../clients/action-items';
 import { visibleMeeting } from '../access';
 import type { ApiDeps } from '../app';
 import { currentUser } from '../middleware/auth';
@@ -73,30 +70,8 @@ export function actionItemRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       if (body.dueDate !== undefined) item.dueDate = body.dueDate;
       if (body.assigneeId !== undefined) item.assignedTo = body.assigneeId ? await em.findOneOrFail(User, body.assigneeId, { failHandler: () => new HttpError(422, 'invalid_request', `body.assigneeId: no user ${body.assigneeId}`) }) : null;
       await em.flush();
-      await updateReminder(deps, item.id, item.status, item.dueDate ?? null, item.assignedTo !== null && item.assignedTo !== undefined);
+      await syncReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, status: item.status, dueDate: item.dueDate ?? null, assigned: Boolean(item.assignedTo) });
       ctx.body = { actionItem: actionItemView(item) };
     },
-  });
-}
-
-/** Keeps the item's durable reminder in step: closed when done, moved (or started) when the due date changes. */
-async function updateReminder(deps: ApiDeps, actionItemId: string, status: string, dueDate: string | null, assigned: boolean): Promise<void> {
-  const workflowId = actionItemWorkflowId(actionItemId);
-  const open = status === 'open' || status === 'in_progress';
-  if (!open || !dueDate || !assigned) {
-    await deps.temporal.workflow
-      .getHandle(workflowId)
-      .signal(actionItemClosedSignal)
-      .catch((error: unknown) => {
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      });
-    return;
-  }
-  await deps.temporal.workflow.signalWithStart(actionItemReminderWorkflow, {
-    workflowId,
-    taskQueue: deps.cfg.TEMPORAL_TASK_QUEUE,
-    args: [{ actionItemId, dueDate }],
-    signal: actionItemDueDateSignal,
-    signalArgs: [dueDate],
   });
 }

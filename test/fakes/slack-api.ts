@@ -90,7 +90,17 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     },
   };
 
+  const responses: { path: string; body: any }[] = [];
   const server = createServer(async (request, response) => {
+    if ((request.url ?? '').startsWith('/respond/')) {
+      // response_url: where Bolt's respond() posts ephemeral replies to a command or a button.
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      responses.push({ path: request.url!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
     const method = (request.url ?? '').replace(/^\/api\//, '').replace(/^\//, '').split('?')[0];
     const args = await readArgs(request);
     if (rateLimitRemaining > 0 && method !== 'auth.test') {
@@ -114,6 +124,9 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     messages,
+    /** Replies posted to response URLs, newest last. */
+    responses,
+    responseUrl: (id: string) => `http://127.0.0.1:${port}/respond/${id}`,
     views,
     addUser(user: SlackUser) {
       users.set(user.id, user);

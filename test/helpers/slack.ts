@@ -1,0 +1,43 @@
+import { createHmac } from 'node:crypto';
+
+/** Signs a request body as Slack does (v0 HMAC-SHA256 of "v0:<timestamp>:<body>"). */
+export function slackHeaders(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
+
+/** A slash command exactly as Slack posts it: form-encoded. */
+export function commandBody(fields: { text: string; userId: string; responseUrl: string; command?: string }): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T1',
+    team_domain: 'meetflow-test',
+    channel_id: 'C1',
+    channel_name: 'general',
+    user_id: fields.userId,
+    user_name: fields.userId.toLowerCase(),
+    command: fields.command ?? '/meet',
+    text: fields.text,
+    api_app_id: 'A1',
+    is_enterprise_install: 'false',
+    response_url: fields.responseUrl,
+    trigger_id: `${Date.now()}.1.abc`,
+  }).toString();
+}
+
+/** A button click exactly as Slack posts it: form-encoded with a JSON `payload`. */
+export function buttonBody(fields: { actionId: string; value: string; userId: string; responseUrl: string }): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: fields.userId, username: fields.userId.toLowerCase(), team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'D1', is_ephemeral: false },
+    trigger_id: `${Date.now()}.1.def`,
+    team: { id: 'T1', domain: 'meetflow-test' },
+    channel: { id: 'D1', name: 'directmessage' },
+    response_url: fields.responseUrl,
+    actions: [{ type: 'button', action_id: fields.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: fields.value, action_ts: String(Date.now() / 1000) }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -1,0 +1,169 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { App } from '@slack/bolt';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { AddressInfo, Server } from 'node:net';
+import pino from 'pino';
+import { createBotApp } from '../../bot/app';
+import { ActionItem, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User } from '../../db/entities';
+import { ACTIONS } from '../../integrations/chat/slack-blocks';
+import { statusQuery } from '../../workflows/messages';
+import { waitForPhase } from '../../clients/video-events';
+import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import { openTestOrm, unique } from '../helpers/db';
+import { buttonBody, commandBody, slackHeaders } from '../helpers/slack';
+import { devServerEnvironment } from '../helpers/temporal';
+import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
+
+// Bolt runs for real and receives requests signed and encoded exactly as Slack sends them; its Web API
+// client (and the worker's Slack DMs) talk to a Slack API stand-in.
+const SECRET = 'slack-signing-secret-for-tests';
+let env: TestWorkflowEnvironment;
+let orm: MikroORM;
+let worker: Worker;
+let running: Promise<void>;
+let slack: FakeSlackApi;
+let bot: App;
+let botUrl: string;
+let world: TestWorld;
+
+beforeAll(async () => {
+  [env, orm, slack] = await Promise.all([devServerEnvironment(), openTestOrm(), startFakeSlackApi()]);
+  world = testWorld('slack-bot', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
+  worker = await testWorker(env, orm, world);
+  running = worker.run();
+  bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm, temporal: env.client, log: pino({ level: 'silent' }), signingSecret: SECRET });
+  const server = (await bot.start(0)) as Server;
+  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  worker?.shutdown();
+  await running;
+  await Promise.all([env?.teardown(), orm?.close(), slack?.close()]);
+});
+
+function slackPerson(name: string, tz = 'Europe/Berlin') {
+  const id = unique('U').toUpperCase().replace(/-/g, '');
+  slack.addUser({ id, name: name.toLowerCase(), real_name: name, tz, email: `${id.toLowerCase()}@example.test` });
+  return { id, name, email: `${id.toLowerCase()}@example.test` };
+}
+
+async function post(body: string, headers = slackHeaders(body, SECRET)) {
+  const response = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  return response.status;
+}
+
+/** Sends `/meet <text>` as `userId` and returns the ephemeral reply Bolt posted to the response URL. */
+async function meet(userId: string, text: string): Promise<{ text: string; blocks?: any[]; response_type: string }> {
+  const id = unique('r');
+  expect(await post(commandBody({ text, userId, responseUrl: slack.responseUrl(id) }))).toBe(200);
+  return reply(id);
+}
+
+async function click(userId: string, actionId: string, value: string) {
+  const id = unique('r');
+  expect(await post(buttonBody({ actionId, value, userId, responseUrl: slack.responseUrl(id) }))).toBe(200);
+  return reply(id);
+}
+
+async function reply(id: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = slack.responses.find((r) => r.path === `/respond/${id}`);
+    if (found) return found.body;
+    if (Date.now() > deadline) throw new Error('no reply posted to the response URL');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('/meet and /meet help explain the commands', async () => {
+  const ana = slackPerson('Ana Help');
+  for (const text of ['', 'help']) {
+    const answer = await meet(ana.id, text);
+    expect(answer.response_type).toBe('ephemeral');
+    expect(answer.text).toContain('/meet schedule <title> <when>');
+  }
+  expect((await meet(ana.id, 'dance')).text).toMatch(/I don't know `\/meet dance`/);
+});
+
+test('/meet schedule: parsed in the caller\'s zone, invitees by mention and email, Slack users created, invite DMs with RSVP buttons', async () => {
+  const host = slackPerson('Hanna Host', 'America/New_York');
+  const guest = slackPerson('Gustav Guest', 'Europe/Berlin');
+  const answer = await meet(host.id, `schedule Budget review tomorrow 3pm for 45m with <@${guest.id}|gustav> carol-${Date.now()}@example.test #finance`);
+  expect(answer.response_type).toBe('ephemeral');
+  expect(answer.text).toMatch(/^Scheduled "Budget review" for .* (EST|GMT-5)/);
+  expect(JSON.stringify(answer.blocks)).toContain('Gustav Guest');
+
+  const hostUser = await orm.em.fork().findOneOrFail(User, { oauthProvider: 'slack', oauthId: host.id });
+  expect([hostUser.name, hostUser.email, hostUser.notificationPreferences.timeZone]).toEqual(['Hanna Host', host.email, 'America/New_York']);
+  const room = await orm.em.fork().findOneOrFail(Room, { host: hostUser.id, name: 'Budget review' });
+  expect(room.tags).toEqual(['finance']);
+  expect(room.plannedDuration).toBe(45);
+  const newYorkHour = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: 'numeric', hourCycle: 'h23' }).format(room.scheduledStartTime!));
+  expect(newYorkHour).toBe(15);
+
+  await waitForPhase(env.client.workflow.getHandle(room.workflowId!), ['waiting']);
+  const dm = slack.posted().find((call) => call.args.channel === `D${guest.id.replace(/^U/, '')}` && String(call.args.text).includes('Budget review'));
+  const accept = JSON.stringify(dm?.args.blocks).match(/"action_id":"rsvp_accept","value":"([^"]+)"/);
+  expect(accept).not.toBeNull();
+
+  // The guest accepts with the button; someone else cannot use their invitation.
+  const intruder = slackPerson('Ivan Intruder');
+  expect((await click(intruder.id, ACTIONS.rsvpAccept, accept![1])).text).toMatch(/this invitation is not yours/);
+  expect((await click(guest.id, ACTIONS.rsvpAccept, accept![1])).text).toBe('You accepted "Budget review". See you there!');
+  expect((await orm.em.fork().findOneOrFail(RoomInvitation, { token: accept![1] })).status).toBe('accepted');
+
+  // list, status, reschedule, and cancel by someone who is not the host.
+  const shortId = room.id.slice(0, 8);
+  expect((await meet(host.id, 'list')).text).toContain(`\`${shortId}\` *Budget review*`);
+  expect((await meet(guest.id, `status ${shortId}`)).text).toMatch(/\*Budget review\* .*: \*waiting\*[\s\S]*1 of 2 accepted/);
+  expect((await meet(guest.id, `cancel ${shortId}`)).text).toMatch(/only the host \(Hanna Host\) can cancel/);
+  expect((await meet(host.id, `reschedule ${shortId} the day after tomorrow at 10am`)).text).toMatch(/^Moved "Budget review" to /);
+  expect((await env.client.workflow.getHandle(room.workflowId!).query(statusQuery)).sequence).toBe(1);
+  expect((await meet(host.id, `cancel ${shortId} too expensive`)).text).toBe('Cancelled "Budget review" (too expensive); everyone invited is told.');
+});
+
+test('what cannot be parsed is quoted back with the right form, and nothing is scheduled', async () => {
+  const lea = slackPerson('Lea Loose');
+  const answer = await meet(lea.id, 'schedule Budget review sometime soonish');
+  expect(answer.text).toContain('I could not find when in "Budget review sometime soonish"');
+  expect(answer.text).toContain('The form is `/meet schedule <title> <when>');
+  expect((await meet(lea.id, 'schedule Retro yesterday at 3pm')).text).toContain('"yesterday at 3pm" is in the past');
+  const user = await orm.em.fork().findOneOrFail(User, { oauthId: lea.id });
+  expect(await orm.em.fork().count(Room, { host: user.id })).toBe(0);
+  expect((await meet(lea.id, 'status nothing-like-this')).text).toMatch(/no meeting of yours matches "nothing-like-this"/);
+});
+
+test('/meet tasks and the Mark done button; /meet summary', async () => {
+  const owner = slackPerson('Olga Owner');
+  await meet(owner.id, 'help'); // first contact creates the user
+  const em = orm.em.fork();
+  const user = await em.findOneOrFail(User, { oauthId: owner.id });
+  const room = em.create(Room, { host: user, name: 'Ops review', slug: unique('ops'), livekitRoomName: unique('lk'), status: 'completed' });
+  const recording = em.create(Recording, { room, livekitRecordingId: unique('EG') });
+  const transcript = em.create(Transcript, { recording, room, text: 'x' });
+  const summary = em.create(MeetingSummary, { room, transcript, executiveSummary: 'The ops team reviewed alerts.', decisions: [{ text: 'Page less at night' }] });
+  const item = em.create(ActionItem, { room, summary, assignedTo: user, position: 0, title: 'Tune the pager rules', dueDate: '2026-12-24' });
+  await em.flush();
+
+  expect((await meet(owner.id, 'tasks')).text).toContain('• Tune the pager rules (_Ops review_, due 2026-12-24)');
+  expect((await meet(owner.id, 'summary ops review')).text).toBe('*Ops review*\nThe ops team reviewed alerts.\n*Decisions*\n• Page less at night');
+  const stranger = slackPerson('Sven Stranger');
+  expect((await click(stranger.id, ACTIONS.actionItemDone, item.id)).text).toMatch(/only its assignee or the meeting host/);
+  expect((await click(owner.id, ACTIONS.actionItemDone, item.id)).text).toBe(':white_check_mark: Done: Tune the pager rules');
+  expect((await orm.em.fork().findOneOrFail(ActionItem, item.id)).status).toBe('completed');
+  expect((await meet(owner.id, 'tasks')).text).toContain('You have no open action items');
+});
+
+test('a bad signature or a stale timestamp is refused (401) and nothing runs', async () => {
+  const eve = slackPerson('Eve Forger');
+  const body = commandBody({ text: 'schedule Forged meeting tomorrow 3pm', userId: eve.id, responseUrl: slack.responseUrl('forged') });
+  expect(await post(body, slackHeaders(body, 'not-the-secret'))).toBe(401);
+  expect(await post(body, slackHeaders(body, SECRET, Math.floor(Date.now() / 1000) - 6 * 60))).toBe(401);
+  expect(await post(body.replace('Forged', 'Tampered'), slackHeaders(body, SECRET))).toBe(401);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(await orm.em.fork().count(User, { oauthId: eve.id })).toBe(0);
+  expect(slack.responses.find((r) => r.path === '/respond/forged')).toBeUndefined();
+});
