@@ -70,3 +70,11 @@ test('workers scale horizontally, and Temporal gets the search attributes operat
     expect(setup).toContain(attribute);
   }
 });
+
+test('the Slack manifest declares /meet, interactivity and the scopes the bot uses', () => {
+  const manifest = parse(readFileSync(path.join(root, 'bot', 'manifest.yml'), 'utf8'));
+  expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/meet']);
+  expect(manifest.features.slash_commands[0].should_escape).toBe(true); // mentions arrive as <@U…>, which the parser reads
+  expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email']));
+});
