@@ -4,6 +4,7 @@ import { Participant, Recording, Room, RoomInvitation, type RoomEntity, type Use
 import { findOrCreateUserByEmail, userForIdentity } from '../db/users';
 import { buildCalendarEvent } from '../integrations/calendar/ical';
 import { inviteBlocks } from '../integrations/chat/slack-blocks';
+import type { VideoRecordingState } from '../integrations/video/types';
 import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
 import { deliverOnce, recipientOf } from './delivery';
@@ -153,6 +154,14 @@ export function createMeetingActivities(ctx: ActivityContext) {
       const video = ctx.providers.video;
       if (!video.hasRooms || !video.startRecording) return null;
       return video.startRecording(room.livekitRoomName, `${room.livekitRoomName}-${Date.now()}.ogg`);
+    },
+
+    /** What the video provider says about the room's recordings now (webhooks may have been dropped). */
+    async reconcileRecordings(input: { roomId: string }): Promise<VideoRecordingState[]> {
+      const room = await loadRoom(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.roomState) return [];
+      return (await video.roomState(room.livekitRoomName)).egresses;
     },
 
     async closeMeetingRoom(input: { roomId: string }): Promise<void> {

@@ -39,6 +39,7 @@ export const DEFAULT_SETTINGS: Required<MeetingSettings> = {
   noShowGraceMinutes: 15,
   maxDurationMinutes: 240,
   recordingGraceMinutes: 30,
+  reconcileSeconds: 60,
 };
 
 const MINUTE = 60_000;
@@ -87,6 +88,8 @@ class MeetingState {
   readonly tokens = new Map<string, InvitationStatus>();
   readonly joins = new Map<string, number>();
   cancelReason?: string;
+  /** Whether the meeting has a video room (a provider to reconcile with). */
+  hasRoom = false;
   endRequested = false;
   roomFinished = false;
   startMoved = false;
@@ -305,6 +308,7 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   meeting.status.startedAt = startedAt;
   await meeting.enter('live', { startedAt });
   const { hasRoom } = await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
+  meeting.hasRoom = hasRoom;
   if (hasRoom && settings.autoRecord && patched('auto-record')) {
     const recordingId = await db.startRoomRecording({ roomId: meeting.input.roomId });
     if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
@@ -353,7 +357,7 @@ async function processRecordings(meeting: MeetingState, settings: Required<Meeti
   await meeting.enter('processing', { endedAt: meeting.status.endedAt });
   const stillRecording = () => meeting.status.recordings.some((r) => r.status === 'recording');
   if (stillRecording()) {
-    await condition(() => !stillRecording(), settings.recordingGraceMinutes * MINUTE);
+    await waitForRecordings(meeting, settings, stillRecording);
     for (const recording of meeting.status.recordings.filter((r) => r.status === 'recording')) {
       recording.status = 'failed';
       recording.error = `not finished within ${settings.recordingGraceMinutes} minutes of the meeting's end`;
@@ -383,6 +387,28 @@ async function processRecordings(meeting: MeetingState, settings: Required<Meeti
   const succeeded = meeting.status.recordings.filter((r) => r.status === 'completed').length;
   meeting.status.outcome = succeeded ? `summarized ${succeeded} recording${succeeded > 1 ? 's' : ''} and delivered the results` : 'every recording failed: see lastError';
   await meeting.enter(succeeded ? 'completed' : 'failed');
+}
+
+/**
+ * Waits for the recordings still being written. Webhooks can be dropped, so with a video provider the
+ * workflow also asks it (every `reconcileSeconds`) and takes a finished recording from its answer.
+ */
+async function waitForRecordings(meeting: MeetingState, settings: Required<MeetingSettings>, stillRecording: () => boolean): Promise<void> {
+  const deadline = Date.now() + settings.recordingGraceMinutes * MINUTE;
+  const reconcile = meeting.hasRoom && patched('reconcile-recordings');
+  while (stillRecording() && Date.now() < deadline) {
+    const wait = reconcile ? Math.min(settings.reconcileSeconds * 1000, deadline - Date.now()) : deadline - Date.now();
+    if (await condition(() => !stillRecording(), wait)) return;
+    if (!reconcile) return;
+    for (const egress of await db.reconcileRecordings({ roomId: meeting.input.roomId })) {
+      const recording = meeting.status.recordings.find((r) => r.recordingId === egress.egressId && r.status === 'recording');
+      if (!recording || !['complete', 'failed', 'aborted', 'limit_reached'].includes(egress.status)) continue;
+      const finished = { eventId: `reconcile-${egress.egressId}`, at: egress.endedAt ?? nowIso(), recordingId: egress.egressId, filePath: egress.filePath, fileUrl: egress.fileUrl, fileSize: egress.fileSize, durationSeconds: egress.durationSeconds, error: egress.status === 'complete' || egress.status === 'limit_reached' ? undefined : (egress.error ?? `the recording ended ${egress.status}`) };
+      recording.status = finished.error ? 'failed' : 'finished';
+      recording.error = finished.error;
+      await db.recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
+    }
+  }
 }
 
 /** The innermost message of a failure chain (child → activity → application error). */

@@ -26,6 +26,8 @@ export interface MeetingSettings {
   maxDurationMinutes?: number;
   /** How long to wait after the room closes for recordings still being finalised, in minutes. */
   recordingGraceMinutes?: number;
+  /** How often to ask the video provider about recordings whose end was not reported, in seconds. */
+  reconcileSeconds?: number;
 }
 
 export interface MeetingInput {

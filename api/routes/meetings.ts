@@ -39,6 +39,7 @@ const create = {
         reminderMinutesBefore: z.number().int().min(0).max(7 * 24 * 60).optional(),
         noShowGraceMinutes: z.number().int().min(1).max(240).optional(),
         maxDurationMinutes: z.number().int().min(1).max(24 * 60).optional(),
+        reconcileSeconds: z.number().int().min(1).max(3600).optional(),
       })
       .strict()
       .default({}),

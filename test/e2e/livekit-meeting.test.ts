@@ -2,7 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { TokenVerifier } from 'livekit-server-sdk';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { waitForPhase } from '../../clients/video-events';
 import { Participant, Recording, Room } from '../../db/entities';
@@ -28,8 +29,8 @@ let world: TestWorld;
 
 beforeAll(async () => {
   [env, orm, livekit] = await Promise.all([devServerEnvironment(), openTestOrm(), startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET })]);
-  world = testWorld('livekit', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
-  world = { ...world, cfg: { ...world.cfg, RECORDING_OUTPUT: world.dataDir } };
+  const recordings = mkdtempSync(path.join(os.tmpdir(), 'meetflow-recordings-'));
+  world = testWorld('livekit', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, RECORDING_OUTPUT: recordings });
   worker = await testWorker(env, orm, world);
   running = worker.run();
   api = await startApi(apiDeps(orm, env.connection, world));
@@ -127,3 +128,32 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+test('a dropped egress_ended webhook: the workflow asks LiveKit and finishes the recording anyway', async () => {
+  const host = await signUp(api, 'Rita Reconcile');
+  const { meeting, workflowId } = (
+    await api.call('POST', '/meetings', {
+      token: host.token,
+      body: { title: 'Lost webhook', start: new Date(Date.now() + 1000).toISOString(), settings: { autoRecord: true, reminderMinutesBefore: 0, reconcileSeconds: 1 } },
+    })
+  ).body;
+  const handle = env.client.workflow.getHandle(workflowId);
+  await waitForPhase(handle, ['live']);
+  await waitFor(() => (handle.query(statusQuery) as Promise<MeetingStatus>).then((s) => s.recordings.length === 1));
+  const roomName = (await orm.em.fork().findOneOrFail(Room, meeting.id)).livekitRoomName;
+  const egress = [...livekit.egresses.values()].find((e) => e.roomName === roomName)!;
+  await postWebhook(webhookEvent('participant_joined', { room: { name: roomName }, participant: { identity: host.user.id, name: 'Rita Reconcile' } }));
+  await api.call('POST', `/meetings/${meeting.id}/end`, { token: host.token });
+
+  // The egress ends at LiveKit, but its webhook never arrives.
+  const audio = egress.filepath;
+  writeFileSync(audio, '');
+  writeFileSync(audio.replace(/\.ogg$/, '.vtt'), vttOf([['Rita Reconcile', 'We agreed that lost webhooks must not lose meetings.']]));
+  livekit.finishEgress(egress.egressId, { size: 100, durationSeconds: 10 });
+  const recordingOf = () => orm.em.fork().findOneOrFail(Recording, { livekitRecordingId: egress.egressId });
+  expect((await recordingOf()).status).toBe('recording');
+
+  const result = (await handle.result()) as MeetingStatus;
+  expect(result).toMatchObject({ phase: 'completed', recordings: [{ recordingId: egress.egressId, status: 'completed' }] });
+  expect((await recordingOf()).status).toBe('completed');
+});
