@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import {
   participantJoinedSignal,
@@ -47,7 +47,15 @@ export async function waitForPhase(handle: WorkflowHandle, phases: string[], tim
   const deadline = Date.now() + timeoutMs;
   let last = '';
   for (;;) {
-    const status = await handle.query(statusQuery);
+    // A workflow another one is about to start (a recurring occurrence) may not exist yet: keep asking.
+    const status = await handle.query(statusQuery).catch((error: unknown) => {
+      if (error instanceof WorkflowNotFoundError && Date.now() < deadline) return undefined;
+      throw error;
+    });
+    if (!status) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
     if (status.phase !== last) {
       last = status.phase;
       onChange?.(last);
