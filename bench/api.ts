@@ -4,17 +4,12 @@
  * Talks to the dev server and a database of its own (meetflow_bench); its workflows run on a task queue of their
  * own and are terminated at the end.
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import { createApp } from '../api/app';
-import { config } from '../config';
-import { createProviders, createVideoProvider } from '../integrations';
-import { createMeetflowWorker } from '../workers/create-worker';
-import { openBenchDatabase } from './lib/bench-env';
+import { createVideoProvider } from '../integrations';
+import { startBenchStack } from './lib/bench-env';
 import { formatTable } from './lib/table';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
@@ -33,16 +28,7 @@ async function load(name: string, options: autocannon.Options): Promise<string[]
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const cfg = { ...config(), TEMPORAL_TASK_QUEUE: `bench-api-${Date.now()}`, LOG_LEVEL: 'silent' as const };
-  const { orm } = await openBenchDatabase();
-  const log = pino({ level: 'silent' });
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection });
-  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
-  const running = worker.run();
-
+  const { cfg, orm, log, connection, temporal, stop } = await startBenchStack('api');
   const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: createVideoProvider(cfg) }));
   const bare = new Koa();
   bare.use((ctx) => {
@@ -68,19 +54,9 @@ async function main(): Promise<void> {
   ];
   console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
 
-  const started = temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` });
-  let terminated = 0;
-  for await (const execution of started) {
-    await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
-    terminated += 1;
-  }
-  console.log(`\nterminated ${terminated} benchmark meeting workflows`);
   api.close();
   hello.close();
-  worker.shutdown();
-  await running;
-  await connection.close();
-  await orm.close();
+  console.log(`\nterminated ${await stop()} benchmark meeting workflows`);
 }
 
 main().catch((error: unknown) => {

@@ -3,18 +3,12 @@
  * how long Slack would wait for the acknowledgement (the HTTP answer), p50/p99, beside a bare Bolt app whose
  * listener only acks (Bolt's own floor) in the same run. Slack's limit is 3 s; we aim for < 200 ms.
  */
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
-import pino from 'pino';
 import { createBotApp } from '../bot/app';
-import { config } from '../config';
-import { createProviders } from '../integrations';
-import { createMeetflowWorker } from '../workers/create-worker';
-import { openBenchDatabase, percentile } from './lib/bench-env';
+import { percentile, startBenchStack } from './lib/bench-env';
 import { formatTable } from './lib/table';
 
 const TOTAL = Number(process.env.BENCH_COMMANDS ?? 500);
@@ -63,19 +57,11 @@ async function measure(url: string, makeBody: (i: number) => string): Promise<nu
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   const slack = await slackStandIn();
   const responder = createServer((request, response) => request.resume().on('end', () => response.end('ok')));
   await new Promise<void>((resolve) => responder.listen(0, '127.0.0.1', resolve));
   const responseUrl = `http://127.0.0.1:${(responder.address() as AddressInfo).port}/respond`;
-  const cfg = { ...config(), TEMPORAL_TASK_QUEUE: `bench-slack-${Date.now()}`, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.url, LOG_LEVEL: 'silent' as const };
-  const { orm } = await openBenchDatabase();
-  const log = pino({ level: 'silent' });
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection });
-  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
-  const running = worker.run();
+  const { cfg, orm, log, temporal, stop } = await startBenchStack('slack', { SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_API_URL: slack.url });
   const bot = createBotApp({ cfg, orm, temporal, log, signingSecret: SECRET });
   const server = (await bot.start(0)) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -98,19 +84,10 @@ async function main(): Promise<void> {
   console.log(formatTable(['request', 'p50 ms', 'p99 ms', 'max ms'], [...rows, ['', '', '', '']]));
 
   await new Promise((resolve) => setTimeout(resolve, 3000)); // let the scheduling after each ack finish
-  let terminated = 0;
-  for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-    await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
-    terminated += 1;
-  }
-  console.log(`scheduled and then terminated ${terminated} benchmark meetings`);
   await bot.stop();
-  worker.shutdown();
-  await running;
   slack.close();
   responder.close();
-  await connection.close();
-  await orm.close();
+  console.log(`scheduled and then terminated ${await stop()} benchmark meetings`);
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Client } from 'pg';
-import { config } from '../../config';
+import pino, { type Logger } from 'pino';
+import { config, type Config } from '../../config';
+import { createProviders } from '../../integrations';
+import { createMeetflowWorker } from '../../workers/create-worker';
 import { openOrm } from '../../db/orm';
 
 /** Benchmarks write to their own database (meetflow_bench next to DATABASE_URL's), migrated here. */
@@ -21,4 +26,47 @@ export async function openBenchDatabase(): Promise<{ orm: MikroORM; url: string 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface BenchStack {
+  cfg: Config;
+  orm: MikroORM;
+  log: Logger;
+  connection: Connection;
+  temporal: TemporalClient;
+  /** Terminates the workflows the benchmark left running on its task queue, stops the worker, closes everything. */
+  stop: () => Promise<number>;
+}
+
+/** The bench database, a Temporal client and a worker on a task queue of the benchmark's own. */
+export async function startBenchStack(label: string, env: Partial<Config> = {}): Promise<BenchStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cfg: Config = { ...config(), TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`, LOG_LEVEL: 'silent', ...env };
+  const { orm } = await openBenchDatabase();
+  const log = pino({ level: 'silent' });
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const temporal = new TemporalClient({ connection });
+  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
+  const running = worker.run();
+  return {
+    cfg,
+    orm,
+    log,
+    connection,
+    temporal,
+    stop: async () => {
+      let terminated = 0;
+      for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
+        await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
+        terminated += 1;
+      }
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await native.close();
+      await orm.close();
+      return terminated;
+    },
+  };
 }
