@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     ['/meet schedule (ack)', ...[50, 99].map((p) => percentile(schedule, p).toFixed(1)), schedule[schedule.length - 1].toFixed(1)],
   ];
   console.log(`${TOTAL} signed commands at concurrency ${CONCURRENCY}; ack = the HTTP answer Slack waits for (limit 3,000 ms)\n`);
-  console.log(formatTable(['request', 'p50 ms', 'p99 ms', 'max ms'], [...rows, ['', '', '', '']]));
+  console.log(formatTable(['request', 'p50 ms', 'p99 ms', 'max ms'], rows));
 
   await new Promise((resolve) => setTimeout(resolve, 3000)); // let the scheduling after each ack finish
   await bot.stop();

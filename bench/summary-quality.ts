@@ -86,7 +86,7 @@ function main(): void {
   ];
   console.log(`QMSum fixtures: ${directory}`);
   console.log('ROUGE F1 (lowercased, alphanumeric tokens, light Porter stemming on both sides); words = meeting / reference / local summary.\n');
-  console.log(formatTable(header, [...rows, meanRow]));
+  console.log(formatTable(header, [...rows, meanRow], { summaryRow: true }));
 }
 
 main();
