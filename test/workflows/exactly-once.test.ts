@@ -5,9 +5,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scheduleMeeting } from '../../clients/meetings';
 import { MeetingEvents, waitForPhase } from '../../clients/video-events';
-import { Notification, ParticipantReport } from '../../db/entities';
+import { Notification, ParticipantReport, type UserEntity } from '../../db/entities';
 import { readChatLog } from '../../integrations/chat/log';
-import { statusQuery, type MeetingStatus } from '../../workflows/messages';
+import type { MeetingStatus } from '../../workflows/messages';
+import { startFakeSlackApi } from '../fakes/slack-api';
 import { openTestOrm, testDatabaseUrl, unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
 import { ROOT } from '../helpers/temporal';
@@ -20,19 +21,15 @@ let orm: MikroORM;
 let connection: Connection;
 let client: Client;
 
-function startWorker(): ChildProcess {
+function startWorker(taskQueue: string, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'workers', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: world.taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL },
+    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, ...extraEnv },
     stdio: 'ignore',
   });
 }
 
 const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
-
-async function resultsSent(summaryPrefix: string): Promise<number> {
-  return (await readChatLog(world.dataDir)).filter((entry) => entry.key.startsWith(summaryPrefix)).length;
-}
 
 beforeAll(async () => {
   orm = await openTestOrm();
@@ -45,20 +42,30 @@ afterAll(async () => {
   await orm?.close();
 });
 
-test('a worker killed mid-delivery and restarted: every participant gets exactly one message and one report', async () => {
-  const host = await createUser(orm.em.fork(), { name: 'Alice Host' });
-  const invitees = Array.from({ length: INVITEES }, (_, i) => ({ email: `${unique(`guest${i}`)}@example.test` }));
-  const { handle: started } = await scheduleMeeting(
-    { em: orm.em.fork(), temporal: client, cfg: world.cfg, taskQueue: world.taskQueue },
-    { host, title: 'All hands', start: new Date(), durationMinutes: 30, invitees, settings: { reminderMinutesBefore: 0 } },
-  ).then((meeting) => ({ ...meeting, handle: client.workflow.getHandle(meeting.workflowId) }));
-  const handle = started;
+interface Sink {
+  /** Extra environment for the worker process (the provider to deliver through). */
+  env: Record<string, string>;
+  /** Results messages the provider has received so far, by idempotency key. */
+  sentKeys: () => Promise<string[]>;
+  makeUser: (name: string) => Promise<UserEntity>;
+}
+
+/** A meeting whose worker is SIGKILLed while it delivers results, then restarted; returns what the provider got. */
+async function killDuringDelivery(sink: Sink) {
+  // Each run has a task queue of its own: nothing left over from another run reaches its workers.
+  const taskQueue = unique('exactly-once');
+  const host = await sink.makeUser('Alice Host');
+  const guests = await Promise.all(Array.from({ length: INVITEES }, (_, i) => sink.makeUser(`Guest ${i}`)));
+  const { workflowId } = await scheduleMeeting(
+    { em: orm.em.fork(), temporal: client, cfg: world.cfg, taskQueue },
+    { host, title: 'All hands', start: new Date(), durationMinutes: 30, invitees: guests.map((g) => ({ email: g.email })), settings: { reminderMinutesBefore: 0 } },
+  );
+  const handle = client.workflow.getHandle(workflowId);
   const events = new MeetingEvents(handle);
 
-  let worker = startWorker();
+  let worker = startWorker(taskQueue, sink.env);
   await waitForPhase(handle, ['live'], 60_000);
-  const status = await handle.query(statusQuery);
-  const people = [host.id, ...status.invitations.map((invitation) => invitation.userId!)];
+  const people = [host.id, ...guests.map((g) => g.id)];
   for (const id of people) await events.join(id);
   const recordingId = unique('EG');
   await events.startRecording(recordingId);
@@ -73,28 +80,54 @@ test('a worker killed mid-delivery and restarted: every participant gets exactly
   await events.finishRecording(recordingId, { filePath: audio });
 
   // Kill the worker as soon as some, but not all, results have gone out.
-  const prefix = 'results:';
+  const results = async () => (await sink.sentKeys()).filter((key) => key.startsWith('results:'));
   const deadline = Date.now() + 60_000;
-  while ((await resultsSent(prefix)) < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  while ((await results()).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   worker.kill('SIGKILL');
   await exited(worker);
-  const atKill = await resultsSent(prefix);
-  expect(atKill).toBeGreaterThan(0);
-  expect(atKill).toBeLessThan(people.length);
+  const atKill = (await results()).length;
 
-  worker = startWorker();
+  worker = startWorker(taskQueue, sink.env);
   try {
     const result = (await handle.result()) as MeetingStatus;
-    expect(result.phase).toBe('completed');
-    const summaryKeys = (await readChatLog(world.dataDir)).filter((entry) => entry.key.startsWith(`results:${result.summaryId}:`)).map((entry) => entry.key);
-    expect(summaryKeys).toHaveLength(people.length);
-    expect(new Set(summaryKeys).size).toBe(people.length);
-    const rows = await orm.em.fork().find(Notification, { type: 'meeting_summary', data: { summaryId: result.summaryId } });
-    expect(rows).toHaveLength(people.length);
-    expect(rows.every((row) => row.deliveryStatus === 'sent')).toBe(true);
-    expect(await orm.em.fork().count(ParticipantReport, { summary: result.summaryId })).toBe(people.length);
+    return { result, people, atKill, keys: (await results()).filter((key) => key.startsWith(`results:${result.summaryId}:`)) };
   } finally {
     worker.kill('SIGTERM');
     await exited(worker);
+  }
+}
+
+async function expectExactlyOnce(outcome: Awaited<ReturnType<typeof killDuringDelivery>>, channel: string) {
+  const { result, people, atKill, keys } = outcome;
+  expect(atKill).toBeGreaterThan(0);
+  expect(atKill).toBeLessThan(people.length);
+  expect(result.phase).toBe('completed');
+  expect(keys).toHaveLength(people.length);
+  expect(new Set(keys).size).toBe(people.length);
+  const rows = await orm.em.fork().find(Notification, { type: 'meeting_summary', data: { summaryId: result.summaryId } });
+  expect(rows.map((row) => [row.deliveryStatus, row.channel])).toEqual(people.map(() => ['sent', channel]));
+  expect(await orm.em.fork().count(ParticipantReport, { summary: result.summaryId })).toBe(people.length);
+}
+
+test('a worker killed mid-delivery and restarted: every participant gets exactly one message and one report', async () => {
+  const outcome = await killDuringDelivery({
+    env: {},
+    sentKeys: async () => (await readChatLog(world.dataDir)).map((entry) => entry.key),
+    makeUser: (name) => createUser(orm.em.fork(), { name, email: `${unique(name.split(' ')[0].toLowerCase())}@example.test` }),
+  });
+  await expectExactlyOnce(outcome, 'log');
+}, 120_000);
+
+test('the same on Slack: one DM per participant, found again by its metadata after the crash', async () => {
+  const slack = await startFakeSlackApi();
+  try {
+    const outcome = await killDuringDelivery({
+      env: { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url },
+      sentKeys: async () => slack.posted().map((call) => String(call.args.metadata?.event_payload?.key ?? '')),
+      makeUser: (name) => createUser(orm.em.fork(), { name, oauthProvider: 'slack', oauthId: unique('U').toUpperCase() }),
+    });
+    await expectExactlyOnce(outcome, 'slack');
+  } finally {
+    await slack.close();
   }
 }, 120_000);
