@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   /** An email version; used when chat cannot reach the user, or sent as well when `alsoEmail`. */
   email?: Omit<MailMessage, 'to' | 'idempotencyKey'>;
   channel: 'chat' | 'email' | 'chat-or-email';
+  /** The provider id of an earlier chat message to rewrite in place instead of sending a new one. */
+  replaces?: string;
 }
 
 export interface DeliveryResult {
@@ -115,6 +117,10 @@ async function send(message: OutgoingMessage, channel: string, chat: ChatProvide
   if (channel === 'email') {
     const email = message.email ?? { subject: message.title, text: message.text };
     return (await mail.send({ ...email, to: { name: message.user.name, email: message.user.email }, idempotencyKey: message.key })).messageId;
+  }
+  if (message.replaces && chat.update) {
+    await chat.update(message.replaces, message.text, message.blocks);
+    return message.replaces;
   }
   return (await chat.send({ to: recipientOf(message.user), text: message.text, blocks: message.blocks, idempotencyKey: message.key })).messageId;
 }

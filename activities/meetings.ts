@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
-import { Participant, Recording, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
+import { Notification, Participant, Recording, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
 import { findOrCreateUserByEmail, userForIdentity } from '../db/users';
 import { buildCalendarEvent } from '../integrations/calendar/ical';
 import { inviteBlocks } from '../integrations/chat/slack-blocks';
@@ -78,7 +78,11 @@ export function createMeetingActivities(ctx: ActivityContext) {
         if (!invitation.invitee || (input.kind === 'update' && invitation.status === 'declined')) continue;
         await deliverOnce(db, inviteMessage(ctx, room, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx.providers.chat, ctx.providers.mail);
         if (ctx.providers.chat.canReach(recipientOf(invitation.invitee))) {
-          await deliverOnce(db, inviteDm(ctx, room, invitation.invitee, invitation.token, input), ctx.providers.chat, ctx.providers.mail);
+          // A reschedule or a cancel rewrites the invite DM in place (where the platform can), so the buttons
+          // people see always belong to the meeting as it is now.
+          const original = input.kind === 'invite' ? null : await db.findOne(Notification, { idempotencyKey: `invite-dm:${room.id}:0:${invitation.invitee.id}`, deliveryStatus: 'sent' });
+          const dm = inviteDm(ctx, room, invitation.invitee, invitation.token, input);
+          await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx.providers.chat, ctx.providers.mail);
         }
         sent += 1;
       }

@@ -20,5 +20,7 @@ export interface ChatProvider {
   /** Whether this recipient can be reached on the platform (else delivery falls back to email). */
   canReach(recipient: ChatRecipient): boolean;
   send(message: ChatMessage): Promise<{ messageId: string }>;
+  /** Rewrites a message sent earlier (an invite after a reschedule), where the platform allows it. */
+  update?(messageId: string, text: string, blocks?: unknown[]): Promise<void>;
   findSent?(idempotencyKey: string, recipient: ChatRecipient): Promise<string | undefined>;
 }

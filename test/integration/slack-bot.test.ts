@@ -122,7 +122,15 @@ test('/meet schedule: parsed in the caller\'s zone, invitees by mention and emai
   expect((await meet(guest.id, `cancel ${shortId}`)).text).toMatch(/only the host \(Hanna Host\) can cancel/);
   expect((await meet(host.id, `reschedule ${shortId} the day after tomorrow at 10am`)).text).toMatch(/^Moved "Budget review" to /);
   expect((await env.client.workflow.getHandle(room.workflowId!).query(statusQuery)).sequence).toBe(1);
+  // The guest's invite DM was rewritten in place, its Accept/Decline still there; no second DM was posted.
+  const guestChannel = `D${guest.id.replace(/^U/, '')}`;
+  const inviteMessages = slack.messages.filter((m) => m.channel === guestChannel && /Budget review/.test(m.text));
+  expect(inviteMessages).toHaveLength(1);
+  expect(inviteMessages[0]).toMatchObject({ updated: 1, text: expect.stringMatching(/^"Budget review" moved to /) });
+  expect(JSON.stringify(inviteMessages[0].blocks)).toContain('rsvp_accept');
   expect((await meet(host.id, `cancel ${shortId} too expensive`)).text).toBe('Cancelled "Budget review" (too expensive); everyone invited is told.');
+  expect(inviteMessages[0]).toMatchObject({ updated: 2, text: expect.stringMatching(/is cancelled: too expensive/) });
+  expect(JSON.stringify(inviteMessages[0].blocks)).not.toContain('rsvp_accept');
 });
 
 test('what cannot be parsed is quoted back with the right form, and nothing is scheduled', async () => {
