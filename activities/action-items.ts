@@ -12,7 +12,7 @@ export function createActionItemActivities(ctx: ActivityContext) {
     },
 
     /** Reminds the assignee of an open item; once per item and due date. */
-    async sendActionItemReminder(input: { actionItemId: string; dueDate: string }): Promise<'sent' | 'skipped'> {
+    async sendActionItemReminder(input: { actionItemId: string; dueDate: string; snoozedUntil?: string }): Promise<'sent' | 'skipped'> {
       const db = ctx.orm.em.fork();
       const item = await db.findOne(ActionItem, input.actionItemId, { populate: ['assignedTo', 'room'] });
       if (!item?.assignedTo || item.status === 'completed' || item.status === 'cancelled') return 'skipped';
@@ -20,7 +20,7 @@ export function createActionItemActivities(ctx: ActivityContext) {
       await deliverOnce(
         db,
         {
-          key: `action-reminder:${item.id}:${input.dueDate}`,
+          key: `action-reminder:${item.id}:${input.dueDate}${input.snoozedUntil ? `:snoozed:${input.snoozedUntil}` : ''}`,
           user: item.assignedTo,
           type: 'action_item_reminder',
           title: `Due ${input.dueDate}: ${item.title}`,

@@ -1,7 +1,7 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { actionItemReminderWorkflow } from '../workflows/action-item-reminder';
 import { actionItemWorkflowId } from '../workflows/ids';
-import { actionItemClosedSignal, actionItemDueDateSignal } from '../workflows/messages';
+import { actionItemClosedSignal, actionItemDueDateSignal, actionItemSnoozeSignal } from '../workflows/messages';
 
 /**
  * Keeps an action item's durable reminder in step with the item: closed when it is done (or has no owner or
@@ -29,5 +29,16 @@ export async function syncReminder(
     args: [{ actionItemId: item.id, dueDate: item.dueDate }],
     signal: actionItemDueDateSignal,
     signalArgs: [item.dueDate],
+  });
+}
+
+/** "Snooze 1 day": the reminder comes again at `remindAt`, whether the first one already went out or not. */
+export async function snoozeReminder(temporal: Client, taskQueue: string, item: { id: string; dueDate: string }, remindAt: Date): Promise<void> {
+  await temporal.workflow.signalWithStart(actionItemReminderWorkflow, {
+    workflowId: actionItemWorkflowId(item.id),
+    taskQueue,
+    args: [{ actionItemId: item.id, dueDate: item.dueDate, remindAt: remindAt.toISOString() }],
+    signal: actionItemSnoozeSignal,
+    signalArgs: [remindAt.toISOString()],
   });
 }

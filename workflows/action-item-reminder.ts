@@ -1,11 +1,13 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { db, delivery } from './activity-options';
-import { actionItemClosedSignal, actionItemDueDateSignal } from './messages';
+import { actionItemClosedSignal, actionItemDueDateSignal, actionItemSnoozeSignal } from './messages';
 
 export interface ActionItemReminderInput {
   actionItemId: string;
   /** YYYY-MM-DD */
   dueDate: string;
+  /** Remind at this instant instead of the day before (ISO 8601): a snoozed reminder. */
+  remindAt?: string;
 }
 
 export interface ReminderOutcome {
@@ -32,20 +34,26 @@ const endOfDay = (dueDate: string) => reminderTime(dueDate) + (24 - REMINDER_HOU
 export async function actionItemReminderWorkflow(input: ActionItemReminderInput): Promise<ReminderOutcome> {
   let closed = false;
   let dueDate = input.dueDate;
+  let remindAt = input.remindAt ? Date.parse(input.remindAt) : undefined;
   let moved = false;
   setHandler(actionItemClosedSignal, () => {
     closed = true;
   });
   setHandler(actionItemDueDateSignal, (next) => {
     dueDate = next;
+    remindAt = undefined;
+    moved = true;
+  });
+  setHandler(actionItemSnoozeSignal, (at) => {
+    remindAt = Date.parse(at);
     moved = true;
   });
 
   const done = (outcome: ReminderOutcome['outcome']): ReminderOutcome => ({ outcome, at: new Date(Date.now()).toISOString() });
   for (;;) {
     moved = false;
-    if (Date.now() >= endOfDay(dueDate)) return done('overdue');
-    const wait = Math.max(0, reminderTime(dueDate) - Date.now());
+    if (remindAt === undefined && Date.now() >= endOfDay(dueDate)) return done('overdue');
+    const wait = Math.max(0, (remindAt ?? reminderTime(dueDate)) - Date.now());
     if (await condition(() => closed || moved, wait)) {
       if (closed) return done('closed');
       continue;
@@ -53,7 +61,7 @@ export async function actionItemReminderWorkflow(input: ActionItemReminderInput)
     const item = await db.getActionItem({ actionItemId: input.actionItemId });
     if (!item) return done('deleted');
     if (item.status === 'completed' || item.status === 'cancelled') return done('completed');
-    await delivery.sendActionItemReminder({ actionItemId: input.actionItemId, dueDate });
+    await delivery.sendActionItemReminder({ actionItemId: input.actionItemId, dueDate, ...(remindAt !== undefined ? { snoozedUntil: new Date(remindAt).toISOString() } : {}) });
     return done('reminded');
   }
 }

@@ -135,3 +135,5 @@ export const statusQuery = defineQuery<MeetingStatus>('status');
 export const actionItemClosedSignal = defineSignal('actionItemClosed');
 /** Moves an action item's reminder (due date changed, or snoozed). */
 export const actionItemDueDateSignal = defineSignal<[dueDate: string]>('actionItemDueDate');
+/** Asks for the reminder again at this instant (ISO 8601): "Snooze 1 day". */
+export const actionItemSnoozeSignal = defineSignal<[remindAt: string]>('actionItemSnooze');

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { syncReminder } from '../../clients/action-items';
+import { snoozeReminder, syncReminder } from '../../clients/action-items';
 import { ActionItem, Room, RoomInvitation } from '../../db/entities';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { meetingWorkflowId } from '../../workflows/ids';
@@ -57,6 +57,19 @@ export function registerActions(app: App, deps: BotDeps): void {
         await syncReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, status: item.status, dueDate: item.dueDate ?? null, assigned: Boolean(item.assignedTo) });
       }
       return `:white_check_mark: Done: ${item.title}`;
+    }),
+  );
+
+  app.action<BlockButtonAction>(
+    ACTIONS.actionItemSnooze,
+    button(deps, async ({ action, body, client }, em) => {
+      const me = await slackUser(em, client, body.user.id);
+      const item = await em.findOne(ActionItem, action.value!, { populate: ['assignedTo'] });
+      if (!item || item.assignedTo?.id !== me.id) throw new UserFacingError('only its assignee can snooze this reminder');
+      if (!item.dueDate || item.status === 'completed' || item.status === 'cancelled') throw new UserFacingError(`"${item.title}" has nothing to remind you of`);
+      const remindAt = new Date(Date.now() + 86_400_000);
+      await snoozeReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, dueDate: item.dueDate }, remindAt);
+      return `:zzz: I'll remind you about "${item.title}" again tomorrow.`;
     }),
   );
 

@@ -12,6 +12,7 @@ export const ACTIONS = {
   rsvpAccept: 'rsvp_accept',
   rsvpDecline: 'rsvp_decline',
   actionItemDone: 'action_item_done',
+  actionItemSnooze: 'action_item_snooze',
   cancelMeeting: 'meeting_cancel',
 } as const;
 
@@ -76,6 +77,7 @@ export function resultsBlocks(input: ResultsBlocksInput): Block[] {
 
 export function reminderBlocks(input: { itemId: string; title: string; meeting: string; due: string }): Block[] {
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`:alarm_clock: *${input.title}* from _${input.meeting}_ is due *${input.due}*.`) }, accessory: button('Mark done', ACTIONS.actionItemDone, input.itemId) },
+    section(`:alarm_clock: *${input.title}* from _${input.meeting}_ is due *${input.due}*.`),
+    { type: 'actions', elements: [button('Mark done', ACTIONS.actionItemDone, input.itemId, 'primary'), button('Snooze 1 day', ACTIONS.actionItemSnooze, input.itemId)] },
   ];
 }

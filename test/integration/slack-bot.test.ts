@@ -160,7 +160,12 @@ test('/meet tasks and the Mark done button; /meet summary', async () => {
   expect((await meet(owner.id, 'summary ops review')).text).toBe('*Ops review*\nThe ops team reviewed alerts.\n*Decisions*\n• Page less at night');
   const stranger = slackPerson('Sven Stranger');
   expect((await click(stranger.id, ACTIONS.actionItemDone, item.id)).text).toMatch(/only its assignee or the meeting host/);
+  expect((await click(stranger.id, ACTIONS.actionItemSnooze, item.id)).text).toMatch(/only its assignee can snooze/);
+  expect((await click(owner.id, ACTIONS.actionItemSnooze, item.id)).text).toBe(':zzz: I\'ll remind you about "Tune the pager rules" again tomorrow.');
+  const snoozed = await env.client.workflow.getHandle(`action-item-${item.id}`).describe();
+  expect(snoozed.status.name).toBe('RUNNING');
   expect((await click(owner.id, ACTIONS.actionItemDone, item.id)).text).toBe(':white_check_mark: Done: Tune the pager rules');
+  expect(await env.client.workflow.getHandle(`action-item-${item.id}`).result()).toMatchObject({ outcome: 'closed' });
   expect((await orm.em.fork().findOneOrFail(ActionItem, item.id)).status).toBe('completed');
   expect((await meet(owner.id, 'tasks')).text).toContain('You have no open action items');
 });

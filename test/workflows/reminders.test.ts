@@ -4,6 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import { ActionItem, MeetingSummary, Notification, Recording, Transcript } from '../../db/entities';
 import { actionItemReminderWorkflow, reminderTime } from '../../workflows/action-item-reminder';
 import { actionItemWorkflowId } from '../../workflows/ids';
+import { snoozeReminder } from '../../clients/action-items';
 import { scheduleMeeting } from '../../clients/meetings';
 import { actionItemClosedSignal, cancelUpdate, rescheduleUpdate, statusQuery } from '../../workflows/messages';
 import { openTestOrm, unique } from '../helpers/db';
@@ -126,3 +127,20 @@ test('the meeting reminder goes out 10 minutes before the start, and a reschedul
 function expectAbout(actualMs: number, expectedMs: number): void {
   expect(Math.abs(actualMs - expectedMs)).toBeLessThan(1_000);
 }
+
+test('"Snooze 1 day" after the reminder went out: the reminder comes again a day later, once', async () => {
+  const { item, dueDate } = await actionItemDueIn(3);
+  const first = await worker.runUntil(
+    env.client.workflow.execute(actionItemReminderWorkflow, { workflowId: actionItemWorkflowId(item.id), taskQueue: world.taskQueue, args: [{ actionItemId: item.id, dueDate }] }),
+  );
+  expect(first.outcome).toBe('reminded');
+  const remindAt = new Date(Date.parse(first.at) + 86_400_000);
+  worker = await testWorker(env, orm, world);
+  const second = await worker.runUntil(async () => {
+    await snoozeReminder(env.client, world.taskQueue, { id: item.id, dueDate }, remindAt);
+    return env.client.workflow.getHandle(actionItemWorkflowId(item.id)).result();
+  });
+  expect(second.outcome).toBe('reminded');
+  expectAbout(Date.parse(second.at), remindAt.getTime());
+  expect((await reminderRows(item.id)).map((row) => row.idempotencyKey).sort()).toEqual([`action-reminder:${item.id}:${dueDate}`, `action-reminder:${item.id}:${dueDate}:snoozed:${remindAt.toISOString()}`].sort());
+});
