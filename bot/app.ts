@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { registerActions } from './actions';
 import { meetCommand } from './commands/meet';
+import { dedupeEvents, registerHome } from './home';
 
 export interface BotDeps {
   cfg: Config;
@@ -26,8 +27,10 @@ export function createBotApp(deps: BotDeps & { signingSecret: string }): App {
     clientOptions: { slackApiUrl: deps.cfg.SLACK_API_URL, retryConfig: { retries: 1 } },
     ...(deps.cfg.SLACK_APP_TOKEN ? { socketMode: true, appToken: deps.cfg.SLACK_APP_TOKEN } : {}),
   });
+  dedupeEvents(app);
   app.command('/meet', meetCommand(deps));
   registerActions(app, deps);
+  registerHome(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'slack bot error');
   });

@@ -41,3 +41,8 @@ export function buttonBody(fields: { actionId: string; value: string; userId: st
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
+
+/** An Events API callback exactly as Slack posts it: JSON. */
+export function eventBody(event: Record<string, unknown>, eventId = `Ev${Date.now()}${Math.random().toString(36).slice(2, 8)}`): string {
+  return JSON.stringify({ token: 'deprecated-verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
+}

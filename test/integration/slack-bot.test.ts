@@ -11,7 +11,7 @@ import { statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { openTestOrm, unique } from '../helpers/db';
-import { buttonBody, commandBody, slackHeaders } from '../helpers/slack';
+import { buttonBody, commandBody, eventBody, slackHeaders } from '../helpers/slack';
 import { devServerEnvironment } from '../helpers/temporal';
 import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
 
@@ -179,4 +179,27 @@ test('a bad signature or a stale timestamp is refused (401) and nothing runs', a
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await orm.em.fork().count(User, { oauthId: eve.id })).toBe(0);
   expect(slack.responses.find((r) => r.path === '/respond/forged')).toBeUndefined();
+});
+
+test('App Home: upcoming meetings, open items with Mark done; a redelivered event is handled once', async () => {
+  const hugo = slackPerson('Hugo Home');
+  await meet(hugo.id, 'schedule Home team sync tomorrow 10am');
+  const body = eventBody({ type: 'app_home_opened', user: hugo.id, channel: 'D1', tab: 'home', event_ts: '1.1' }, `Ev${unique('home')}`);
+  const send = (retry?: string) =>
+    fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...slackHeaders(body, SECRET), ...(retry ? { 'x-slack-retry-num': retry, 'x-slack-retry-reason': 'http_timeout' } : {}) }, body });
+  expect((await send()).status).toBe(200);
+  expect((await send('1')).status).toBe(200);
+  const deadline = Date.now() + 10_000;
+  let published = slack.views.filter((v) => v.userId === hugo.id);
+  while (published.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    published = slack.views.filter((v) => v.userId === hugo.id);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  published = slack.views.filter((v) => v.userId === hugo.id);
+  expect(published).toHaveLength(1);
+  const home = JSON.stringify(published[0].view);
+  expect(published[0].view.type).toBe('home');
+  expect(home).toContain('Home team sync');
+  expect(home).toContain('No open action items');
 });
