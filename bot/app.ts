@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { registerActions } from './actions';
 import { meetCommand } from './commands/meet';
 import { dedupeEvents, registerHome } from './home';
+import { registerScheduleModal } from './schedule-modal';
 
 export interface BotDeps {
   cfg: Config;
@@ -31,6 +32,7 @@ export function createBotApp(deps: BotDeps & { signingSecret: string }): App {
   app.command('/meet', meetCommand(deps));
   registerActions(app, deps);
   registerHome(app, deps);
+  registerScheduleModal(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'slack bot error');
   });

@@ -46,3 +46,8 @@ export function buttonBody(fields: { actionId: string; value: string; userId: st
 export function eventBody(event: Record<string, unknown>, eventId = `Ev${Date.now()}${Math.random().toString(36).slice(2, 8)}`): string {
   return JSON.stringify({ token: 'deprecated-verification-token', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event });
 }
+
+/** A global shortcut or a modal submission exactly as Slack posts it: form-encoded with a JSON `payload`. */
+export function payloadBody(payload: Record<string, unknown>): string {
+  return new URLSearchParams({ payload: JSON.stringify({ api_app_id: 'A1', token: 'deprecated-verification-token', team: { id: 'T1', domain: 'meetflow-test' }, ...payload }) }).toString();
+}

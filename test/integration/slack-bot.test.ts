@@ -5,13 +5,13 @@ import type { Worker } from '@temporalio/worker';
 import type { AddressInfo, Server } from 'node:net';
 import pino from 'pino';
 import { createBotApp } from '../../bot/app';
-import { ActionItem, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User } from '../../db/entities';
+import { ActionItem, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User, type RoomEntity } from '../../db/entities';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
-import { statusQuery } from '../../workflows/messages';
+import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { openTestOrm, unique } from '../helpers/db';
-import { buttonBody, commandBody, eventBody, slackHeaders } from '../helpers/slack';
+import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders } from '../helpers/slack';
 import { devServerEnvironment } from '../helpers/temporal';
 import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
 
@@ -202,4 +202,47 @@ test('App Home: upcoming meetings, open items with Mark done; a redelivered even
   expect(published[0].view.type).toBe('home');
   expect(home).toContain('Home team sync');
   expect(home).toContain('No open action items');
+});
+
+test('the "Schedule a meeting" shortcut opens the form; a bad submission is refused field by field; a good one schedules', async () => {
+  const fran = slackPerson('Fran Form');
+  const gil = slackPerson('Gil Guest');
+  const opened = slack.views.length;
+  expect(await post(payloadBody({ type: 'shortcut', callback_id: 'schedule_meeting', trigger_id: 't1', user: { id: fran.id, team_id: 'T1' } }))).toBe(200);
+  const deadline = Date.now() + 10_000;
+  while (slack.views.length === opened && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const modal = slack.views[opened];
+  expect([modal.method, modal.view.type, modal.view.callback_id]).toEqual(['views.open', 'modal', 'schedule_meeting_modal']);
+
+  const submit = (values: Record<string, unknown>) =>
+    fetch(botUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackHeaders(payloadBody({ type: 'view_submission', user: { id: fran.id, team_id: 'T1' }, view: { id: 'V1', callback_id: 'schedule_meeting_modal', type: 'modal', state: { values } } }), SECRET) },
+      body: payloadBody({ type: 'view_submission', user: { id: fran.id, team_id: 'T1' }, view: { id: 'V1', callback_id: 'schedule_meeting_modal', type: 'modal', state: { values } } }),
+    });
+  const field = (block: string, element: Record<string, unknown>) => ({ [block]: { value: element } });
+  const bad = await submit({ ...field('title', { type: 'plain_text_input', value: ' ' }), ...field('start', { type: 'datetimepicker', selected_date_time: Math.floor(Date.now() / 1000) - 3600 }), ...field('duration', { type: 'number_input', value: '3' }) });
+  expect(await bad.json()).toEqual({ response_action: 'errors', errors: { title: 'Give the meeting a title', start: 'Pick a time in the future', duration: 'Between 5 and 1,440 minutes' } });
+
+  const start = Math.floor(Date.now() / 1000) + 7200;
+  const good = await submit({
+    ...field('title', { type: 'plain_text_input', value: 'Form-made meeting' }),
+    ...field('start', { type: 'datetimepicker', selected_date_time: start }),
+    ...field('duration', { type: 'number_input', value: '45' }),
+    ...field('invitees', { type: 'multi_users_select', selected_users: [gil.id] }),
+    ...field('record', { type: 'checkboxes', selected_options: [{ value: 'record' }] }),
+  });
+  expect(good.status).toBe(200);
+  const host = async () => orm.em.fork().findOne(User, { oauthId: fran.id });
+  let room: RoomEntity | null = null;
+  while (!room && Date.now() < deadline + 10_000) {
+    const user = await host();
+    room = user ? await orm.em.fork().findOne(Room, { host: user.id, name: 'Form-made meeting' }) : null;
+    if (!room) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(room).toMatchObject({ plannedDuration: 45, settings: expect.objectContaining({ autoRecord: true }) });
+  expect(room!.scheduledStartTime!.getTime()).toBe(start * 1000);
+  await waitForPhase(env.client.workflow.getHandle(room!.workflowId!), ['waiting']);
+  expect((await env.client.workflow.getHandle(room!.workflowId!).query(statusQuery)).invitations.map((i) => i.email)).toEqual([gil.email]);
+  await env.client.workflow.getHandle(room!.workflowId!).executeUpdate(cancelUpdate, { args: ['test over'] });
 });
