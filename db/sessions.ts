@@ -24,7 +24,32 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session of a bearer token (not expired, not revoked), with its user. */
+/** A session row that is a one-time "set your password" link, not a login. */
+export const PASSWORD_LINK = 'password_link';
+export const PASSWORD_LINK_TTL_MINUTES = 30;
+
+/** The live session of a bearer token (not expired, not revoked, not a password link), with its user. */
 export async function findLiveSession(em: EntityManager, token: string): Promise<SessionEntity | null> {
-  return em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
+  const session = await em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
+  return session && session.deviceInfo.purpose !== PASSWORD_LINK ? session : null;
+}
+
+/**
+ * A one-time link for someone who came from Slack to set a password for the API: a random token, stored
+ * hashed like a session (marked as a link, so it never authenticates a request), valid 30 minutes.
+ */
+export async function createPasswordLink(em: EntityManager, user: UserEntity): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  em.create(Session, { user, tokenHash: hashToken(token), deviceInfo: { purpose: PASSWORD_LINK }, expiresAt: new Date(Date.now() + PASSWORD_LINK_TTL_MINUTES * 60_000) });
+  await em.flush();
+  return token;
+}
+
+/** Uses a password link once: returns its user, or null when it is unknown, used or expired. */
+export async function consumePasswordLink(em: EntityManager, token: string): Promise<UserEntity | null> {
+  const link = await em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
+  if (!link || link.deviceInfo.purpose !== PASSWORD_LINK) return null;
+  link.revokedAt = new Date();
+  await em.flush();
+  return link.user;
 }

@@ -2,7 +2,7 @@ import bcrypt from 'bcryptjs';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { Session, User } from '../../db/entities';
-import { createSession } from '../../db/sessions';
+import { consumePasswordLink, createSession } from '../../db/sessions';
 import type { ApiDeps } from '../app';
 import { currentSession, currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
@@ -20,7 +20,23 @@ const password = z.string().min(10, { error: 'must be at least 10 characters' })
 
 const register = { body: z.object({ email, password, name: z.string().trim().min(1).max(200) }) };
 const login = { body: z.object({ email, password: z.string().min(1).max(200) }) };
+const setPassword = { body: z.object({ token: z.string().min(20).max(100), password }) };
 const sessionId = { params: z.object({ id: z.uuid({ error: 'must be a session id' }) }) };
+
+const PASSWORD_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Set your Meetflow password</title></head>
+<body style="font-family: sans-serif; max-width: 28rem; margin: 3rem auto">
+<h1>Set your Meetflow password</h1>
+<form id="f"><label>New password (10 characters or more)<br><input id="p" type="password" minlength="10" required style="width: 100%"></label>
+<p><button>Set password</button></p></form><p id="m"></p>
+<script>
+document.getElementById('f').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const token = new URLSearchParams(location.search).get('token');
+  const response = await fetch('/auth/password', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password: document.getElementById('p').value }) });
+  const answer = await response.json();
+  document.getElementById('m').textContent = response.ok ? 'Done: log in to the API with ' + answer.user.email + ' and this password.' : answer.detail;
+});
+</script></body></html>`;
 
 const device = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
 
@@ -71,6 +87,36 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       if (!user.isActive) throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
       const { token, session } = await createSession(em, user, device(ctx));
       ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/auth/password',
+    summary: 'Set a password with the one-time link from "/meet link" in Slack (and get a session token)',
+    auth: false,
+    schemas: setPassword,
+    before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
+    handler: async (ctx) => {
+      const { body } = inputOf(ctx, setPassword);
+      const em = deps.orm.em;
+      const user = await consumePasswordLink(em, body.token);
+      if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
+      user.passwordHash = await bcrypt.hash(body.password, BCRYPT_ROUNDS);
+      await em.flush();
+      const { token, session } = await createSession(em, user, device(ctx));
+      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/auth/password',
+    summary: 'The page behind the "/meet link" link: a form that posts to POST /auth/password',
+    auth: false,
+    handler: async (ctx) => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = PASSWORD_PAGE;
     },
   });
 

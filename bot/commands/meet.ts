@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { scheduleMeeting } from '../../clients/meetings';
 import { ActionItem, MeetingSummary, User, type UserEntity } from '../../db/entities';
+import { createPasswordLink, PASSWORD_LINK_TTL_MINUTES } from '../../db/sessions';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, rescheduleUpdate, statusQuery } from '../../workflows/messages';
 import type { BotDeps } from '../app';
@@ -36,6 +37,7 @@ export function meetCommand(deps: BotDeps) {
         reschedule: () => reschedule(deps, em, me, rest[0] ?? '', rest.slice(1).join(' '), respond),
         summary: () => summary(em, me, args, respond),
         tasks: () => tasks(em, me, respond),
+        link: () => passwordLink(deps, em, me, respond),
       };
       const handler = handlers[sub.toLowerCase()];
       if (!handler) {
@@ -118,6 +120,12 @@ async function tasks(em: BotEm, me: UserEntity, respond: RespondFn) {
   const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room'], orderBy: { dueDate: 'asc' } });
   if (items.length === 0) return ephemeral(respond, 'You have no open action items. :tada:');
   return ephemeral(respond, `Your open action items:\n${items.map((item) => `• ${item.title} (_${item.room.name}_${item.dueDate ? `, due ${item.dueDate}` : ''})`).join('\n')}`);
+}
+
+async function passwordLink(deps: BotDeps, em: BotEm, me: UserEntity, respond: RespondFn) {
+  const token = await createPasswordLink(em, await em.findOneOrFail(User, me.id));
+  const url = `${deps.cfg.PUBLIC_URL}/auth/password?token=${token}`;
+  return ephemeral(respond, `Set a password for the Meetflow API (your email is ${me.email}): <${url}|open this link>. It works once, for ${PASSWORD_LINK_TTL_MINUTES} minutes, and only you can see it.`);
 }
 
 /** A workflow's refusal (a start in the past, too late to cancel) is told to the person as it is. */

@@ -10,6 +10,7 @@ import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import { apiDeps, startApi } from '../helpers/api';
 import { openTestOrm, unique } from '../helpers/db';
 import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders } from '../helpers/slack';
 import { devServerEnvironment } from '../helpers/temporal';
@@ -245,4 +246,25 @@ test('the "Schedule a meeting" shortcut opens the form; a bad submission is refu
   await waitForPhase(env.client.workflow.getHandle(room!.workflowId!), ['waiting']);
   expect((await env.client.workflow.getHandle(room!.workflowId!).query(statusQuery)).invitations.map((i) => i.email)).toEqual([gil.email]);
   await env.client.workflow.getHandle(room!.workflowId!).executeUpdate(cancelUpdate, { args: ['test over'] });
+});
+
+test('/meet link: a one-time link to set an API password; it is no login token, and works once', async () => {
+  const api = await startApi(apiDeps(orm, env.connection, world));
+  try {
+    const pia = slackPerson('Pia Password');
+    const answer = await meet(pia.id, 'link');
+    expect(answer.text).toContain(`your email is ${pia.email}`);
+    const token = answer.text.match(/\/auth\/password\?token=([\w-]+)\|/)![1];
+    expect((await api.call('GET', '/auth/me', { token })).status).toBe(401);
+    const set = await api.call('POST', '/auth/password', { body: { token, password: 'a good long password' } });
+    expect(set).toMatchObject({ status: 200, body: { user: { email: pia.email, name: 'Pia Password' } } });
+    expect((await api.call('GET', '/auth/me', { token: set.body.token })).status).toBe(200);
+    expect((await api.call('POST', '/auth/password', { body: { token, password: 'another long password' } })).status).toBe(410);
+    const login = await api.call('POST', '/auth/login', { body: { email: pia.email, password: 'a good long password' } });
+    expect(login.status).toBe(200);
+    const page = await fetch(`${api.url}/auth/password?token=${token}`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+  } finally {
+    await api.close();
+  }
 });
