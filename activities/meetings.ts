@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Notification, Participant, Recording, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
 import { findOrCreateUserByEmail, userForIdentity } from '../db/users';
 import { buildCalendarEvent } from '../integrations/calendar/ical';
-import { inviteBlocks } from '../integrations/chat/slack-blocks';
+import { inviteBlocks, linkButton, section } from '../integrations/chat/slack-blocks';
 import type { VideoRecordingState } from '../integrations/video/types';
 import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
@@ -143,6 +143,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
             data: { roomId: room.id },
             actionUrl: `${meetingUrl(ctx, room.id)}/join`,
             channel: 'chat-or-email',
+            blocks: [section(`:movie_camera: *${room.name}* is starting now.`), { type: 'actions', elements: [linkButton('Join', `${meetingUrl(ctx, room.id)}/join`)] }],
             email: { subject: `Starting now: ${room.name}`, text: `Join: ${meetingUrl(ctx, room.id)}/join` },
           },
           ctx.providers.chat,
@@ -219,6 +220,8 @@ export function createMeetingActivities(ctx: ActivityContext) {
 
 export const meetingUrl = (ctx: ActivityContext, roomId: string) => `${ctx.publicUrl}/meetings/${roomId}`;
 
+const zoneOf = (user: UserEntity, ctx: ActivityContext) => String(user.notificationPreferences.timeZone ?? ctx.timeZone);
+
 /** The host and every invitee who has not declined. */
 async function peopleToNotify(ctx: ActivityContext, room: RoomEntity): Promise<UserEntity[]> {
   const invitations = await ctx.orm.em.fork().find(RoomInvitation, { room: room.id, status: { $nin: ['declined', 'cancelled'] } }, { populate: ['invitee'] });
@@ -272,7 +275,8 @@ function inviteMessage(
 }
 
 function inviteDm(ctx: ActivityContext, room: RoomEntity, invitee: UserEntity, token: string, input: { kind: InviteKind; sequence: number; reason?: string }) {
-  const when = formatWhen(room.scheduledStartTime ?? new Date(), ctx.timeZone);
+  // In the reader's own time zone when Slack told us it (users.info), else the deployment's.
+  const when = formatWhen(room.scheduledStartTime ?? new Date(), zoneOf(invitee, ctx));
   const text = {
     invite: `${room.host.name} invited you to "${room.name}" on ${when}.`,
     update: `"${room.name}" moved to ${when}.`,

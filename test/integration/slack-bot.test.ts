@@ -108,6 +108,8 @@ test('/meet schedule: parsed in the caller\'s zone, invitees by mention and emai
   await waitForPhase(env.client.workflow.getHandle(room.workflowId!), ['waiting']);
   const dm = slack.posted().find((call) => call.args.channel === `D${guest.id.replace(/^U/, '')}` && String(call.args.text).includes('Budget review'));
   const accept = JSON.stringify(dm?.args.blocks).match(/"action_id":"rsvp_accept","value":"([^"]+)"/);
+  // The time is shown in the guest's own zone (Berlin), not the host's (New York).
+  expect(String(dm?.args.text)).toMatch(/, 21:00 CET\.$/);
   expect(accept).not.toBeNull();
 
   // The guest accepts with the button; someone else cannot use their invitation.
