@@ -6,6 +6,8 @@ export interface ScheduleRequest {
   durationMinutes: number;
   /** Slack user ids from <@U…> mentions. */
   slackUserIds: string[];
+  /** Slack user group ids from <!subteam^S…> mentions: everyone in them is invited. */
+  userGroupIds: string[];
   emails: string[];
   tags: string[];
   /** The time words as typed, to show back. */
@@ -19,6 +21,7 @@ export class ScheduleParseError extends Error {
 export const SCHEDULE_FORM = '`/meet schedule <title> <when> [for <duration>] with @alice @bob carol@example.com [#tag]`\nfor example `/meet schedule Budget review tomorrow 3pm for 45m with @alice #finance`';
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g;
+const USER_GROUP = /<!subteam\^([A-Z0-9]+)(?:\|[^>]*)?>/g;
 const MAILTO = /<mailto:([^|>]+)(?:\|[^>]*)?>/g;
 const EMAIL = /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g;
 const TAG = /(?:^|\s)#([\p{L}\p{N}_-]+)/gu;
@@ -39,9 +42,10 @@ function parseDuration(text: string): { minutes: number; match?: string } {
 /** Reads `/meet schedule …` text (Slack escapes mentions as <@U…>); throws ScheduleParseError saying what it could not read. */
 export function parseScheduleCommand(text: string, now: Date, timeZone: string): ScheduleRequest {
   const slackUserIds = [...text.matchAll(MENTION)].map((match) => match[1]);
+  const userGroupIds = [...text.matchAll(USER_GROUP)].map((match) => match[1]);
   const emails = [...new Set([...[...text.matchAll(MAILTO)].map((match) => match[1]), ...(text.replace(MAILTO, ' ').match(EMAIL) ?? [])].map((email) => email.toLowerCase()))];
   const tags = [...text.matchAll(TAG)].map((match) => match[1].toLowerCase());
-  let rest = text.replace(MENTION, ' ').replace(MAILTO, ' ').replace(EMAIL, ' ').replace(TAG, ' ');
+  let rest = text.replace(MENTION, ' ').replace(USER_GROUP, ' ').replace(MAILTO, ' ').replace(EMAIL, ' ').replace(TAG, ' ');
   rest = rest.replace(/\s+with(\s*(,|and))*\s*$/i, ' ').replace(/\bwith\s*(?:,|and|\s)*$/i, ' ');
   const duration = parseDuration(rest);
   if (duration.match) rest = rest.replace(duration.match, ' ');
@@ -58,5 +62,5 @@ export function parseScheduleCommand(text: string, now: Date, timeZone: string):
     .replace(/^[\s,;:-]+|[\s,;:-]+$/g, '')
     .trim();
   if (!title) throw new ScheduleParseError(`the meeting needs a title before the time ("${when.text}")`);
-  return { title, start: when.start, durationMinutes: duration.minutes, slackUserIds, emails, tags, whenText: when.text };
+  return { title, start: when.start, durationMinutes: duration.minutes, slackUserIds, userGroupIds, emails, tags, whenText: when.text };
 }

@@ -59,7 +59,8 @@ export function meetCommand(deps: BotDeps) {
 async function schedule(deps: BotDeps, em: BotEm, client: CommandArgs['client'], me: UserEntity, text: string, respond: RespondFn) {
   const timeZone = timeZoneOf(me);
   const request = parseScheduleCommand(text, new Date(), timeZone);
-  const mentioned = await Promise.all(request.slackUserIds.map((id) => slackUser(em, client, id)));
+  const groupMembers = (await Promise.all(request.userGroupIds.map(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))).flat();
+  const mentioned = await Promise.all([...new Set([...request.slackUserIds, ...groupMembers])].map((id) => slackUser(em, client, id)));
   const invitees = [...mentioned.filter((user) => user.id !== me.id).map((user) => ({ email: user.email, name: user.name, userId: user.id })), ...request.emails.map((email) => ({ email }))];
   const { room } = await scheduleMeeting(
     { em, temporal: deps.temporal, cfg: deps.cfg },

@@ -43,6 +43,7 @@ async function readArgs(request: IncomingMessage): Promise<Record<string, any>> 
  */
 export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
   const users = new Map<string, SlackUser>();
+  const groups = new Map<string, string[]>();
   const calls: SlackCall[] = [];
   const messages: PostedMessage[] = [];
   const views: { method: string; userId?: string; view: any }[] = [];
@@ -60,6 +61,10 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     'users.lookupByEmail': (args) => {
       const user = [...users.values()].find((candidate) => candidate.email === args.email);
       return user ? { user: { id: user.id, name: user.name, real_name: user.real_name, tz: user.tz, profile: { email: user.email } } } : { ok: false, error: 'users_not_found' };
+    },
+    'usergroups.users.list': (args) => {
+      const members = groups.get(args.usergroup);
+      return members ? { users: members } : { ok: false, error: 'no_such_subteam' };
     },
     'conversations.open': (args) => ({ channel: { id: `D${String(args.users).replace(/^U/, '')}` } }),
     'chat.postMessage': (args) => {
@@ -130,6 +135,9 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     views,
     addUser(user: SlackUser) {
       users.set(user.id, user);
+    },
+    addUserGroup(id: string, members: string[]) {
+      groups.set(id, members);
     },
     /** The next `count` calls answer 429 with Retry-After (seconds). */
     rateLimit(count: number, retryAfterSeconds = 1) {

@@ -92,10 +92,14 @@ test('/meet and /meet help explain the commands', async () => {
 test('/meet schedule: parsed in the caller\'s zone, invitees by mention and email, Slack users created, invite DMs with RSVP buttons', async () => {
   const host = slackPerson('Hanna Host', 'America/New_York');
   const guest = slackPerson('Gustav Guest', 'Europe/Berlin');
-  const answer = await meet(host.id, `schedule Budget review tomorrow 3pm for 45m with <@${guest.id}|gustav> carol-${Date.now()}@example.test #finance`);
+  const teammate = slackPerson('Tia Team');
+  const groupId = `S${Date.now()}`;
+  slack.addUserGroup(groupId, [teammate.id, guest.id]);
+  const answer = await meet(host.id, `schedule Budget review tomorrow 3pm for 45m with <@${guest.id}|gustav> <!subteam^${groupId}|@team> carol-${Date.now()}@example.test #finance`);
   expect(answer.response_type).toBe('ephemeral');
   expect(answer.text).toMatch(/^Scheduled "Budget review" for .* (EST|GMT-5)/);
   expect(JSON.stringify(answer.blocks)).toContain('Gustav Guest');
+  expect(JSON.stringify(answer.blocks)).toContain('Tia Team');
 
   const hostUser = await orm.em.fork().findOneOrFail(User, { oauthProvider: 'slack', oauthId: host.id });
   expect([hostUser.name, hostUser.email, hostUser.notificationPreferences.timeZone]).toEqual(['Hanna Host', host.email, 'America/New_York']);
@@ -121,7 +125,7 @@ test('/meet schedule: parsed in the caller\'s zone, invitees by mention and emai
   // list, status, reschedule, and cancel by someone who is not the host.
   const shortId = room.id.slice(0, 8);
   expect((await meet(host.id, 'list')).text).toContain(`\`${shortId}\` *Budget review*`);
-  expect((await meet(guest.id, `status ${shortId}`)).text).toMatch(/\*Budget review\* .*: \*waiting\*[\s\S]*1 of 2 accepted/);
+  expect((await meet(guest.id, `status ${shortId}`)).text).toMatch(/\*Budget review\* .*: \*waiting\*[\s\S]*1 of 3 accepted/);
   expect((await meet(guest.id, `cancel ${shortId}`)).text).toMatch(/only the host \(Hanna Host\) can cancel/);
   expect((await meet(host.id, `reschedule ${shortId} the day after tomorrow at 10am`)).text).toMatch(/^Moved "Budget review" to /);
   expect((await env.client.workflow.getHandle(room.workflowId!).query(statusQuery)).sequence).toBe(1);

@@ -76,5 +76,5 @@ test('the Slack manifest declares /meet, interactivity and the scopes the bot us
   expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/meet']);
   expect(manifest.features.slash_commands[0].should_escape).toBe(true); // mentions arrive as <@U…>, which the parser reads
   expect(manifest.settings.interactivity.is_enabled).toBe(true);
-  expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email']));
+  expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['commands', 'chat:write', 'im:write', 'im:history', 'users:read', 'users:read.email', 'usergroups:read']));
 });

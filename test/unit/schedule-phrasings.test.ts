@@ -50,8 +50,8 @@ test('across the end of daylight saving: "Monday 9am" in New York is 09:00 EST, 
 });
 
 test('mentions, emails (as Slack escapes them or typed), tags and duration are taken out of the title', () => {
-  const parsed = parseScheduleCommand('Budget review tomorrow 3pm for 45m with <@U123ABC|alice> <@W456> <mailto:carol@example.com|carol@example.com> dan@example.org #finance #Q4', NOW, 'UTC');
-  expect(parsed).toMatchObject({ title: 'Budget review', durationMinutes: 45, slackUserIds: ['U123ABC', 'W456'], emails: ['carol@example.com', 'dan@example.org'], tags: ['finance', 'q4'], start: new Date('2026-11-26T15:00:00Z') });
+  const parsed = parseScheduleCommand('Budget review tomorrow 3pm for 45m with <@U123ABC|alice> <@W456> <!subteam^S0ENG|@eng> <mailto:carol@example.com|carol@example.com> dan@example.org #finance #Q4', NOW, 'UTC');
+  expect(parsed).toMatchObject({ title: 'Budget review', durationMinutes: 45, slackUserIds: ['U123ABC', 'W456'], userGroupIds: ['S0ENG'], emails: ['carol@example.com', 'dan@example.org'], tags: ['finance', 'q4'], start: new Date('2026-11-26T15:00:00Z') });
 });
 
 test.each([
