@@ -1,5 +1,6 @@
 import { createActionItemActivities } from './action-items';
 import type { ActivityContext } from './context';
+import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPipelineActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
+    ...createMaintenanceActivities(deps.orm),
   };
 }
 

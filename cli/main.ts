@@ -5,6 +5,9 @@ import { meetingWorkflowId, recordingWorkflowId } from '../workflows/ids';
 import { MEETING_PHASES, statusQuery } from '../workflows/messages';
 import { pingWorkflow } from '../workflows/ping';
 import { recordingPipelineWorkflow } from '../workflows/recording-pipeline';
+import { MAINTENANCE_JOBS, type MaintenanceJob } from '../activities/maintenance';
+import { maintenancePlan } from '../workers/schedules';
+import { maintenanceWorkflow } from '../workflows/maintenance';
 import { runDemo } from './demo';
 import { printSummary, summarizeFile } from './summarize';
 import { withTemporalClient, workflowUiUrl } from './temporal';
@@ -18,6 +21,7 @@ commands:
   status <meetingId>           a meeting's live status (phase, times, participants, recordings, summary)
   list [--status <phase>]      meetings known to Temporal, newest first (phases: ${MEETING_PHASES.join(', ')})
   rerun <meetingId>            summarize a finished meeting again from its stored transcript (keeps the earlier version)
+  maintenance run <job>        run one cleanup job now (${MAINTENANCE_JOBS.join(', ')})
   ping [message]               run the ping workflow (checks worker, Temporal and PostgreSQL end to end)
   help                         this message`;
 
@@ -86,6 +90,16 @@ async function rerun(args: string[]): Promise<void> {
   console.log(`summary version ${result.summaryVersion} (${result.generator}) is ${result.summaryId}; ${result.reports} reports rebuilt`);
 }
 
+async function maintenance(args: string[]): Promise<void> {
+  const job = args[1] as MaintenanceJob;
+  if (args[0] !== 'run' || !MAINTENANCE_JOBS.includes(job)) throw new UsageError(`use: meetflow maintenance run <${MAINTENANCE_JOBS.join('|')}>`);
+  const plan = maintenancePlan(cfg()).find((entry) => entry.job === job)!;
+  const result = await withTemporalClient(cfg(), (client) =>
+    client.workflow.execute(maintenanceWorkflow, { workflowId: `maintenance-${job}-manual-${Date.now()}`, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ job, days: plan.days }] }),
+  );
+  console.log(`${result.job}: ${result.affected} row(s) changed`);
+}
+
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<void> {
@@ -97,6 +111,7 @@ async function main(argv: string[]): Promise<void> {
     status: () => status(args),
     list: () => list(args),
     rerun: () => rerun(args),
+    maintenance: () => maintenance(args),
   };
   if (command === 'help' || command === '--help') return console.log(USAGE);
   const run = commands[command];

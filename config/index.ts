@@ -54,6 +54,10 @@ export const configSchema = z.object({
   LIVEKIT_API_SECRET: optional,
   /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
   RECORDING_OUTPUT: z.string().default('/recordings'),
+  /** Read notifications older than this are deleted (weekly). */
+  NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Recordings older than this are archived: the file reference is dropped, the transcript kept (monthly). */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,10 +1,12 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
 import { createMeetflowWorker } from './create-worker';
+import { ensureMaintenanceSchedules } from './schedules';
 import { connectWorker } from './temporal';
 
 /** Temporal's own worker logs go to the same pino stream (warnings and up: the bundler is chatty at info). */
@@ -31,7 +33,10 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
   });
-  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers) }, 'worker started');
+  const client = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const schedules = await ensureMaintenanceSchedules(new Client({ connection: client, namespace: cfg.TEMPORAL_NAMESPACE }), cfg);
+  await client.close();
+  log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM, letting running activities finish.
   await worker.run();
   await connection.close();

@@ -4,3 +4,4 @@ export * from './meeting';
 export * from './ping';
 export * from './recording-pipeline';
 export * from './recurring';
+export * from './maintenance';
