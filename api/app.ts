@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { VideoProvider } from '../integrations/video/types';
 import { requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
+import { createApiMetrics } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
@@ -37,6 +38,8 @@ export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = true;
+  const metrics = createApiMetrics();
+  app.use(metrics.middleware);
   app.use(requestContext(deps.orm, deps.log));
   app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
   // Webhooks verify a signature over the raw body, so they are routed before the body parser.
@@ -65,6 +68,10 @@ export function createApp(deps: ApiDeps): Koa {
   notificationRoutes(routes, deps);
   searchRoutes(routes, deps);
   const openApi = routes.openApi({ title: 'Meetflow API', version: '1', serverUrl: deps.cfg.PUBLIC_URL });
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openApi;
   });

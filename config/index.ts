@@ -24,6 +24,8 @@ export const configSchema = z.object({
   API_PORT: port.default(3000),
   PUBLIC_URL: url('https://meetflow.example.com').default('http://localhost:3000'),
   BOT_PORT: port.default(3001),
+  /** The worker's Prometheus endpoint (Temporal SDK metrics: task latencies, slots, polls). 0 turns it off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
   SLACK_APP_TOKEN: optional,

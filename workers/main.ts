@@ -10,15 +10,19 @@ import { ensureMaintenanceSchedules } from './schedules';
 import { connectWorker } from './temporal';
 
 /** Temporal's own worker logs go to the same pino stream (warnings and up: the bundler is chatty at info). */
-function routeSdkLogs(log: Logger): void {
+function installRuntime(log: Logger, metricsPort: number): void {
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
-  Runtime.install({ logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...entry.meta, sdk: true }, entry.message)) });
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...entry.meta, sdk: true }, entry.message)),
+    // Temporal's own worker metrics for Prometheus, at http://<worker>:<port>/metrics.
+    ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } } : {}),
+  });
 }
 
 async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger('worker');
-  routeSdkLogs(log);
+  installRuntime(log, cfg.WORKER_METRICS_PORT);
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await connectWorker(cfg);
   const providers = createProviders(cfg, log);

@@ -63,3 +63,21 @@ test('an unknown route answers a JSON 404 that names it', async () => {
   const app = createApp(apiDeps(orm, connection, world));
   expect(await get(app, '/nope')).toMatchObject({ status: 404, body: { type: 'urn:meetflow:problem:not_found', code: 'not_found', status: 404, detail: 'No route for GET /nope (see /openapi.json or /docs)' } });
 });
+
+test('/metrics exposes request counts and latency by route pattern and status (Prometheus text format)', async () => {
+  const app = createApp(apiDeps(orm, connection, world));
+  const server = await listen(app);
+  try {
+    await fetch(`${server.url}/health`);
+    await fetch(`${server.url}/meetings/6f1d2c3b-0000-4000-8000-000000000000`);
+    const response = await fetch(`${server.url}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    expect(text).toMatch(/meetflow_http_requests_total\{method="GET",route="\/health",status="200"\} 1/);
+    expect(text).toMatch(/meetflow_http_requests_total\{method="GET",route="\/meetings\/:id",status="401"\} 1/);
+    expect(text).toContain('meetflow_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/health"}');
+    expect(text).toContain('meetflow_api_process_resident_memory_bytes');
+  } finally {
+    await server.close();
+  }
+});

@@ -24,7 +24,7 @@ let client: Client;
 function startWorker(taskQueue: string, extraEnv: Record<string, string> = {}): ChildProcess {
   return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'workers', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, ...extraEnv },
+    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, WORKER_METRICS_PORT: '0', ...extraEnv },
     stdio: 'ignore',
   });
 }
