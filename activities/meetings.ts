@@ -1,3 +1,4 @@
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { Notification, Participant, Recording, Room, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
@@ -85,6 +86,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
           await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx.providers.chat, ctx.providers.mail);
         }
         sent += 1;
+        heartbeat(sent);
       }
       if (input.kind === 'cancel') {
         await db.nativeUpdate(RoomInvitation, { room: room.id, status: 'pending' }, { status: 'cancelled' });
@@ -123,6 +125,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
           ctx.providers.chat,
           ctx.providers.mail,
         );
+        heartbeat();
       }
       return people.length;
     },
@@ -149,6 +152,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
           ctx.providers.chat,
           ctx.providers.mail,
         );
+        heartbeat();
       }
       return { hasRoom: ctx.providers.video.hasRooms };
     },

@@ -26,6 +26,8 @@ export const configSchema = z.object({
   BOT_PORT: port.default(3001),
   /** The worker's Prometheus endpoint (Temporal SDK metrics: task latencies, slots, polls). 0 turns it off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** On SIGTERM the worker stops taking tasks and gives running activities this long to finish. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
   SLACK_SIGNING_SECRET: optional,
   SLACK_BOT_TOKEN: optional,
   SLACK_APP_TOKEN: optional,

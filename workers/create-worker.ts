@@ -15,6 +15,8 @@ export interface MeetflowWorkerOptions {
   summaryMaxAttempts?: number;
   namespace: string;
   taskQueue: string;
+  /** How long running activities may finish after a shutdown request (default 30 s). */
+  shutdownGraceSeconds?: number;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'>;
@@ -30,6 +32,7 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
     taskQueue: options.taskQueue,
     activities: createActivities({ ...options, summaryMaxAttempts: options.summaryMaxAttempts ?? 4 }),
     ...workflowSource,
+    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 30} seconds`,
     ...options.tuning,
   });
 }

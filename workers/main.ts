@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     publicUrl: cfg.PUBLIC_URL,
     timeZone: cfg.DEFAULT_TIME_ZONE,
     summaryMaxAttempts: cfg.SUMMARY_MAX_ATTEMPTS,
+    shutdownGraceSeconds: cfg.WORKER_SHUTDOWN_GRACE_SECONDS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
   });
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const schedules = await ensureMaintenanceSchedules(new Client({ connection: client, namespace: cfg.TEMPORAL_NAMESPACE }), cfg);
   await client.close();
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
-  // The SDK's runtime shuts the worker down on SIGINT/SIGTERM, letting running activities finish.
+  // The SDK's runtime shuts the worker down on SIGINT/SIGTERM: no new tasks, running activities get the grace time.
   await worker.run();
   await connection.close();
   await orm.close();

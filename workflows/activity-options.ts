@@ -7,10 +7,13 @@ export const db = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
 
-/** Messages to people: providers rate-limit and fail transiently; bounded so a dead provider surfaces. */
+/**
+ * Messages to people: providers rate-limit and fail transiently; bounded so a dead provider surfaces.
+ * Delivery activities heartbeat after every message, so a worker that died mid-delivery is noticed in 20 s.
+ */
 export const delivery = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '1 minute',
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12, nonRetryableErrorTypes: ['Unreachable'] },
 });
 

@@ -22,14 +22,15 @@ let connection: Connection;
 let client: Client;
 
 function startWorker(taskQueue: string, extraEnv: Record<string, string> = {}): ChildProcess {
-  return spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'workers', 'main.ts')], {
+  // node itself (with tsx's loader), so signals reach the worker and not a wrapper process
+  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, WORKER_METRICS_PORT: '0', ...extraEnv },
     stdio: 'ignore',
   });
 }
 
-const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)));
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 
 beforeAll(async () => {
   orm = await openTestOrm();
@@ -51,7 +52,7 @@ interface Sink {
 }
 
 /** A meeting whose worker is SIGKILLed while it delivers results, then restarted; returns what the provider got. */
-async function killDuringDelivery(sink: Sink) {
+async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL') {
   // Each run has a task queue of its own: nothing left over from another run reaches its workers.
   const taskQueue = unique('exactly-once');
   const host = await sink.makeUser('Alice Host');
@@ -83,14 +84,14 @@ async function killDuringDelivery(sink: Sink) {
   const results = async () => (await sink.sentKeys()).filter((key) => key.startsWith('results:'));
   const deadline = Date.now() + 60_000;
   while ((await results()).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  worker.kill('SIGKILL');
-  await exited(worker);
+  worker.kill(signal);
+  const exitCode = await exited(worker);
   const atKill = (await results()).length;
 
   worker = startWorker(taskQueue, sink.env);
   try {
     const result = (await handle.result()) as MeetingStatus;
-    return { result, people, atKill, keys: (await results()).filter((key) => key.startsWith(`results:${result.summaryId}:`)) };
+    return { result, people, atKill, exitCode, workflowId, keys: (await results()).filter((key) => key.startsWith(`results:${result.summaryId}:`)) };
   } finally {
     worker.kill('SIGTERM');
     await exited(worker);
@@ -130,4 +131,23 @@ test('the same on Slack: one DM per participant, found again by its metadata aft
   } finally {
     await slack.close();
   }
+}, 120_000);
+
+test('SIGTERM mid-delivery: the worker takes no new work, finishes the delivery it is running, and exits cleanly', async () => {
+  const outcome = await killDuringDelivery(
+    {
+      env: {},
+      sentKeys: async () => (await readChatLog(world.dataDir)).map((entry) => entry.key),
+      makeUser: (name) => createUser(orm.em.fork(), { name, email: `${unique(name.split(' ')[0].toLowerCase())}@example.test` }),
+    },
+    'SIGTERM',
+  );
+  // Everyone had their message before the worker exited: the running activity was allowed to finish.
+  expect(outcome.exitCode).toBe(0);
+  expect(outcome.atKill).toBe(outcome.people.length);
+  expect(outcome.keys).toHaveLength(outcome.people.length);
+  const recording = outcome.result.recordings[0].recordingId;
+  const history = await client.workflow.getHandle(`${outcome.workflowId}-recording-${recording}`).fetchHistory();
+  const deliveryAttempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+  expect(deliveryAttempts.every((attempt) => attempt === 1)).toBe(true);
 }, 120_000);
