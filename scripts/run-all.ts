@@ -7,7 +7,6 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 const root = path.resolve(__dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const processes = [
   { name: 'worker', entry: 'workers/main.ts', colour: 35 },
   { name: 'api', entry: 'api/main.ts', colour: 32 },
@@ -33,7 +32,8 @@ function stopAll(signal: NodeJS.Signals): void {
 }
 
 for (const { name, entry, colour } of processes) {
-  const child = spawn(tsx, [path.join(root, entry)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  // node itself with tsx's loader (not the tsx wrapper), so SIGINT/SIGTERM reach the process that handles them
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   const prefix = `\x1b[${colour}m${name.padEnd(6)}|\x1b[0m`;
   pipe(child.stdout!, prefix, process.stdout);
   pipe(child.stderr!, prefix, process.stderr);
