@@ -40,7 +40,6 @@ export function actionItemRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const { query } = inputOf(ctx, list);
       const items = await deps.orm.em
-        .fork()
         .find(ActionItem, { assignedTo: currentUser(ctx).id, ...(query.status ? { status: query.status } : {}) }, { populate: ['assignedTo', 'room'], orderBy: { dueDate: 'asc', createdAt: 'asc' } });
       ctx.body = { actionItems: items.map(actionItemView) };
     },

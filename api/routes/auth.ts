@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { Session, User } from '../../db/entities';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Session, User, type UserEntity } from '../../db/entities';
 import { consumePasswordLink, createSession } from '../../db/sessions';
 import type { ApiDeps } from '../app';
 import { currentSession, currentUser } from '../middleware/auth';
@@ -38,6 +39,12 @@ document.getElementById('f').addEventListener('submit', async (event) => {
 });
 </script></body></html>`;
 
+/** Opens a session for this device and answers with the user and the token (shown this once). */
+async function answerWithSession(ctx: Context, em: EntityManager, user: UserEntity): Promise<void> {
+  const { token, session } = await createSession(em, user, device(ctx));
+  ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+}
+
 const device = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
 
 export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
@@ -61,8 +68,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       }
       const user = em.create(User, { email: body.email, name: body.name, passwordHash: await bcrypt.hash(body.password, BCRYPT_ROUNDS) });
       await em.flush();
-      const { token, session } = await createSession(em, user, device(ctx));
-      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+      await answerWithSession(ctx, em, user);
     },
   });
 
@@ -85,8 +91,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const matches = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
       if (!user?.passwordHash || !matches) throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
       if (!user.isActive) throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
-      const { token, session } = await createSession(em, user, device(ctx));
-      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+      await answerWithSession(ctx, em, user);
     },
   });
 
@@ -104,8 +109,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
       user.passwordHash = await bcrypt.hash(body.password, BCRYPT_ROUNDS);
       await em.flush();
-      const { token, session } = await createSession(em, user, device(ctx));
-      ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
+      await answerWithSession(ctx, em, user);
     },
   });
 

@@ -42,7 +42,7 @@ export function livekitWebhookRoutes(deps: ApiDeps): Router {
       ctx.status = 204; // events about no room (none today) need nothing from us
       return;
     }
-    const room = await deps.orm.em.fork().findOne(Room, { livekitRoomName: roomName });
+    const room = await deps.orm.em.findOne(Room, { livekitRoomName: roomName });
     if (!room) throw new HttpError(404, 'not_found', `No meeting uses LiveKit room "${roomName}"`);
     await signal(deps, room.id, event);
     ctx.status = 204;

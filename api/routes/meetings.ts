@@ -1,8 +1,9 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { scheduleMeeting } from '../../clients/meetings';
-import { ActionItem, MeetingSummary, Participant, ParticipantReport, Recording, Room, Transcript, User, type RoomEntity } from '../../db/entities';
+import { ActionItem, Participant, ParticipantReport, Recording, Room, Transcript, User, type RoomEntity } from '../../db/entities';
 import { ROOM_STATUSES } from '../../db/entities/room';
+import { latestSummary } from '../../db/summaries';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { requireHost, VISIBLE_ROOM_SQL, visibleMeeting, visibleRoomParams } from '../access';
@@ -268,9 +269,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const room = await meeting(ctx);
       const { query } = inputOf(ctx, summaryQuery);
-      const summary = await deps.orm.em
-        .fork()
-        .findOne(MeetingSummary, { room: room.id, ...(query.version ? { version: query.version } : {}) }, { orderBy: { version: 'desc', createdAt: 'desc' } });
+      const summary = await latestSummary(deps.orm.em, room.id, query.version);
       if (!summary) throw new HttpError(404, 'not_found', query.version ? `No summary version ${query.version} for this meeting` : 'This meeting has no summary (yet)');
       ctx.body = { summary: summaryView(summary) };
     },
@@ -285,7 +284,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const room = await meeting(ctx);
       const em = deps.orm.em;
-      const summary = await em.findOne(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc', createdAt: 'desc' } });
+      const summary = await latestSummary(em, room.id);
       const items = summary ? await em.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo', 'room'], orderBy: { position: 'asc' } }) : [];
       ctx.body = { actionItems: items.map(actionItemView) };
     },
@@ -321,7 +320,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
 
   async function latestReports(roomId: string) {
     const em = deps.orm.em;
-    const summary = await em.findOne(MeetingSummary, { room: roomId }, { orderBy: { version: 'desc', createdAt: 'desc' } });
+    const summary = await latestSummary(em, roomId);
     if (!summary) return [];
     return em.find(ParticipantReport, { summary: summary.id }, { populate: ['participant.user', 'summary'], orderBy: { speakingTime: 'desc' } });
   }

@@ -25,7 +25,6 @@ export function notificationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const { query } = inputOf(ctx, list);
       const rows = await deps.orm.em
-        .fork()
         .find(Notification, { user: currentUser(ctx).id, ...(query.unread ? { isRead: query.unread === 'false' } : {}) }, { orderBy: { createdAt: 'desc' }, limit: query.limit });
       ctx.body = { notifications: rows.map(notificationView) };
     },

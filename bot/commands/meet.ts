@@ -1,7 +1,8 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { scheduleMeeting } from '../../clients/meetings';
-import { ActionItem, MeetingSummary, User, type UserEntity } from '../../db/entities';
+import { ActionItem, User, type UserEntity } from '../../db/entities';
+import { latestSummary } from '../../db/summaries';
 import { createPasswordLink, PASSWORD_LINK_TTL_MINUTES } from '../../db/sessions';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, rescheduleUpdate, statusQuery } from '../../workflows/messages';
@@ -111,7 +112,7 @@ async function reschedule(deps: BotDeps, em: BotEm, me: UserEntity, reference: s
 
 async function summary(em: BotEm, me: UserEntity, reference: string, respond: RespondFn) {
   const room = await findMeeting(em, me, reference);
-  const found = await em.findOne(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc' } });
+  const found = await latestSummary(em, room.id);
   if (!found) throw new UserFacingError(`"${room.name}" has no summary yet (it is ${room.status})`);
   const decisions = found.decisions.length ? `\n*Decisions*\n${found.decisions.map((d) => `• ${d.text}`).join('\n')}` : '';
   return ephemeral(respond, `*${room.name}*\n${found.executiveSummary}${decisions}`);
