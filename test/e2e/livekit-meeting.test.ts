@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { TokenVerifier } from 'livekit-server-sdk';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,10 +9,8 @@ import { Participant, Recording, Room } from '../../db/entities';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { signWebhook, startFakeLiveKit, WEBHOOK_CONTENT_TYPE, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
 import { apiDeps, signUp, startApi, type TestApi } from '../helpers/api';
-import { openTestOrm } from '../helpers/db';
 import { vttOf } from '../helpers/meeting';
-import { devServerEnvironment } from '../helpers/temporal';
-import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
+import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
 
 // A meeting on LiveKit: the room is opened and recorded through the real SDK (against a Twirp stand-in), and
 // LiveKit's signed webhooks, posted to the API exactly as LiveKit sends them, drive the meeting.
@@ -21,26 +18,23 @@ const KEY = 'APIkey123';
 const SECRET = 'secret-that-is-long-enough-for-hs256-signing';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let livekit: FakeLiveKit;
 let api: TestApi;
 let world: TestWorld;
 
 beforeAll(async () => {
-  [env, orm, livekit] = await Promise.all([devServerEnvironment(), openTestOrm(), startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET })]);
+  livekit = await startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET });
   const recordings = mkdtempSync(path.join(os.tmpdir(), 'meetflow-recordings-'));
   world = testWorld('livekit', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, RECORDING_OUTPUT: recordings });
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
   api = await startApi(apiDeps(orm, env.connection, world));
 });
 
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), orm?.close(), livekit?.close()]);
+  await Promise.all([stack?.stop(), livekit?.close()]);
 });
 
 async function postWebhook(body: string, authorization = signWebhook(body, KEY, SECRET)) {

@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { scheduleMeeting } from '../../clients/meetings';
 import { MeetingEvents, waitForPhase } from '../../clients/video-events';
 import { ActionItem, MeetingSummary, Notification, ParticipantReport, Transcript } from '../../db/entities';
@@ -9,17 +8,15 @@ import { startFakeAnthropic, toolUse, overloaded, type FakeAnthropic } from '../
 import { startFakeGoogleSpeech, type FakeGoogleSpeech } from '../fakes/google-speech';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp';
-import { openTestOrm, unique } from '../helpers/db';
+import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
-import { devServerEnvironment } from '../helpers/temporal';
-import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
+import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
 
 // The same meeting workflow with every provider switched on by its environment variables, each reached
 // through its real client library: Slack Web API, SMTP, Google Speech (gRPC) and Anthropic Messages.
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let slack: FakeSlackApi;
 let smtp: FakeSmtp;
 let speech: FakeGoogleSpeech;
@@ -27,7 +24,7 @@ let claude: FakeAnthropic;
 let world: TestWorld;
 
 beforeAll(async () => {
-  [env, orm, slack, smtp, speech, claude] = await Promise.all([devServerEnvironment(), openTestOrm(), startFakeSlackApi(), startFakeSmtp(), startFakeGoogleSpeech(), startFakeAnthropic()]);
+  [slack, smtp, speech, claude] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeGoogleSpeech(), startFakeAnthropic()]);
   world = testWorld('real-providers', {
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_API_URL: slack.url,
@@ -37,14 +34,12 @@ beforeAll(async () => {
     ANTHROPIC_BASE_URL: claude.url,
     ANTHROPIC_MODEL: 'claude-sonnet-4-5',
   });
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), orm?.close(), slack?.close(), smtp?.close(), speech?.close(), claude?.close()]);
+  await Promise.all([stack?.stop(), slack?.close(), smtp?.close(), speech?.close(), claude?.close()]);
 });
 
 test('a meeting on Slack, SMTP, Google Speech and Claude: invites by mail and DM, diarized speakers named, one Slack DM each', async () => {

@@ -9,7 +9,8 @@ import { createActivities } from '../../activities';
 import { loadConfig, type Config } from '../../config';
 import { createProviders, type Providers } from '../../integrations';
 import { createMeetflowWorker } from '../../workers/create-worker';
-import { testTaskQueue, workflowBundle } from './temporal';
+import { openTestOrm } from './db';
+import { devServerEnvironment, testTaskQueue, workflowBundle } from './temporal';
 
 export interface TestWorld {
   cfg: Config;
@@ -42,4 +43,30 @@ export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, wo
     taskQueue: world.taskQueue,
     workflowBundle: await workflowBundle(),
   });
+}
+
+export interface WorkerStack {
+  env: TestWorkflowEnvironment;
+  orm: MikroORM;
+  worker: Worker;
+  /** Stops the worker, then closes Temporal and the database. */
+  stop: () => Promise<void>;
+}
+
+/** The dev server, the test database and a running worker on the world's task queue, for one test file. */
+export async function startWorkerStack(world: TestWorld): Promise<WorkerStack> {
+  const [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
+  const worker = await testWorker(env, orm, world);
+  const running = worker.run();
+  return {
+    env,
+    orm,
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await orm.close();
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { App } from '@slack/bolt';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { AddressInfo, Server } from 'node:net';
 import pino from 'pino';
 import { createBotApp } from '../../bot/app';
@@ -11,28 +10,26 @@ import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { apiDeps, startApi } from '../helpers/api';
-import { openTestOrm, unique } from '../helpers/db';
+import { unique } from '../helpers/db';
 import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders } from '../helpers/slack';
-import { devServerEnvironment } from '../helpers/temporal';
-import { testWorker, testWorld, type TestWorld } from '../helpers/worker';
+import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
 
 // Bolt runs for real and receives requests signed and encoded exactly as Slack sends them; its Web API
 // client (and the worker's Slack DMs) talk to a Slack API stand-in.
 const SECRET = 'slack-signing-secret-for-tests';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let slack: FakeSlackApi;
 let bot: App;
 let botUrl: string;
 let world: TestWorld;
 
 beforeAll(async () => {
-  [env, orm, slack] = await Promise.all([devServerEnvironment(), openTestOrm(), startFakeSlackApi()]);
+  slack = await startFakeSlackApi();
   world = testWorld('slack-bot', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
   bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm, temporal: env.client, log: pino({ level: 'silent' }), signingSecret: SECRET });
   const server = (await bot.start(0)) as Server;
   botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
@@ -40,9 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  worker?.shutdown();
-  await running;
-  await Promise.all([env?.teardown(), orm?.close(), slack?.close()]);
+  await Promise.all([stack?.stop(), slack?.close()]);
 });
 
 function slackPerson(name: string, tz = 'Europe/Berlin') {

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,29 +23,22 @@ import type { MeetingStatus } from '../../workflows/messages';
 import { recordingPipelineWorkflow } from '../../workflows/recording-pipeline';
 import { cancelUpdate, endMeetingUpdate, participantJoinedSignal, participantLeftSignal, rescheduleUpdate, rsvpUpdate, statusQuery } from '../../workflows/messages';
 import { MeetingStatusKey } from '../../workflows/search-attributes';
-import { openTestOrm, unique } from '../helpers/db';
+import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
-import { devServerEnvironment, ROOT } from '../helpers/temporal';
-import { testWorker, testWorld } from '../helpers/worker';
+import { ROOT } from '../helpers/temporal';
+import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 const world = testWorld('lifecycle');
 
 beforeAll(async () => {
-  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await orm?.close();
-});
+afterAll(() => stack?.stop());
 
 const HISTORIES = path.join(__dirname, 'histories');
 

@@ -1,33 +1,24 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { scheduleRecurringMeeting } from '../../clients/recurring';
 import { waitForPhase } from '../../clients/video-events';
 import { Room, type RoomEntity } from '../../db/entities';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
-import { openTestOrm, unique } from '../helpers/db';
+import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
-import { devServerEnvironment } from '../helpers/temporal';
-import { testWorker, testWorld } from '../helpers/worker';
+import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 const world = testWorld('recurring');
 
 beforeAll(async () => {
-  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await orm?.close();
-});
+afterAll(() => stack?.stop());
 
 test('a recurring meeting is a Temporal Schedule that starts one meeting workflow per occurrence', async () => {
   const host = await createUser(orm.em.fork(), { name: 'Alice Host' });

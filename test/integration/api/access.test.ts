@@ -1,18 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { User } from '../../../db/entities';
 import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
-import { openTestOrm } from '../../helpers/db';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
-import { devServerEnvironment } from '../../helpers/temporal';
-import { testWorker, testWorld } from '../../helpers/worker';
+import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
 
 // Who may see and do what, for every endpoint that takes an id: host, participant, invitee, admin, outsider.
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let api: TestApi;
 const world = testWorld('api-access');
 type Role = 'host' | 'participant' | 'invitee' | 'admin' | 'outsider';
@@ -22,9 +18,8 @@ let participantItemId: string;
 let otherMeetingId: string;
 
 beforeAll(async () => {
-  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
   api = await startApi(apiDeps(orm, env.connection, world));
   const people = {} as Record<Role, { token: string; user: { id: string; email: string; name: string } }>;
   for (const [role, name] of [['host', 'Hope Host'], ['participant', 'Pat Part'], ['invitee', 'Ivo Invited'], ['admin', 'Ada Admin'], ['outsider', 'Otto Out']] as const) {
@@ -51,10 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.call('POST', `/meetings/${otherMeetingId}/cancel`, { token: tokens.outsider, body: {} });
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await orm?.close();
+  await stack?.stop();
 });
 
 const READS = ['', '/participants', '/recordings', '/transcript', '/summary', '/action-items'];

@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MeetingEvents, waitForPhase } from '../../../clients/video-events';
@@ -8,30 +7,24 @@ import { RoomInvitation } from '../../../db/entities';
 import { actionItemWorkflowId } from '../../../workflows/ids';
 import { statusQuery } from '../../../workflows/messages';
 import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
-import { openTestOrm, unique } from '../../helpers/db';
-import { devServerEnvironment } from '../../helpers/temporal';
-import { testWorker, testWorld } from '../../helpers/worker';
+import { unique } from '../../helpers/db';
+import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let api: TestApi;
 const world = testWorld('api-meetings');
 
 beforeAll(async () => {
-  [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
-  worker = await testWorker(env, orm, world);
-  running = worker.run();
+  stack = await startWorkerStack(world);
+  ({ env, orm } = stack);
   api = await startApi(apiDeps(orm, env.connection, world));
 });
 
 afterAll(async () => {
   await api?.close();
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await orm?.close();
+  await stack?.stop();
 });
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
