@@ -6,12 +6,13 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { VideoProvider } from '../integrations/video/types';
-import { requireAuth } from './middleware/auth';
+import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
 import { createApiMetrics } from './middleware/metrics';
 import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
+import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -60,13 +61,14 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(docsRoutes().routes());
 
   const router = new Router();
-  const routes = new RouteRegistry(router, requireAuth(deps.orm));
+  const routes = new RouteRegistry(router, requireAuth(deps.orm), requireAdmin());
   authRoutes(routes, deps);
   meetingRoutes(routes, deps);
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);
   notificationRoutes(routes, deps);
   searchRoutes(routes, deps);
+  adminRoutes(routes, deps);
   const openApi = routes.openApi({ title: 'Meetflow API', version: '1', serverUrl: deps.cfg.PUBLIC_URL });
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;

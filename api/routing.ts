@@ -11,6 +11,8 @@ export interface RouteSpec<S extends RouteSchemas = RouteSchemas> {
   summary: string;
   /** Requires a session (the auth middleware runs before validation). */
   auth: boolean;
+  /** Administrators only (implies auth): anyone else gets 403. */
+  admin?: boolean;
   schemas?: S;
   status?: number;
   /** Middlewares between auth and validation (rate limits). */
@@ -25,11 +27,13 @@ export class RouteRegistry {
   constructor(
     private readonly router: Router,
     private readonly auth: Middleware,
+    private readonly adminOnly: Middleware,
   ) {}
 
   add<S extends RouteSchemas>(spec: RouteSpec<S>): void {
     this.routes.push(spec as unknown as RouteSpec);
-    const chain: Middleware[] = [...(spec.before ?? []), ...(spec.auth ? [this.auth] : []), validate(spec.schemas ?? {})];
+    const access = spec.admin ? [this.auth, this.adminOnly] : spec.auth ? [this.auth] : [];
+    const chain: Middleware[] = [...(spec.before ?? []), ...access, validate(spec.schemas ?? {})];
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
     this.router[spec.method](koaPath, ...chain, async (ctx: Context) => {
       await spec.handler(ctx);
@@ -54,6 +58,7 @@ export class RouteRegistry {
           [String(route.status ?? 200)]: { description: 'Success' },
           ...(route.schemas ? { '400': { $ref: '#/components/responses/Error' } } : {}),
           ...(route.auth ? { '401': { $ref: '#/components/responses/Error' } } : {}),
+          ...(route.admin ? { '403': { $ref: '#/components/responses/Error' } } : {}),
         },
       };
     }

@@ -3,6 +3,7 @@ import { scheduleMeeting } from '../clients/meetings';
 import { User } from '../db/entities';
 import type { Block } from '../integrations/chat/slack-blocks';
 import type { BotDeps } from './app';
+import { auditSlack } from './audit';
 import { shortId } from './meetings';
 import { formatInZone } from './time';
 import { slackUser, timeZoneOf } from './users';
@@ -80,6 +81,7 @@ export function registerScheduleModal(app: App, deps: BotDeps): void {
         settings: { autoRecord: (value(values, 'record')?.selected_options ?? []).length > 0 },
       },
     );
+    await auditSlack(em, me, 'meeting.create', { type: 'meeting', id: room.id }, { title: room.name, start: start.toISOString(), invitees: invitees.length, via: 'modal' });
     const opened = await client.conversations.open({ users: body.user.id });
     await client.chat.postMessage({
       channel: opened.channel!.id!,

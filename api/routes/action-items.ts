@@ -4,6 +4,7 @@ import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUSES } from '../../db/entities/
 import { syncReminder } from '../../clients/action-items';
 import { visibleMeeting } from '../access';
 import type { ApiDeps } from '../app';
+import { auditRequest } from '../audit';
 import { currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { inputOf } from '../middleware/validate';
@@ -69,6 +70,7 @@ export function actionItemRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       if (body.dueDate !== undefined) item.dueDate = body.dueDate;
       if (body.assigneeId !== undefined) item.assignedTo = body.assigneeId ? await em.findOneOrFail(User, body.assigneeId, { failHandler: () => new HttpError(422, 'invalid_request', `body.assigneeId: no user ${body.assigneeId}`) }) : null;
       await em.flush();
+      await auditRequest(ctx, em, { action: 'action_item.update', target: { type: 'action_item', id: item.id }, details: { meetingId: item.room.id, changes: body } });
       await syncReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, status: item.status, dueDate: item.dueDate ?? null, assigned: Boolean(item.assignedTo) });
       ctx.body = { actionItem: actionItemView(item) };
     },

@@ -5,6 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, User, type UserEntity } from '../../db/entities';
 import { consumePasswordLink, createSession } from '../../db/sessions';
 import type { ApiDeps } from '../app';
+import { auditRequest } from '../audit';
 import { currentSession, currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { rateLimit, RateLimiter } from '../middleware/rate-limit';
@@ -68,6 +69,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       }
       const user = em.create(User, { email: body.email, name: body.name, passwordHash: await bcrypt.hash(body.password, BCRYPT_ROUNDS) });
       await em.flush();
+      await auditRequest(ctx, em, { actor: user, action: 'auth.register', target: { type: 'user', id: user.id } });
       await answerWithSession(ctx, em, user);
     },
   });
@@ -89,8 +91,13 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const em = deps.orm.em;
       const user = await em.findOne(User, { email: body.email });
       const matches = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user?.passwordHash || !matches) throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
-      if (!user.isActive) throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
+      if (!user?.passwordHash || !matches || !user.isActive) {
+        const reason = user?.passwordHash && matches ? 'account deactivated' : 'wrong email or password';
+        await auditRequest(ctx, em, { actor: user ?? { label: body.email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user?.id }, details: { email: body.email, reason } });
+        if (reason === 'account deactivated') throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
+        throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
+      }
+      await auditRequest(ctx, em, { actor: user, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { method: 'password' } });
       await answerWithSession(ctx, em, user);
     },
   });
@@ -109,6 +116,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
       user.passwordHash = await bcrypt.hash(body.password, BCRYPT_ROUNDS);
       await em.flush();
+      await auditRequest(ctx, em, { actor: user, action: 'auth.password_set', target: { type: 'user', id: user.id } });
       await answerWithSession(ctx, em, user);
     },
   });
@@ -132,6 +140,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     status: 204,
     handler: async (ctx) => {
       await deps.orm.em.nativeUpdate(Session, currentSession(ctx).id, { revokedAt: new Date() });
+      await auditRequest(ctx, deps.orm.em, { action: 'session.revoke', target: { type: 'session', id: currentSession(ctx).id }, details: { how: 'logout' } });
       ctx.status = 204;
     },
   });
@@ -168,6 +177,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const { params } = inputOf(ctx, sessionId);
       const revoked = await deps.orm.em.nativeUpdate(Session, { id: params.id, user: currentUser(ctx).id, revokedAt: null }, { revokedAt: new Date() });
       if (revoked === 0) throw new HttpError(404, 'not_found', `No live session ${params.id} of yours`);
+      await auditRequest(ctx, deps.orm.em, { action: 'session.revoke', target: { type: 'session', id: params.id }, details: { how: 'revoked from another session' } });
       ctx.status = 204;
     },
   });

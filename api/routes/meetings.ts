@@ -8,6 +8,7 @@ import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { requireHost, VISIBLE_ROOM_SQL, visibleMeeting, visibleRoomParams } from '../access';
 import type { ApiDeps } from '../app';
+import { auditRequest } from '../audit';
 import { currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { inputOf } from '../middleware/validate';
@@ -99,6 +100,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
         { em, temporal: deps.temporal, cfg: deps.cfg },
         { host, title: body.title, description: body.description, start: new Date(body.start), durationMinutes: body.durationMinutes, invitees, tags: body.tags, settings: body.settings, type: body.type },
       );
+      await auditRequest(ctx, em, { action: 'meeting.create', target: { type: 'meeting', id: room.id }, details: { title: room.name, start: body.start, invitees: invitees.length } });
       ctx.set('Location', `/meetings/${room.id}`);
       ctx.body = { meeting: meetingView(room), workflowId };
     },
@@ -166,7 +168,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const room = await meeting(ctx);
       requireHost(room, currentUser(ctx), 'reschedule this meeting');
       const { body } = inputOf(ctx, reschedule);
-      ctx.body = { status: await asHttp(() => handleOf(room.id).executeUpdate(rescheduleUpdate, { args: [body.start] })) };
+      const status = await asHttp(() => handleOf(room.id).executeUpdate(rescheduleUpdate, { args: [body.start] }));
+      await auditRequest(ctx, deps.orm.em, { action: 'meeting.reschedule', target: { type: 'meeting', id: room.id }, details: { from: room.scheduledStartTime?.toISOString() ?? null, to: body.start } });
+      ctx.body = { status };
     },
   });
 
@@ -180,7 +184,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const room = await meeting(ctx);
       requireHost(room, currentUser(ctx), 'cancel this meeting');
       const { body } = inputOf(ctx, cancel);
-      ctx.body = { status: await asHttp(() => handleOf(room.id).executeUpdate(cancelUpdate, { args: [body.reason] })) };
+      const status = await asHttp(() => handleOf(room.id).executeUpdate(cancelUpdate, { args: [body.reason] }));
+      await auditRequest(ctx, deps.orm.em, { action: 'meeting.cancel', target: { type: 'meeting', id: room.id }, details: { reason: body.reason } });
+      ctx.body = { status };
     },
   });
 
@@ -193,7 +199,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const room = await meeting(ctx);
       requireHost(room, currentUser(ctx), 'end this meeting');
-      ctx.body = { status: await asHttp(() => handleOf(room.id).executeUpdate(endMeetingUpdate)) };
+      const status = await asHttp(() => handleOf(room.id).executeUpdate(endMeetingUpdate));
+      await auditRequest(ctx, deps.orm.em, { action: 'meeting.end', target: { type: 'meeting', id: room.id } });
+      ctx.body = { status };
     },
   });
 
@@ -251,6 +259,10 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const { query } = inputOf(ctx, transcriptPage);
       const transcript = await deps.orm.em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } });
       if (!transcript) throw new HttpError(404, 'not_found', 'This meeting has no transcript (yet): it is made after the meeting from its recording');
+      if (transcript.purgedAt) {
+        throw new HttpError(410, 'gone', `This transcript was removed on ${transcript.purgedAt.toISOString().slice(0, 10)} by the retention policy (TRANSCRIPT_RETENTION_DAYS); the summary is kept`);
+      }
+      await auditRequest(ctx, deps.orm.em, { action: 'transcript.read', target: { type: 'transcript', id: transcript.id }, details: { meetingId: room.id } });
       const segments = transcript.segments.slice(query.offset, query.offset + query.limit);
       ctx.body = {
         transcript: { id: transcript.id, language: transcript.language, speakerCount: transcript.speakerCount, confidence: transcript.confidenceScore ?? null, text: transcript.text },
@@ -271,6 +283,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const { query } = inputOf(ctx, summaryQuery);
       const summary = await latestSummary(deps.orm.em, room.id, query.version);
       if (!summary) throw new HttpError(404, 'not_found', query.version ? `No summary version ${query.version} for this meeting` : 'This meeting has no summary (yet)');
+      await auditRequest(ctx, deps.orm.em, { action: 'summary.read', target: { type: 'summary', id: summary.id }, details: { meetingId: room.id, version: summary.version } });
       ctx.body = { summary: summaryView(summary) };
     },
   });
@@ -301,6 +314,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const reports = await latestReports(room.id);
       const mine = reports.find((report) => report.participant.user.id === currentUser(ctx).id);
       if (!mine) throw new HttpError(404, 'not_found', 'You have no report for this meeting (reports are made for participants after it is processed)');
+      await auditRequest(ctx, deps.orm.em, { action: 'report.read', target: { type: 'participant_report', id: mine.id }, details: { meetingId: room.id, whose: 'own' } });
       ctx.body = { report: reportView(mine) };
     },
   });
@@ -314,7 +328,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx) => {
       const room = await meeting(ctx);
       requireHost(room, currentUser(ctx), "see everyone's reports (GET /meetings/{id}/reports/me shows yours)");
-      ctx.body = { reports: (await latestReports(room.id)).map(reportView) };
+      const reports = await latestReports(room.id);
+      await auditRequest(ctx, deps.orm.em, { action: 'report.read', target: { type: 'meeting', id: room.id }, details: { meetingId: room.id, whose: 'all', count: reports.length } });
+      ctx.body = { reports: reports.map(reportView) };
     },
   });
 

@@ -5,6 +5,7 @@ import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, rsvpUpdate } from '../../workflows/messages';
 import type { BotDeps } from '../app';
+import { auditSlack } from '../audit';
 import { errorText } from '../blocks/replies';
 import { runUpdate, UserFacingError } from '../commands/meet';
 import { slackUser } from '../users';
@@ -54,6 +55,7 @@ export function registerActions(app: App, deps: BotDeps): void {
         item.status = 'completed';
         item.completedAt = new Date();
         await em.flush();
+        await auditSlack(em, me, 'action_item.update', { type: 'action_item', id: item.id }, { meetingId: item.room.id, changes: { status: 'completed' } });
         await syncReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, status: item.status, dueDate: item.dueDate ?? null, assigned: Boolean(item.assignedTo) });
       }
       return `:white_check_mark: Done: ${item.title}`;
@@ -69,6 +71,7 @@ export function registerActions(app: App, deps: BotDeps): void {
       if (!item.dueDate || item.status === 'completed' || item.status === 'cancelled') throw new UserFacingError(`"${item.title}" has nothing to remind you of`);
       const remindAt = new Date(Date.now() + 86_400_000);
       await snoozeReminder(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { id: item.id, dueDate: item.dueDate }, remindAt);
+      await auditSlack(em, me, 'action_item.snooze', { type: 'action_item', id: item.id }, { until: remindAt.toISOString() });
       return `:zzz: I'll remind you about "${item.title}" again tomorrow.`;
     }),
   );
@@ -80,6 +83,7 @@ export function registerActions(app: App, deps: BotDeps): void {
       const room = await em.findOne(Room, action.value!, { populate: ['host'] });
       if (!room || room.host.id !== me.id) throw new UserFacingError('only the host can cancel this meeting');
       await runUpdate(() => deps.temporal.workflow.getHandle(meetingWorkflowId(room.id)).executeUpdate(cancelUpdate, { args: ['cancelled from Slack'] }));
+      await auditSlack(em, me, 'meeting.cancel', { type: 'meeting', id: room.id }, { reason: 'cancelled from Slack' });
       return `Cancelled "${room.name}".`;
     }),
   );

@@ -7,6 +7,7 @@ import { createPasswordLink, PASSWORD_LINK_TTL_MINUTES } from '../../db/sessions
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, rescheduleUpdate, statusQuery } from '../../workflows/messages';
 import type { BotDeps } from '../app';
+import { auditSlack } from '../audit';
 import { errorText, HELP_TEXT, scheduledBlocks } from '../blocks/replies';
 import { findMeeting, MeetingLookupError, myMeetings, shortId } from '../meetings';
 import { parseScheduleCommand, SCHEDULE_FORM, ScheduleParseError } from '../parse-schedule';
@@ -67,6 +68,7 @@ async function schedule(deps: BotDeps, em: BotEm, client: CommandArgs['client'],
     { em, temporal: deps.temporal, cfg: deps.cfg },
     { host: await em.findOneOrFail(User, me.id), title: request.title, start: request.start, durationMinutes: request.durationMinutes, invitees, tags: request.tags },
   );
+  await auditSlack(em, me, 'meeting.create', { type: 'meeting', id: room.id }, { title: room.name, start: request.start.toISOString(), invitees: invitees.length });
   const when = formatInZone(request.start, timeZone);
   await ephemeral(respond, `Scheduled "${room.name}" for ${when}`, scheduledBlocks({ title: room.name, when, whenTyped: request.whenText, invitees: [...mentioned.filter((u) => u.id !== me.id).map((u) => u.name), ...request.emails], shortId: shortId(room), roomId: room.id }));
 }
@@ -98,6 +100,7 @@ async function cancel(deps: BotDeps, em: BotEm, me: UserEntity, reference: strin
   const room = await findMeeting(em, me, reference);
   if (room.host.id !== me.id) throw new UserFacingError(`only the host (${room.host.name}) can cancel "${room.name}"`);
   await runUpdate(() => deps.temporal.workflow.getHandle(meetingWorkflowId(room.id)).executeUpdate(cancelUpdate, { args: [reason] }));
+  await auditSlack(em, me, 'meeting.cancel', { type: 'meeting', id: room.id }, { reason });
   return ephemeral(respond, `Cancelled "${room.name}"${reason ? ` (${reason})` : ''}; everyone invited is told.`);
 }
 
@@ -107,6 +110,7 @@ async function reschedule(deps: BotDeps, em: BotEm, me: UserEntity, reference: s
   const when = parseWhen(whenText, new Date(), timeZoneOf(me));
   if (!when) throw new UserFacingError(`I could not find a new time in "${whenText}": try \`/meet reschedule ${shortId(room)} tomorrow 3pm\``);
   await runUpdate(() => deps.temporal.workflow.getHandle(meetingWorkflowId(room.id)).executeUpdate(rescheduleUpdate, { args: [when.start.toISOString()] }));
+  await auditSlack(em, me, 'meeting.reschedule', { type: 'meeting', id: room.id }, { from: room.scheduledStartTime?.toISOString() ?? null, to: when.start.toISOString() });
   return ephemeral(respond, `Moved "${room.name}" to ${formatInZone(when.start, timeZoneOf(me))}; updated invites are on their way.`);
 }
 
@@ -114,6 +118,7 @@ async function summary(em: BotEm, me: UserEntity, reference: string, respond: Re
   const room = await findMeeting(em, me, reference);
   const found = await latestSummary(em, room.id);
   if (!found) throw new UserFacingError(`"${room.name}" has no summary yet (it is ${room.status})`);
+  await auditSlack(em, me, 'summary.read', { type: 'summary', id: found.id }, { meetingId: room.id, version: found.version });
   const decisions = found.decisions.length ? `\n*Decisions*\n${found.decisions.map((d) => `• ${d.text}`).join('\n')}` : '';
   return ephemeral(respond, `*${room.name}*\n${found.executiveSummary}${decisions}`);
 }

@@ -9,8 +9,10 @@ export * from './participant-report';
 export * from './session';
 export * from './room-invitation';
 export * from './notification';
+export * from './audit-event';
 
 import { ActionItem } from './action-item';
+import { AuditEvent } from './audit-event';
 import { MeetingSummary } from './meeting-summary';
 import { Notification } from './notification';
 import { Participant } from './participant';
@@ -22,7 +24,7 @@ import { Session } from './session';
 import { Transcript } from './transcript';
 import { User } from './user';
 
-/** Every table of the seed schema, in dependency order. */
+/** Every table: the seed schema's 11, in dependency order, then the audit log. */
 export const entities = [
   User,
   Room,
@@ -35,4 +37,5 @@ export const entities = [
   Session,
   RoomInvitation,
   Notification,
+  AuditEvent,
 ];

@@ -33,6 +33,8 @@ export const Transcript = defineEntity({
     speakerCount: p.integer().default(0),
     /** Which participant each diarized speaker label is. */
     speakerMap: p.json<Record<string, string>>().defaultRaw(`'{}'`),
+    /** When the retention policy emptied this transcript (text, segments, words); its summary is kept. */
+    purgedAt: p.datetime().nullable(),
     /** Full-text search vector, kept by PostgreSQL itself (GIN indexed). */
     searchVector: p
       .type('tsvector')

@@ -15,6 +15,8 @@ const SEED_TABLES = [
   'transcripts',
   'users',
 ];
+/** The seed's tables and the audit log the security notes ask for. */
+const ALL_TABLES = [...SEED_TABLES, 'audit_events'].sort();
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let orm: MikroORM;
@@ -37,8 +39,20 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-test('an empty database migrates to exactly the 11 tables of the seed schema', async () => {
-  expect(await publicTables()).toEqual(SEED_TABLES);
+test('an empty database migrates to exactly the 11 tables of the seed schema and the audit log', async () => {
+  expect(await publicTables()).toEqual(ALL_TABLES);
+});
+
+test('the audit log is append-only in shape: when, who (kept after the user is gone), what, from where', async () => {
+  const rows = await query<{ column: string; type: string }>(
+    `select column_name as column, udt_name as type from information_schema.columns where table_name = 'audit_events' order by ordinal_position`,
+  );
+  expect(Object.fromEntries(rows.map((row) => [row.column, row.type]))).toEqual({
+    id: 'uuid', occurred_at: 'timestamptz', actor_id: 'uuid', actor_label: 'varchar', action: 'varchar', target_type: 'varchar',
+    target_id: 'varchar', source: 'varchar', ip_address: 'inet', user_agent: 'text', request_id: 'varchar', details: 'jsonb',
+  });
+  const [fk] = await query<{ rule: string }>(`select confdeltype as rule from pg_constraint where conname = 'audit_events_actor_id_foreign'`);
+  expect(fk.rule).toBe('n');
 });
 
 test('every table has a uuid id, created_at and updated_at', async () => {
@@ -147,7 +161,7 @@ test('the composite indexes for the common queries exist', async () => {
   );
 });
 
-test('the seed cleanup functions exist', async () => {
+test('the seed cleanup functions and the per-artifact retention functions exist', async () => {
   const rows = await query<{ signature: string }>(
     `select p.oid::regprocedure::text as signature from pg_proc p join pg_namespace n on n.oid = p.pronamespace
      where n.nspname = 'public' and p.proname like 'cleanup_%' order by 1`,
@@ -157,6 +171,8 @@ test('the seed cleanup functions exist', async () => {
     'cleanup_expired_sessions()',
     'cleanup_old_notifications(integer)',
     'cleanup_old_recordings(integer)',
+    'cleanup_old_summaries(integer)',
+    'cleanup_old_transcripts(integer)',
   ]);
 });
 
@@ -166,10 +182,10 @@ test('the entities and the migrated schema agree (no drift)', async () => {
 
 test('migrating down removes everything, and up again restores it', async () => {
   const migrator = orm.getMigrator();
-  await migrator.down();
+  await migrator.down({ to: 0 });
   expect(await publicTables()).toEqual([]);
   expect(await query(`select 1 from pg_proc where proname like 'cleanup_%'`)).toEqual([]);
   await migrator.up();
-  expect(await publicTables()).toEqual(SEED_TABLES);
+  expect(await publicTables()).toEqual(ALL_TABLES);
   expect(await orm.schema.getUpdateSchemaSQL({ wrap: false })).toBe('');
 });

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { AddressInfo, Server } from 'node:net';
 import pino from 'pino';
 import { createBotApp } from '../../bot/app';
-import { ActionItem, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User, type RoomEntity } from '../../db/entities';
+import { ActionItem, AuditEvent, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User, type RoomEntity } from '../../db/entities';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
@@ -133,6 +133,15 @@ test('/meet schedule: parsed in the caller\'s zone, invitees by mention and emai
   expect((await meet(host.id, `cancel ${shortId} too expensive`)).text).toBe('Cancelled "Budget review" (too expensive); everyone invited is told.');
   expect(inviteMessages[0]).toMatchObject({ updated: 2, text: expect.stringMatching(/is cancelled: too expensive/) });
   expect(JSON.stringify(inviteMessages[0].blocks)).not.toContain('rsvp_accept');
+
+  // The audit log has the host's acts, as done in Slack, by the Slack user.
+  const audit = await orm.em.fork().find(AuditEvent, { actor: hostUser.id }, { orderBy: { occurredAt: 'asc' } });
+  expect(audit.map((event) => [event.action, event.targetId, event.source])).toEqual([
+    ['meeting.create', room.id, 'slack'],
+    ['meeting.reschedule', room.id, 'slack'],
+    ['meeting.cancel', room.id, 'slack'],
+  ]);
+  expect(audit[0].details).toMatchObject({ slackUserId: host.id, title: 'Budget review', invitees: 3 });
 });
 
 test('what cannot be parsed is quoted back with the right form, and nothing is scheduled', async () => {
@@ -170,6 +179,12 @@ test('/meet tasks and the Mark done button; /meet summary', async () => {
   expect(await env.client.workflow.getHandle(`action-item-${item.id}`).result()).toMatchObject({ outcome: 'closed' });
   expect((await orm.em.fork().findOneOrFail(ActionItem, item.id)).status).toBe('completed');
   expect((await meet(owner.id, 'tasks')).text).toContain('You have no open action items');
+  const audit = await orm.em.fork().find(AuditEvent, { actor: user.id }, { orderBy: { occurredAt: 'asc' } });
+  expect(audit.map((event) => [event.action, event.targetId])).toEqual([
+    ['summary.read', summary.id],
+    ['action_item.snooze', item.id],
+    ['action_item.update', item.id],
+  ]);
 });
 
 test('a bad signature or a stale timestamp is refused (401) and nothing runs', async () => {

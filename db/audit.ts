@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditEvent, type UserEntity } from './entities';
+
+/** Every act the audit log records (docs/operations.md lists them with their targets). */
+export const AUDIT_ACTIONS = [
+  'auth.register',
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'auth.password_set',
+  'session.revoke',
+  'meeting.create',
+  'meeting.reschedule',
+  'meeting.cancel',
+  'meeting.end',
+  'transcript.read',
+  'summary.read',
+  'report.read',
+  'action_item.update',
+  'action_item.snooze',
+  'audit.read',
+  'maintenance.run',
+  'summary.rerun',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditSource = 'api' | 'slack' | 'cli' | 'worker';
+
+export interface AuditInput {
+  /** The signed-in user, or a label for acts without one ("system", "cli:<os user>", an email that failed to sign in). */
+  actor: UserEntity | { label: string };
+  action: AuditAction;
+  target: { type: string; id?: string | null };
+  source: AuditSource;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends one row to the audit log at once (not on the caller's next flush). */
+export async function recordAudit(em: EntityManager, input: AuditInput): Promise<void> {
+  const user = 'id' in input.actor ? input.actor : null;
+  await em.insert(AuditEvent, {
+    // Set here, in milliseconds like the API's cursors (now() would add microseconds a cursor cannot carry).
+    occurredAt: new Date(),
+    actor: user?.id ?? null,
+    actorLabel: user ? user.email : (input.actor as { label: string }).label,
+    action: input.action,
+    targetType: input.target.type,
+    targetId: input.target.id ?? null,
+    source: input.source,
+    ipAddress: input.ip || null,
+    userAgent: input.userAgent ? input.userAgent.slice(0, 500) : null,
+    requestId: input.requestId ?? null,
+    details: input.details ?? {},
+  });
+}
