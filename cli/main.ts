@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { config } from '../config';
+import { recordAudit } from '../db/audit';
 import { openOrm } from '../db/orm';
 import { meetingWorkflowId, recordingWorkflowId } from '../workflows/ids';
 import { MEETING_PHASES, statusQuery } from '../workflows/messages';
@@ -87,6 +89,13 @@ async function rerun(args: string[]): Promise<void> {
   const result = await withTemporalClient(cfg(), (client) =>
     client.workflow.execute(recordingPipelineWorkflow, { workflowId, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ roomId, summaryVersion: 'next', deliver: false }] }),
   );
+  const orm = await openOrm(cfg().DATABASE_URL, { debug: false });
+  try {
+    const details = { meetingId: roomId, version: result.summaryVersion, generator: result.generator, workflowId };
+    await recordAudit(orm.em.fork(), { actor: { label: `cli:${os.userInfo().username}` }, action: 'summary.rerun', target: { type: 'summary', id: result.summaryId }, source: 'cli', details });
+  } finally {
+    await orm.close();
+  }
   console.log(`summary version ${result.summaryVersion} (${result.generator}) is ${result.summaryId}; ${result.reports} reports rebuilt`);
 }
 
@@ -95,9 +104,10 @@ async function maintenance(args: string[]): Promise<void> {
   if (args[0] !== 'run' || !MAINTENANCE_JOBS.includes(job)) throw new UsageError(`use: meetflow maintenance run <${MAINTENANCE_JOBS.join('|')}>`);
   const plan = maintenancePlan(cfg()).find((entry) => entry.job === job)!;
   const result = await withTemporalClient(cfg(), (client) =>
-    client.workflow.execute(maintenanceWorkflow, { workflowId: `maintenance-${job}-manual-${Date.now()}`, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ job, days: plan.days }] }),
+    client.workflow.execute(maintenanceWorkflow, { workflowId: `maintenance-${job}-manual-${Date.now()}`, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ job, days: plan.days, requestedBy: `cli:${os.userInfo().username}` }] }),
   );
-  console.log(`${result.job}: ${result.affected} row(s) changed`);
+  const files = result.filesDeleted === undefined ? '' : `, ${result.filesDeleted} recording file(s) deleted`;
+  console.log(`${result.job}: ${result.affected} row(s) changed${files}`);
 }
 
 class UsageError extends Error {}

@@ -7,6 +7,12 @@ import { z } from 'zod';
  */
 const port = z.coerce.number({ error: 'must be a port number (1-65535)' }).int().min(1).max(65535);
 const url = (example: string) => z.url({ error: `must be a URL such as ${example}` });
+const cron = (fallback: string) =>
+  z
+    .string()
+    .regex(/^\S+( \S+){4}$/, { error: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), UTC' })
+    .default(fallback);
+const retentionDays = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 const optional = z
   .string()
   .optional()
@@ -58,10 +64,21 @@ export const configSchema = z.object({
   LIVEKIT_API_SECRET: optional,
   /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
   RECORDING_OUTPUT: z.string().default('/recordings'),
-  /** Read notifications older than this are deleted (weekly). */
+  /** Read notifications older than this are deleted. */
   NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
-  /** Recordings older than this are archived: the file reference is dropped, the transcript kept (monthly). */
+  /** Recordings older than this are archived: the file is deleted and its reference dropped, the transcript kept. */
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).default(90),
+  /** Transcripts older than this are emptied (text, segments, words); their summary stays. 0 keeps them. */
+  TRANSCRIPT_RETENTION_DAYS: retentionDays(365),
+  /** Summaries older than this are deleted with their action items and reports. 0 keeps them. */
+  SUMMARY_RETENTION_DAYS: retentionDays(0),
+  /** When each maintenance job runs (Temporal Schedules, UTC). */
+  MAINTENANCE_EXPIRE_INVITATIONS_CRON: cron('0 3 * * *'),
+  MAINTENANCE_CLEAN_SESSIONS_CRON: cron('10 3 * * *'),
+  MAINTENANCE_CLEAN_NOTIFICATIONS_CRON: cron('20 3 * * 0'),
+  MAINTENANCE_ARCHIVE_RECORDINGS_CRON: cron('30 3 1 * *'),
+  MAINTENANCE_PURGE_TRANSCRIPTS_CRON: cron('40 3 * * *'),
+  MAINTENANCE_DELETE_SUMMARIES_CRON: cron('50 3 * * *'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,39 +1,56 @@
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleSpec } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { MaintenanceJob } from '../activities/maintenance';
 import type { Config } from '../config';
 import { maintenanceWorkflow } from '../workflows/maintenance';
 
-/** When each cleanup job runs (UTC): the seed's daily, daily, weekly and monthly. */
-export function maintenancePlan(cfg: Config): { job: MaintenanceJob; days: number; spec: ScheduleSpec }[] {
+export interface MaintenancePlanEntry {
+  job: MaintenanceJob;
+  /** The retention age the job applies (0 where the job has none, or keeps for ever). */
+  days: number;
+  /** UTC cron expression. */
+  cron: string;
+}
+
+/** Each cleanup job, its age and when it runs: by default the seed's daily, daily, weekly and monthly, and daily retention. */
+export function maintenancePlan(cfg: Config): MaintenancePlanEntry[] {
   return [
-    { job: 'expire-invitations', days: 0, spec: { calendars: [{ hour: 3, minute: 0, comment: 'daily' }] } },
-    { job: 'clean-sessions', days: 0, spec: { calendars: [{ hour: 3, minute: 10, comment: 'daily' }] } },
-    { job: 'clean-notifications', days: cfg.NOTIFICATION_RETENTION_DAYS, spec: { calendars: [{ dayOfWeek: 'SUNDAY', hour: 3, minute: 20, comment: 'weekly' }] } },
-    { job: 'archive-recordings', days: cfg.RECORDING_RETENTION_DAYS, spec: { calendars: [{ dayOfMonth: 1, hour: 3, minute: 30, comment: 'monthly' }] } },
+    { job: 'expire-invitations', days: 0, cron: cfg.MAINTENANCE_EXPIRE_INVITATIONS_CRON },
+    { job: 'clean-sessions', days: 0, cron: cfg.MAINTENANCE_CLEAN_SESSIONS_CRON },
+    { job: 'clean-notifications', days: cfg.NOTIFICATION_RETENTION_DAYS, cron: cfg.MAINTENANCE_CLEAN_NOTIFICATIONS_CRON },
+    { job: 'archive-recordings', days: cfg.RECORDING_RETENTION_DAYS, cron: cfg.MAINTENANCE_ARCHIVE_RECORDINGS_CRON },
+    { job: 'purge-transcripts', days: cfg.TRANSCRIPT_RETENTION_DAYS, cron: cfg.MAINTENANCE_PURGE_TRANSCRIPTS_CRON },
+    { job: 'delete-summaries', days: cfg.SUMMARY_RETENTION_DAYS, cron: cfg.MAINTENANCE_DELETE_SUMMARIES_CRON },
   ];
 }
 
 export const maintenanceScheduleId = (job: MaintenanceJob) => `maintenance-${job}`;
 
-/** Creates the maintenance Schedules if they do not exist (every worker runs this at start; the first one wins). */
-export async function ensureMaintenanceSchedules(client: Client, cfg: Config): Promise<{ created: string[]; existing: string[] }> {
-  const created: string[] = [];
-  const existing: string[] = [];
-  for (const { job, days, spec } of maintenancePlan(cfg)) {
-    const scheduleId = maintenanceScheduleId(job);
+/** The Schedule's note says the settings it was made with, so a worker can tell when they changed. */
+const noteOf = ({ job, days, cron }: MaintenancePlanEntry) => `Meetflow maintenance: ${job} (cron "${cron}" UTC, days ${days})`;
+
+/**
+ * Creates the maintenance Schedules that do not exist and brings the others up to date with this worker's
+ * settings (every worker runs this at start; the first one creates them).
+ */
+export async function ensureMaintenanceSchedules(client: Client, cfg: Config): Promise<{ created: string[]; existing: string[]; updated: string[] }> {
+  const outcome = { created: [] as string[], existing: [] as string[], updated: [] as string[] };
+  for (const entry of maintenancePlan(cfg)) {
+    const scheduleId = maintenanceScheduleId(entry.job);
+    const spec = { cronExpressions: [entry.cron] };
+    const action = { type: 'startWorkflow' as const, workflowType: maintenanceWorkflow, args: [{ job: entry.job, days: entry.days }] as [{ job: MaintenanceJob; days: number }], taskQueue: cfg.TEMPORAL_TASK_QUEUE, workflowId: scheduleId };
     try {
-      await client.schedule.create({
-        scheduleId,
-        spec,
-        action: { type: 'startWorkflow', workflowType: maintenanceWorkflow, args: [{ job, days }], taskQueue: cfg.TEMPORAL_TASK_QUEUE, workflowId: scheduleId },
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-        state: { note: `Meetflow maintenance: ${job}` },
-      });
-      created.push(scheduleId);
+      await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' }, state: { note: noteOf(entry) } });
+      outcome.created.push(scheduleId);
     } catch (error) {
       if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-      existing.push(scheduleId);
+      const handle = client.schedule.getHandle(scheduleId);
+      if ((await handle.describe()).state.note === noteOf(entry)) {
+        outcome.existing.push(scheduleId);
+        continue;
+      }
+      await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, note: noteOf(entry) } }));
+      outcome.updated.push(scheduleId);
     }
   }
-  return { created, existing };
+  return outcome;
 }

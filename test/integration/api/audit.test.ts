@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { waitForPhase } from '../../../clients/video-events';
-import { AuditEvent, User } from '../../../db/entities';
+import { AuditEvent, Transcript, User } from '../../../db/entities';
 import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
 import { unique } from '../../helpers/db';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
@@ -102,6 +102,13 @@ test('meeting changes, reads of transcripts, summaries and reports, and action i
   expect(guestEvents[4]).toMatchObject({ targetType: 'action_item', targetId: item.id, details: { meetingId: id, changes: { status: 'completed' } } });
   const reschedule = (await auditOf(host.user.id))[2];
   expect(reschedule.details).toMatchObject({ to: moved, from: expect.any(String) });
+
+  // After the retention policy emptied the transcript, it answers 410 with why; the summary is still there.
+  await orm.em.fork().nativeUpdate(Transcript, { room: id }, { text: '', segments: [], purgedAt: new Date() });
+  const gone = await api.call('GET', `/meetings/${id}/transcript`, { token: guest.token });
+  expect([gone.status, gone.body.detail]).toEqual([410, expect.stringContaining('removed on')]);
+  expect(gone.body.detail).toContain('TRANSCRIPT_RETENTION_DAYS');
+  expect((await api.call('GET', `/meetings/${id}/summary`, { token: guest.token })).status).toBe(200);
 });
 
 test('GET /admin/audit is for administrators only: filters, pages, and is itself audited', async () => {
