@@ -31,8 +31,7 @@ export function createActionItemActivities(ctx: ActivityContext) {
           blocks: reminderBlocks({ itemId: item.id, title: item.title, meeting: item.room.name, due: input.dueDate }),
           email: { subject: `Due ${input.dueDate}: ${item.title}`, text },
         },
-        ctx.providers.chat,
-        ctx.providers.mail,
+        ctx,
       );
       return 'sent';
     },

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Providers } from '../integrations';
+import type { WorkerMetrics } from './metrics';
 
 export interface ActivityContext {
   orm: MikroORM;
@@ -11,4 +12,6 @@ export interface ActivityContext {
   timeZone: string;
   /** Attempts of the configured summarizer before the local one takes over. */
   summaryMaxAttempts: number;
+  /** The worker's own metrics (deliveries, provider calls); absent outside a worker. */
+  metrics?: WorkerMetrics;
 }

@@ -3,6 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Notification, type NotificationEntity, type UserEntity } from '../db/entities';
 import type { ChatProvider, ChatRecipient } from '../integrations/chat/types';
 import type { MailMessage, MailProvider } from '../integrations/mail/types';
+import type { ActivityContext } from './context';
+import { noMetrics } from './metrics';
 
 export interface OutgoingMessage {
   /** Deterministic: the same logical message always has the same key (e.g. `results:<summaryId>:<userId>`). */
@@ -36,12 +38,30 @@ export const recipientOf = (user: UserEntity): ChatRecipient => ({
   chatUserId: user.oauthProvider === 'slack' ? (user.oauthId ?? undefined) : undefined,
 });
 
+export type DeliveryContext = Pick<ActivityContext, 'providers' | 'log' | 'metrics'>;
+
 /**
  * Sends one message exactly once, however often the activity runs: the notifications row is written first
  * under the message's key; a row already `sent` is not sent again; a row left `sending` by a crashed attempt
- * asks the provider whether that attempt went out before trying again.
+ * asks the provider whether that attempt went out before trying again. Each outcome is counted
+ * (`meetflow_deliveries`) and logged with the message key.
  */
-export async function deliverOnce(em: EntityManager, message: OutgoingMessage, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
+export async function deliverOnce(em: EntityManager, message: OutgoingMessage, ctx: DeliveryContext): Promise<DeliveryResult> {
+  const metrics = ctx.metrics ?? noMetrics;
+  try {
+    const result = await settle(em, message, ctx.providers.chat, ctx.providers.mail);
+    metrics.delivery(result.channel, result.status);
+    ctx.log[result.status === 'failed' ? 'warn' : 'info']({ key: message.key, type: message.type, userId: message.user.id, channel: result.channel, outcome: result.status }, 'message delivery');
+    return result;
+  } catch (error) {
+    const outcome = (error as { nonRetryable?: boolean }).nonRetryable ? 'unreachable' : 'retry';
+    metrics.delivery(message.channel === 'email' ? 'email' : ctx.providers.chat.name, outcome);
+    ctx.log.warn({ key: message.key, type: message.type, userId: message.user.id, outcome, err: error }, 'message delivery');
+    throw error;
+  }
+}
+
+async function settle(em: EntityManager, message: OutgoingMessage, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
   const channel = chooseChannel(message, chat);
   const row = await recordIntent(em, message, channel);
   if (row.deliveryStatus === 'sent' || row.deliveryStatus === 'failed') {

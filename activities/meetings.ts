@@ -77,13 +77,13 @@ export function createMeetingActivities(ctx: ActivityContext) {
       let sent = 0;
       for (const invitation of invitations) {
         if (!invitation.invitee || (input.kind === 'update' && invitation.status === 'declined')) continue;
-        await deliverOnce(db, inviteMessage(ctx, room, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx.providers.chat, ctx.providers.mail);
+        await deliverOnce(db, inviteMessage(ctx, room, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx);
         if (ctx.providers.chat.canReach(recipientOf(invitation.invitee))) {
           // A reschedule or a cancel rewrites the invite DM in place (where the platform can), so the buttons
           // people see always belong to the meeting as it is now.
           const original = input.kind === 'invite' ? null : await db.findOne(Notification, { idempotencyKey: `invite-dm:${room.id}:0:${invitation.invitee.id}`, deliveryStatus: 'sent' });
           const dm = inviteDm(ctx, room, invitation.invitee, invitation.token, input);
-          await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx.providers.chat, ctx.providers.mail);
+          await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx);
         }
         sent += 1;
         heartbeat(sent);
@@ -122,8 +122,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
             channel: 'chat-or-email',
             email: { subject: `Reminder: ${room.name}`, text: `"${room.name}" starts at ${formatWhen(start, ctx.timeZone)}.` },
           },
-          ctx.providers.chat,
-          ctx.providers.mail,
+          ctx,
         );
         heartbeat();
       }
@@ -149,8 +148,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
             blocks: [section(`:movie_camera: *${room.name}* is starting now.`), { type: 'actions', elements: [linkButton('Join', `${meetingUrl(ctx, room.id)}/join`)] }],
             email: { subject: `Starting now: ${room.name}`, text: `Join: ${meetingUrl(ctx, room.id)}/join` },
           },
-          ctx.providers.chat,
-          ctx.providers.mail,
+          ctx,
         );
         heartbeat();
       }

@@ -203,7 +203,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
       for (const report of reports) {
         const user = report.participant.user;
         const message = resultsMessage(ctx, { summary, room: summary.room, report, items, user, isHost: user.id === summary.room.host.id });
-        const result = await deliverOnce(db, message, ctx.providers.chat, ctx.providers.mail);
+        const result = await deliverOnce(db, message, ctx);
         if (result.status === 'sent') delivered += 1;
         else alreadySent += 1;
         Context.current().heartbeat();

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
+import { meetingWorkflowId } from '../workflows/ids';
 import { validate, type RouteSchemas } from './middleware/validate';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
@@ -35,7 +36,10 @@ export class RouteRegistry {
     const access = spec.admin ? [this.auth, this.adminOnly] : spec.auth ? [this.auth] : [];
     const chain: Middleware[] = [...(spec.before ?? []), ...access, validate(spec.schemas ?? {})];
     const koaPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    const aboutMeeting = spec.path.startsWith('/meetings/{id}');
     this.router[spec.method](koaPath, ...chain, async (ctx: Context) => {
+      // This request's log lines (the access line too) carry the meeting's ids, as the worker's lines do.
+      if (aboutMeeting) ctx.state.log = ctx.state.log.child({ meetingId: ctx.params.id, workflowId: meetingWorkflowId(ctx.params.id) });
       await spec.handler(ctx);
       if (spec.status && ctx.status === 200) ctx.status = spec.status;
     });

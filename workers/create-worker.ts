@@ -1,7 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import { workerMetrics } from '../activities/metrics';
+import { instrumentProviders } from '../integrations/instrument';
 import type { Providers } from '../integrations';
 
 export interface MeetflowWorkerOptions {
@@ -26,11 +28,14 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
+  // Meetflow's metrics go through Temporal's meter: one Prometheus endpoint for the SDK's and ours.
+  const metrics = workerMetrics(Runtime.instance().metricMeter);
+  const providers = instrumentProviders(options.providers, metrics);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ ...options, summaryMaxAttempts: options.summaryMaxAttempts ?? 4 }),
+    activities: createActivities({ ...options, providers, metrics, summaryMaxAttempts: options.summaryMaxAttempts ?? 4 }),
     ...workflowSource,
     shutdownGraceTime: `${options.shutdownGraceSeconds ?? 30} seconds`,
     ...options.tuning,

@@ -1,4 +1,4 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
@@ -6,14 +6,13 @@ import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
 import { createMeetflowWorker } from './create-worker';
+import { activityLogFields, temporalLogger } from './logging';
 import { ensureMaintenanceSchedules } from './schedules';
 import { connectWorker } from './temporal';
 
-/** Temporal's own worker logs go to the same pino stream (warnings and up: the bundler is chatty at info). */
 function installRuntime(log: Logger, metricsPort: number): void {
-  const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
   Runtime.install({
-    logger: new DefaultLogger('WARN', (entry) => log[levels[entry.level]]({ ...entry.meta, sdk: true }, entry.message)),
+    logger: temporalLogger(log),
     // Temporal's own worker metrics for Prometheus, at http://<worker>:<port>/metrics.
     ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } } : {}),
   });
@@ -21,7 +20,7 @@ function installRuntime(log: Logger, metricsPort: number): void {
 
 async function main(): Promise<void> {
   const cfg = config();
-  const log = createLogger('worker');
+  const log = createLogger('worker', activityLogFields);
   installRuntime(log, cfg.WORKER_METRICS_PORT);
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await connectWorker(cfg);

@@ -15,3 +15,8 @@ export function recordingWorkflowId(roomId: string, recordingId: string): string
 export function actionItemWorkflowId(actionItemId: string): string {
   return `action-item-${actionItemId}`;
 }
+
+/** The meeting (room id) a workflow id belongs to, for log lines: `meeting-<roomId>` and its recording pipelines. */
+export function meetingIdOfWorkflowId(workflowId: string): string | undefined {
+  return /^meeting-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-|$)/.exec(workflowId)?.[1];
+}

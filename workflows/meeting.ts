@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   executeChild,
+  log,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -121,6 +122,7 @@ class MeetingState {
     upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
     await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times });
     this.status.phase = phase;
+    log.info('meeting phase', { phase });
   }
 
   setInvitations(invitations: (InvitationStatus & { token: string })[]): void {
@@ -382,6 +384,7 @@ async function processRecordings(meeting: MeetingState, settings: Required<Meeti
       recording.status = 'failed';
       recording.error = rootCause(error);
       meeting.status.lastError = `recording ${recording.recordingId}: ${recording.error}`;
+      log.warn('recording failed', { recordingId: recording.recordingId, error: recording.error });
     }
   }
   const succeeded = meeting.status.recordings.filter((r) => r.status === 'completed').length;

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ROOT } from './temporal';
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Every stdout line so far (pino writes one JSON object per line). */
+  lines: string[];
+  /** The JSON lines so far, parsed. */
+  logs: () => Record<string, unknown>[];
+  /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
+  exited: Promise<number | null>;
+  /** Resolves once a log line with this message appears. */
+  waitForLog: (msg: string, timeoutMs?: number) => Promise<Record<string, unknown>>;
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * One of Meetflow's processes as `npm start` runs it (`node --import tsx <entry>`, so signals reach it and
+ * not a wrapper), with its stdout captured line by line.
+ */
+export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/main.ts', env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let partial = '';
+  const waiters: (() => void)[] = [];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const complete = text.split('\n');
+    partial = complete.pop()!;
+    lines.push(...complete.filter(Boolean));
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  const logs = () => lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitForLog = async (msg: string, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = logs().find((line) => line.msg === msg);
+      if (found) return found;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no "${msg}" log line from ${entry} (exit ${child.exitCode}); it printed:\n${lines.slice(-20).join('\n')}`);
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  };
+  return { child, lines, logs, exited, waitForLog };
+}
