@@ -5,6 +5,7 @@ import type { Client, Connection } from '@temporalio/client';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Providers } from '../integrations';
 import type { VideoProvider } from '../integrations/video/types';
 import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
@@ -31,6 +32,8 @@ export interface ApiDeps {
   limits: { loginPerEmail: number; loginPerIp: number };
   /** For join tokens (LiveKit); the embedded default has no rooms. */
   video: VideoProvider;
+  /** Every configured provider, checked by /health and /ready. */
+  providers: Providers;
 }
 
 export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
-import { createVideoProvider } from '../integrations';
+import { createProviders } from '../integrations';
 import { createApp, DEFAULT_LIMITS } from './app';
 
 async function main(): Promise<void> {
@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, video: createVideoProvider(cfg) }).listen(cfg.API_PORT, cfg.API_HOST, () => {
+  const providers = createProviders(cfg, log);
+  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, video: providers.video, providers }).listen(cfg.API_PORT, cfg.API_HOST, () => {
     log.info({ url: `http://localhost:${cfg.API_PORT}` }, 'api listening');
   });
 

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
-import { createVideoProvider } from '../integrations';
+import { createProviders } from '../integrations';
 import { startBenchStack } from './lib/bench-env';
 import { formatTable } from './lib/table';
 
@@ -29,7 +29,8 @@ async function load(name: string, options: autocannon.Options): Promise<string[]
 
 async function main(): Promise<void> {
   const { cfg, orm, log, connection, temporal, stop } = await startBenchStack('api');
-  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: createVideoProvider(cfg) }));
+  const providers = createProviders(cfg, log);
+  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: providers.video, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = { hello: 'world' };

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { access, appendFile, constants, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ChatMessage, ChatProvider, ChatRecipient } from './types';
@@ -28,6 +28,13 @@ export class LogChatProvider implements ChatProvider {
 
   canReach(): boolean {
     return true;
+  }
+
+  /** The chat log's folder exists and is writable. */
+  async check(): Promise<void> {
+    const dir = path.dirname(this.file);
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
   }
 
   async send(message: ChatMessage): Promise<{ messageId: string }> {

@@ -38,6 +38,11 @@ export class SlackChatProvider implements ChatProvider {
     return Boolean(recipient.chatUserId);
   }
 
+  /** The bot token is valid and Slack answers (auth.test). */
+  async check(): Promise<void> {
+    await this.client.auth.test();
+  }
+
   async send(message: ChatMessage): Promise<{ messageId: string }> {
     const channel = await this.directChannel(message.to);
     await this.pace(channel);

@@ -17,6 +17,8 @@ export interface ChatMessage {
 
 export interface ChatProvider {
   readonly name: string;
+  /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
+  check?(): Promise<void>;
   /** Whether this recipient can be reached on the platform (else delivery falls back to email). */
   canReach(recipient: ChatRecipient): boolean;
   send(message: ChatMessage): Promise<{ messageId: string }>;

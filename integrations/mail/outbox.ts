@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { MailMessage, MailProvider } from './types';
@@ -16,6 +16,12 @@ export class OutboxMailProvider implements MailProvider {
   private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
 
   constructor(private readonly dir: string) {}
+
+  /** The outbox folder exists and is writable. */
+  async check(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    await access(this.dir, constants.W_OK);
+  }
 
   async send(message: MailMessage): Promise<{ messageId: string }> {
     const messageId = `<${fileName(message.idempotencyKey).replace(/\.eml$/, '')}@meetflow.local>`;

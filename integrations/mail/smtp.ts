@@ -113,6 +113,11 @@ export class SmtpMailProvider implements MailProvider {
     this.transport = createPool(options);
   }
 
+  /** The relay answers and accepts our credentials (nodemailer's verify: connect, EHLO, AUTH). */
+  async check(): Promise<void> {
+    await this.transport.verify();
+  }
+
   async send(message: MailMessage): Promise<{ messageId: string }> {
     const address = message.to.email;
     const messageId = messageIdFor(message.idempotencyKey);

@@ -11,6 +11,8 @@ export interface MailMessage {
 
 export interface MailProvider {
   readonly name: string;
+  /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
+  check?(): Promise<void>;
   send(message: MailMessage): Promise<{ messageId: string }>;
   /** The id of a message already sent under this key, when the provider can tell. */
   findSent?(idempotencyKey: string): Promise<string | undefined>;

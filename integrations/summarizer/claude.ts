@@ -455,6 +455,11 @@ export class ClaudeSummarizer implements Summarizer {
     });
   }
 
+  /** The key is valid and the configured model exists (GET /v1/models/{model}: no tokens spent). */
+  async check(): Promise<void> {
+    await this.client.models.retrieve(this.model);
+  }
+
   async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
     const meter = new UsageMeter(this.price);
     const context = meetingContext(input);

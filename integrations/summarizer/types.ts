@@ -79,5 +79,7 @@ export interface ParticipantReportResult {
 /** The provider interface a summarizer implements (the local one now; Claude later). */
 export interface Summarizer {
   readonly name: string;
+  /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
+  check?(): Promise<void>;
   summarize(input: SummaryInput): Promise<MeetingSummaryResult>;
 }

@@ -11,6 +11,8 @@ export interface TranscriptionRequest {
 
 export interface TranscriptionProvider {
   readonly name: string;
+  /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
+  check?(): Promise<void>;
   transcribe(request: TranscriptionRequest): Promise<ParsedTranscript>;
 }
 

@@ -121,6 +121,11 @@ export class LiveKitVideoProvider implements VideoProvider {
     this.egress = new EgressClient(apiUrl, options.apiKey, options.apiSecret, clientOptions);
   }
 
+  /** The server answers and accepts our key (ListRooms). */
+  async check(): Promise<void> {
+    await this.rooms.listRooms([]);
+  }
+
   /**
    * Creates the room. CreateRoom is idempotent on LiveKit's side: for a name that already has a room it returns
    * that room (same sid), applying the non-zero settings of the request, so a retried activity creates nothing twice.

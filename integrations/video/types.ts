@@ -56,6 +56,8 @@ export interface VideoRoomState {
 
 export interface VideoProvider {
   readonly name: string;
+  /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
+  check?(): Promise<void>;
   /** Whether meetings get a real room (else they run without one and video events come from elsewhere). */
   readonly hasRooms: boolean;
   openRoom(request: VideoRoomRequest): Promise<void>;

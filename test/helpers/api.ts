@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, type Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp, DEFAULT_LIMITS, type ApiDeps } from '../../api/app';
-import { createVideoProvider } from '../../integrations';
 import { unique } from './db';
 import { listen } from './http';
 import type { TestWorld } from './worker';
@@ -27,7 +26,8 @@ export function apiDeps(orm: MikroORM, connection: Connection, world: TestWorld,
     log: pino({ level: 'silent' }),
     cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue },
     limits: DEFAULT_LIMITS,
-    video: createVideoProvider(world.cfg),
+    video: world.providers.video,
+    providers: world.providers,
     ...overrides,
   };
 }

@@ -1,14 +1,20 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { startFakeLiveKit } from '../fakes/livekit';
+import { startFakeSlackApi } from '../fakes/slack-api';
+import { startFakeSmtp } from '../fakes/smtp';
 import { apiDeps } from '../helpers/api';
 import { openTestOrm } from '../helpers/db';
 import { listen } from '../helpers/http';
+import { freePort } from '../helpers/processes';
 import { testWorld } from '../helpers/worker';
 
 interface HealthBody {
   status: string;
   checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
+  providers: Record<string, { name: string; checked: boolean; ok?: boolean; error?: string }>;
+  degraded?: string[];
 }
 
 let orm: MikroORM;
@@ -38,11 +44,39 @@ async function get(app: ReturnType<typeof createApp>, path: string) {
 test('/health and /ready report PostgreSQL and Temporal as up', async () => {
   const app = createApp(apiDeps(orm, connection, world));
   const health = await get(app, '/health');
+  const up = { ok: true, latencyMs: expect.any(Number) };
   expect(health).toEqual({
     status: 200,
-    body: { status: 'ok', checks: { postgres: { ok: true, latencyMs: expect.any(Number) }, temporal: { ok: true, latencyMs: expect.any(Number) } } },
+    body: {
+      status: 'ok',
+      checks: { postgres: up, temporal: up },
+      // The embedded providers: their folders are writable; the sidecar transcription has nothing to ask.
+      providers: { chat: { name: 'log', checked: true, ...up }, mail: { name: 'outbox', checked: true, ...up }, transcription: { name: 'sidecar', checked: false }, summarizer: { name: 'local', checked: false }, video: { name: 'none', checked: false } },
+    },
   });
-  expect((await get(app, '/ready')).status).toBe(200);
+  const ready = await get(app, '/ready');
+  expect([ready.status, ready.body.degraded]).toEqual([200, []]);
+});
+
+test('/ready checks each configured provider: Slack, SMTP and LiveKit answering are ok; a Slack that does not answer is reported, not fatal', async () => {
+  const [slack, smtp, livekit] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeLiveKit({ apiKey: 'lk-key', apiSecret: 'lk-secret-long-enough-for-hmac-256' })]);
+  const port = await freePort();
+  try {
+    const configured = testWorld('api-health-providers', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, SMTP_URL: smtp.url, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-long-enough-for-hmac-256' });
+    const ready = await get(createApp(apiDeps(orm, connection, configured)), '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.providers).toMatchObject({ chat: { name: 'slack', ok: true }, mail: { name: 'smtp', ok: true }, video: { name: 'livekit', ok: true } });
+    expect(slack.calls.map((call) => call.method)).toContain('auth.test');
+    expect(livekit.calls.map((call) => call.method)).toContain('ListRooms');
+
+    const broken = testWorld('api-health-broken', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
+    const degraded = await get(createApp(apiDeps(orm, connection, broken)), '/ready');
+    expect([degraded.status, degraded.body.status, degraded.body.degraded]).toEqual([200, 'ready', ['chat']]);
+    expect(degraded.body.providers.chat).toMatchObject({ name: 'slack', ok: false, error: expect.any(String) });
+    expect((await get(createApp(apiDeps(orm, connection, broken)), '/health')).body.status).toBe('degraded');
+  } finally {
+    await Promise.all([slack.close(), smtp.close(), livekit.close()]);
+  }
 });
 
 test('with Temporal unreachable, /health says degraded and names it, /ready answers 503', async () => {
