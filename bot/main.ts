@@ -4,6 +4,9 @@ import { createLogger } from '../config/logger';
 import { openOrm } from '../db/orm';
 import { createBotApp } from './app';
 
+/** How long handlers that already acknowledged Slack may finish after SIGTERM. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger('bot');
@@ -19,7 +22,10 @@ async function main(): Promise<void> {
   await app.start(cfg.BOT_PORT);
   log.info({ port: cfg.BOT_PORT, mode: cfg.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'slack bot listening');
   const stop = async () => {
+    log.info('slack bot stopping: answering requests in flight, taking no new ones');
     await app.stop();
+    const cutOff = await app.drain(SHUTDOWN_GRACE_MS);
+    if (cutOff) log.warn({ cutOff }, 'slack bot stopped with handlers still running');
     await connection.close();
     await orm.close();
     process.exit(0);
