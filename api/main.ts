@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
+import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createProviders } from '../integrations';
 import { createApp, DEFAULT_LIMITS } from './app';
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const cfg = config();
   const log = createLogger('api');
   const orm = await openOrm(cfg.DATABASE_URL);
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionSettings(cfg));
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const providers = createProviders(cfg, log);
   const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, video: providers.video, providers }).listen(cfg.API_PORT, cfg.API_HOST, () => {

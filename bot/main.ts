@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
+import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createBotApp } from './app';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
     return;
   }
   const orm = await openOrm(cfg.DATABASE_URL);
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionSettings(cfg));
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const app = createBotApp({ cfg, orm, temporal, log, signingSecret });
   await app.start(cfg.BOT_PORT);

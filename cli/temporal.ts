@@ -1,8 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config';
+import { temporalConnectionSettings } from '../config/temporal-connection';
 
 export async function withTemporalClient<T>(cfg: Config, use: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS }).catch((error: unknown) => {
+  const connection = await Connection.connect(temporalConnectionSettings(cfg)).catch((error: unknown) => {
     throw new Error(`cannot reach Temporal at ${cfg.TEMPORAL_ADDRESS} (is \`npm start\` running?): ${(error as Error).message}`);
   });
   try {

@@ -26,6 +26,15 @@ export const configSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('meetings'),
   TEMPORAL_UI_URL: url('http://localhost:8233').default('http://localhost:8233'),
+  /** mTLS to Temporal (self-hosted with TLS, or Temporal Cloud): PEM files of the client certificate and its key. */
+  TEMPORAL_TLS_CERT: optional,
+  TEMPORAL_TLS_KEY: optional,
+  /** PEM file of the CA that signed the server's certificate, when it is not a public one. */
+  TEMPORAL_TLS_CA: optional,
+  /** The name the server's certificate is checked against, when it differs from the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: optional,
+  /** Temporal Cloud API key (instead of mTLS); turns TLS on. */
+  TEMPORAL_API_KEY: optional,
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(3000),
   PUBLIC_URL: url('https://meetflow.example.com').default('http://localhost:3000'),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
 import { createLogger } from '../config/logger';
+import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
 import { createMeetflowWorker } from './create-worker';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
   });
-  const client = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const client = await Connection.connect(temporalConnectionSettings(cfg));
   const schedules = await ensureMaintenanceSchedules(new Client({ connection: client, namespace: cfg.TEMPORAL_NAMESPACE }), cfg);
   await client.close();
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
