@@ -46,7 +46,17 @@ function postInTwoHalves(url: string, headers: Record<string, string>, body: str
   });
 }
 
-const refused = (url: string) => fetch(url).then(() => false, (error: { cause?: { code?: string } }) => error.cause?.code === 'ECONNREFUSED');
+const refusedNow = (url: string) => fetch(url).then(() => false, (error: { cause?: { code?: string } }) => error.cause?.code === 'ECONNREFUSED');
+
+/** Whether new connections are refused within two seconds of the shutdown starting (the listener closes asynchronously). */
+async function refused(url: string): Promise<boolean> {
+  const deadline = Date.now() + 2_000;
+  while (Date.now() < deadline) {
+    if (await refusedNow(url)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
 
 test('the API finishes the request in flight (the meeting is created), refuses new connections, and exits 0', async () => {
   const port = await freePort();
