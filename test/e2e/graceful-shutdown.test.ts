@@ -1,12 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Client, Connection } from '@temporalio/client';
 import { request } from 'node:http';
 import { Room, User } from '../../db/entities';
 import { createSession } from '../../db/sessions';
 import { startFakeSlackApi } from '../fakes/slack-api';
-import { openTestOrm, testDatabaseUrl, unique } from '../helpers/db';
+import { testDatabaseUrl, unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
-import { freePort, spawnService } from '../helpers/processes';
+import { connectTestClients, freePort, spawnService, type TestClients } from '../helpers/processes';
 import { commandBody, slackHeaders } from '../helpers/slack';
 import { testWorld } from '../helpers/worker';
 
@@ -14,18 +13,15 @@ import { testWorld } from '../helpers/worker';
 // the request is answered, new connections are refused, the process exits 0. (The worker's test is in
 // test/workflows/exactly-once.test.ts.)
 const world = testWorld('graceful-shutdown');
+let clients: TestClients;
 let orm: MikroORM;
-let connection: Connection;
 
 beforeAll(async () => {
-  orm = await openTestOrm();
-  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  clients = await connectTestClients();
+  orm = clients.orm;
 });
 
-afterAll(async () => {
-  await connection?.close();
-  await orm?.close();
-});
+afterAll(() => clients?.close());
 
 /**
  * Starts a POST whose body arrives in two halves; `between` runs after the first half is sent. Resolves with
@@ -80,7 +76,7 @@ test('the API finishes the request in flight (the meeting is created), refuses n
   expect(await api.exited).toBe(0);
   const room = await orm.em.fork().findOneOrFail(Room, { name: title });
   expect(room.host.id).toBe(host.id);
-  await new Client({ connection }).workflow.getHandle(room.workflowId!).terminate('test over');
+  await clients.client.workflow.getHandle(room.workflowId!).terminate('test over');
 }, 60_000);
 
 test('the bot answers the slash command in flight, stops receiving, and exits 0', async () => {

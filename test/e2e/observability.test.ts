@@ -1,34 +1,31 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Client, Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { scheduleMeeting } from '../../clients/meetings';
 import { Notification } from '../../db/entities';
 import { createSession } from '../../db/sessions';
 import { apiDeps, startApi } from '../helpers/api';
-import { openTestOrm, testDatabaseUrl, unique } from '../helpers/db';
+import { testDatabaseUrl, unique } from '../helpers/db';
 import { startFakeSlackApi } from '../fakes/slack-api';
 import { createRoom, createUser } from '../helpers/factories';
 import { playRecordedMeeting, vttOf } from '../helpers/meeting';
-import { freePort, spawnService, type ServiceProcess } from '../helpers/processes';
+import { connectTestClients, freePort, spawnService, type ServiceProcess, type TestClients } from '../helpers/processes';
 import { testWorld } from '../helpers/worker';
 
 // What an operator sees of one meeting: the worker's log lines and metrics (a real worker process), the API's.
 const world = testWorld('observability');
+let clients: TestClients;
 let orm: MikroORM;
 let connection: Connection;
 let client: Client;
 
 beforeAll(async () => {
-  orm = await openTestOrm();
-  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  client = new Client({ connection });
+  clients = await connectTestClients();
+  ({ orm, connection, client } = clients);
 });
 
-afterAll(async () => {
-  await connection?.close();
-  await orm?.close();
-});
+afterAll(() => clients?.close());
 
 /** The value of one Prometheus sample whose labels include `labels` (0 when there is none). */
 function sample(text: string, name: string, labels: Record<string, string>): number {
@@ -68,6 +65,8 @@ describe('a meeting run by a real worker process, delivering to Slack', () => {
     // Slack's first answer is a rate limit: the provider error and the retried delivery are counted.
     slack.rateLimit(1, 1);
     meeting = await runMeeting(taskQueue);
+    // The workflow's result can reach this test before the worker's last lines come through its stdout pipe.
+    await worker.waitForLog((line) => line.msg === 'meeting phase' && line.phase === 'completed' && line.meetingId === meeting.room.id, 10_000);
   }, 90_000);
 
   afterAll(async () => {

@@ -1,6 +1,9 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { openTestOrm } from './db';
 import { ROOT } from './temporal';
 
 export interface ServiceProcess {
@@ -11,8 +14,8 @@ export interface ServiceProcess {
   logs: () => Record<string, unknown>[];
   /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
   exited: Promise<number | null>;
-  /** Resolves once a log line with this message appears. */
-  waitForLog: (msg: string, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  /** Resolves once a log line with this message (or one that passes this test) appears. */
+  waitForLog: (wanted: string | ((line: Record<string, unknown>) => boolean), timeoutMs?: number) => Promise<Record<string, unknown>>;
 }
 
 /** A port nothing listens on right now. */
@@ -48,12 +51,13 @@ export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/mai
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waitForLog = async (msg: string, timeoutMs = 30_000) => {
+  const waitForLog = async (wanted: string | ((line: Record<string, unknown>) => boolean), timeoutMs = 30_000) => {
+    const matches = typeof wanted === 'string' ? (line: Record<string, unknown>) => line.msg === wanted : wanted;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = logs().find((line) => line.msg === msg);
+      const found = logs().find(matches);
       if (found) return found;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no "${msg}" log line from ${entry} (exit ${child.exitCode}); it printed:\n${lines.slice(-20).join('\n')}`);
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${typeof wanted === 'string' ? `"${wanted}"` : 'matching'} log line from ${entry} (exit ${child.exitCode}); it printed:\n${lines.slice(-20).join('\n')}`);
       await new Promise<void>((resolve) => {
         waiters.push(resolve);
         setTimeout(resolve, 200);
@@ -61,4 +65,26 @@ export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/mai
     }
   };
   return { child, lines, logs, exited, waitForLog };
+}
+
+export interface TestClients {
+  orm: MikroORM;
+  connection: Connection;
+  client: Client;
+  close: () => Promise<void>;
+}
+
+/** The test database and a Temporal client of the dev server: what a test that drives real processes looks through. */
+export async function connectTestClients(): Promise<TestClients> {
+  const orm = await openTestOrm();
+  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  return {
+    orm,
+    connection,
+    client: new Client({ connection }),
+    close: async () => {
+      await connection.close();
+      await orm.close();
+    },
+  };
 }

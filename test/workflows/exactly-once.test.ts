@@ -1,6 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Client, Connection } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { Client } from '@temporalio/client';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scheduleMeeting } from '../../clients/meetings';
@@ -9,39 +8,28 @@ import { Notification, ParticipantReport, type UserEntity } from '../../db/entit
 import { readChatLog } from '../../integrations/chat/log';
 import type { MeetingStatus } from '../../workflows/messages';
 import { startFakeSlackApi } from '../fakes/slack-api';
-import { openTestOrm, testDatabaseUrl, unique } from '../helpers/db';
+import { testDatabaseUrl, unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
-import { ROOT } from '../helpers/temporal';
+import { connectTestClients, spawnService, type ServiceProcess, type TestClients } from '../helpers/processes';
 import { testWorld } from '../helpers/worker';
 
 // A real worker process (the one `npm start` runs), killed with SIGKILL in the middle of delivering results.
 const world = testWorld('exactly-once');
 const INVITEES = 60;
+let clients: TestClients;
 let orm: MikroORM;
-let connection: Connection;
 let client: Client;
 
-function startWorker(taskQueue: string, extraEnv: Record<string, string> = {}): ChildProcess {
-  // node itself (with tsx's loader), so signals reach the worker and not a wrapper process
-  return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, WORKER_METRICS_PORT: '0', ...extraEnv },
-    stdio: 'ignore',
-  });
+function startWorker(taskQueue: string, extraEnv: Record<string, string> = {}): ServiceProcess {
+  return spawnService('workers/main.ts', { DATABASE_URL: testDatabaseUrl(), DATA_DIR: world.dataDir, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'warn', PUBLIC_URL: world.cfg.PUBLIC_URL, WORKER_METRICS_PORT: '0', ...extraEnv });
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-
 beforeAll(async () => {
-  orm = await openTestOrm();
-  connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  client = new Client({ connection });
+  clients = await connectTestClients();
+  ({ orm, client } = clients);
 });
 
-afterAll(async () => {
-  await connection?.close();
-  await orm?.close();
-});
+afterAll(() => clients?.close());
 
 interface Sink {
   /** Extra environment for the worker process (the provider to deliver through). */
@@ -84,8 +72,8 @@ async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL'
   const results = async () => (await sink.sentKeys()).filter((key) => key.startsWith('results:'));
   const deadline = Date.now() + 60_000;
   while ((await results()).length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  worker.kill(signal);
-  const exitCode = await exited(worker);
+  worker.child.kill(signal);
+  const exitCode = await worker.exited;
   const atKill = (await results()).length;
 
   worker = startWorker(taskQueue, sink.env);
@@ -93,8 +81,8 @@ async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL'
     const result = (await handle.result()) as MeetingStatus;
     return { result, people, atKill, exitCode, workflowId, keys: (await results()).filter((key) => key.startsWith(`results:${result.summaryId}:`)) };
   } finally {
-    worker.kill('SIGTERM');
-    await exited(worker);
+    worker.child.kill('SIGTERM');
+    await worker.exited;
   }
 }
 
