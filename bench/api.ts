@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { createProviders } from '../integrations';
 import { startBenchStack } from './lib/bench-env';
+import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
     await load('POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }),
   ];
   console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
+  const summary = ([, rps, p50, p99]: string[]) => `${rps} req/s, p50 ${p50} / p99 ${p99} ms`;
+  reportFigures('api', rows.slice(1).map((row) => ({ figure: row[0], value: summary(row), baseline: `bare Koa: ${summary(rows[0])}` })));
 
   api.close();
   hello.close();

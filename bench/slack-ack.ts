@@ -9,6 +9,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import { createBotApp } from '../bot/app';
 import { percentile, startBenchStack } from './lib/bench-env';
+import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
 
 const TOTAL = Number(process.env.BENCH_COMMANDS ?? 500);
@@ -82,6 +83,8 @@ async function main(): Promise<void> {
   ];
   console.log(`${TOTAL} signed commands at concurrency ${CONCURRENCY}; ack = the HTTP answer Slack waits for (limit 3,000 ms)\n`);
   console.log(formatTable(['request', 'p50 ms', 'p99 ms', 'max ms'], rows));
+  const summary = ([, p50, p99]: string[]) => `p50 ${p50} / p99 ${p99} ms`;
+  reportFigures('slack-ack', [{ figure: `/meet schedule ack (${TOTAL} at concurrency ${CONCURRENCY})`, value: summary(rows[1]), baseline: `bare Bolt ack: ${summary(rows[0])}` }]);
 
   await new Promise((resolve) => setTimeout(resolve, 3000)); // let the scheduling after each ack finish
   await bot.stop();

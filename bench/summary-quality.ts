@@ -9,6 +9,7 @@ import { summarizeLocally } from '../integrations/summarizer/local';
 import type { SummaryInput } from '../integrations/summarizer/types';
 import { countWords, leadBaseline, loadQmsumMeetings, type QmsumMeeting } from './lib/qmsum-fixtures';
 import { rouge, type RougeScores } from './lib/rouge';
+import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
 
 interface MeetingResult {
@@ -87,6 +88,10 @@ function main(): void {
   console.log(`QMSum fixtures: ${directory}`);
   console.log('ROUGE F1 (lowercased, alphanumeric tokens, light Porter stemming on both sides); words = meeting / reference / local summary.\n');
   console.log(formatTable(header, [...rows, meanRow], { summaryRow: true }));
+  reportFigures('summary-quality', [
+    { figure: `ROUGE-1/2/L F1, mean of ${results.length} QMSum meetings`, value: `local ${meanRow.slice(4, 7).join(' / ')}`, baseline: `Lead: ${meanRow.slice(7, 10).join(' / ')}` },
+    { figure: 'local summarizer time per meeting', value: `${meanRow[10]} ms`, baseline: '' },
+  ]);
 }
 
 main();
