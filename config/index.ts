@@ -41,6 +41,10 @@ export const configSchema = z.object({
   BOT_PORT: port.default(3001),
   /** The worker's Prometheus endpoint (Temporal SDK metrics: task latencies, slots, polls). 0 turns it off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Worker tuning (unset: the Temporal SDK's defaults); docs/deploy.md says when to change them. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** On SIGTERM the worker stops taking tasks and gives running activities this long to finish. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
   SLACK_SIGNING_SECRET: optional,

@@ -1,12 +1,12 @@
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
-import { config } from '../config';
+import { config, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
-import { createMeetflowWorker } from './create-worker';
+import { createMeetflowWorker, type MeetflowWorkerOptions } from './create-worker';
 import { activityLogFields, temporalLogger } from './logging';
 import { ensureMaintenanceSchedules } from './schedules';
 import { connectWorker } from './temporal';
@@ -17,6 +17,15 @@ function installRuntime(log: Logger, metricsPort: number): void {
     // Temporal's own worker metrics for Prometheus, at http://<worker>:<port>/metrics.
     ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } } : {}),
   });
+}
+
+/** Only what the operator set: the SDK keeps its own defaults for the rest. */
+function workerTuning(cfg: Config): MeetflowWorkerOptions['tuning'] {
+  return {
+    ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
+    ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+    ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+  };
 }
 
 async function main(): Promise<void> {
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
     shutdownGraceSeconds: cfg.WORKER_SHUTDOWN_GRACE_SECONDS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    tuning: workerTuning(cfg),
   });
   const client = await Connection.connect(temporalConnectionSettings(cfg));
   const schedules = await ensureMaintenanceSchedules(new Client({ connection: client, namespace: cfg.TEMPORAL_NAMESPACE }), cfg);
