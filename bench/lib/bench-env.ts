@@ -1,11 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { Client } from 'pg';
 import pino, { type Logger } from 'pino';
 import { config, type Config } from '../../config';
 import { createProviders } from '../../integrations';
-import { createMeetflowWorker } from '../../workers/create-worker';
+import { createMeetflowWorker, type MeetflowWorkerOptions } from '../../workers/create-worker';
 import { openOrm } from '../../db/orm';
 
 /** Benchmarks write to their own database (meetflow_bench next to DATABASE_URL's), migrated here. */
@@ -38,16 +38,32 @@ export interface BenchStack {
   stop: () => Promise<number>;
 }
 
-/** The bench database, a Temporal client and a worker on a task queue of the benchmark's own. */
-export async function startBenchStack(label: string, env: Partial<Config> = {}): Promise<BenchStack> {
+export interface BenchWorkerOptions {
+  /** Worker slots and cache measured by a benchmark; the SDK's defaults when absent. */
+  tuning?: MeetflowWorkerOptions['tuning'];
+  /** A bundle built once, for benchmarks that start several stacks. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+let runtimeInstalled = false;
+
+/** The SDK runtime can be installed once per process; benchmarks that start several stacks share it. */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  runtimeInstalled = true;
+}
+
+/** The bench database, a Temporal client and a worker on a task queue of the benchmark's own. */
+export async function startBenchStack(label: string, env: Partial<Config> = {}, workerOptions: BenchWorkerOptions = {}): Promise<BenchStack> {
+  installRuntime();
   const cfg: Config = { ...config(), TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`, LOG_LEVEL: 'silent', ...env };
   const { orm } = await openBenchDatabase();
   const log = pino({ level: 'silent' });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new TemporalClient({ connection });
   const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE });
+  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, ...workerOptions });
   const running = worker.run();
   return {
     cfg,
@@ -56,13 +72,14 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}):
     connection,
     temporal,
     stop: async () => {
+      // The worker first: running activities finish, so none completes into a workflow terminated under it.
+      worker.shutdown();
+      await running;
       let terminated = 0;
       for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
         await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
         terminated += 1;
       }
-      worker.shutdown();
-      await running;
       await connection.close();
       await native.close();
       await orm.close();

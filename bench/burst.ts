@@ -1,0 +1,208 @@
+/**
+ * bench/burst: many meetings scheduled for the same minute. For each, the lag between its scheduled start and
+ * the moment its workflow is `live` (the phase is stored, then switched: the completion of the first activity
+ * after the MeetingStatus=live upsert), read from the workflows' own histories afterwards, so nothing polls the
+ * workflows while they wake up (only a count of the visibility store, once a second). Also the timer's own lag
+ * (start → TimerFired) and the RSS of this process, which runs the worker (sampled every 500 ms; the driver
+ * shares it). Baseline: the same with a few meetings, in the same run, first. Everything is terminated at the end.
+ *
+ * Environment:
+ *   BENCH_BURST            meetings in the burst (default 1000)
+ *   BENCH_BURST_BASELINE   meetings in the baseline round (default 10)
+ *   BENCH_BURST_MARGIN_S   seconds left for scheduling before the next whole minute is taken as the start
+ *                          (default 10 + 0.05 s per meeting)
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scheduleMeeting } from '../clients/meetings';
+import type { Config } from '../config';
+import type { UserEntity } from '../db/entities';
+import { openBenchDatabase, percentile, startBenchStack } from './lib/bench-env';
+import { firstTimerFired, phaseReached, type History } from './lib/history-timings';
+import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
+import { reportFigures } from './lib/figures';
+import { formatTable } from './lib/table';
+
+const BURST = Number(process.env.BENCH_BURST ?? 1000);
+const BASELINE = Number(process.env.BENCH_BURST_BASELINE ?? 10);
+const marginSeconds = (count: number) => Number(process.env.BENCH_BURST_MARGIN_S ?? 10 + 0.05 * count);
+const SCHEDULING_CONCURRENCY = 16;
+const MB = 1024 * 1024;
+
+interface RssSampler {
+  mark: (label: string) => void;
+  stop: () => RssFigures;
+}
+
+interface RssFigures {
+  beforeMb: number;
+  /** Median of the samples between the end of scheduling and the start. */
+  waitingMb: number;
+  peakMb: number;
+}
+
+function sampleRss(): RssSampler {
+  const samples: { at: number; rss: number }[] = [];
+  const marks = new Map<string, number>();
+  const take = () => samples.push({ at: Date.now(), rss: process.memoryUsage().rss });
+  take();
+  const timer = setInterval(take, 500);
+  return {
+    mark: (label) => marks.set(label, Date.now()),
+    stop: () => {
+      clearInterval(timer);
+      take();
+      const from = marks.get('scheduled') ?? 0;
+      const to = marks.get('start') ?? Infinity;
+      const waiting = samples.filter((sample) => sample.at >= from && sample.at <= to).map((sample) => sample.rss).sort((a, b) => a - b);
+      return { beforeMb: samples[0].rss / MB, waitingMb: percentile(waiting, 50) / MB, peakMb: Math.max(...samples.map((sample) => sample.rss)) / MB };
+    },
+  };
+}
+
+interface Round {
+  meetings: number;
+  start: Date;
+  schedulingMs: number;
+  /** Seconds before the start that every meeting was waiting (negative: after). */
+  waitingAheadS: number;
+  liveLagMs: number[];
+  timerLagMs: number[];
+  rss: RssFigures;
+}
+
+interface Deps {
+  temporal: Client;
+  orm: MikroORM;
+  cfg: Config;
+  people: UserEntity[];
+  /** Every meeting scheduled, for the clean-up. */
+  workflowIds: string[];
+}
+
+const nextWholeMinute = (after: number) => new Date(Math.ceil(after / 60_000) * 60_000);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function schedule(deps: Deps, start: Date, index: number): Promise<string> {
+  const [host, ...invitees] = deps.people;
+  const { workflowId } = await scheduleMeeting(
+    { em: deps.orm.em.fork(), temporal: deps.temporal, cfg: deps.cfg },
+    { host, title: `Burst meeting ${index + 1}`, start, durationMinutes: 30, invitees: invitees.map((user) => ({ email: user.email, name: user.name })), settings: { reminderMinutesBefore: 0, noShowGraceMinutes: 60 } },
+  );
+  return workflowId;
+}
+
+/** Waits, one visibility count a second, until `count` meetings of this start are in `phase`; returns when they were. */
+async function waitForPhaseCount(deps: Deps, start: Date, phase: string, count: number, deadline: number): Promise<number> {
+  // A range, not equality: the dev server's SQLite visibility compares datetimes as text.
+  const around = (offsetMs: number) => new Date(start.getTime() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const query = `TaskQueue = '${deps.cfg.TEMPORAL_TASK_QUEUE}' AND MeetingStart >= '${around(-1000)}' AND MeetingStart <= '${around(1000)}' AND MeetingStatus = '${phase}'`;
+  while (Date.now() < deadline) {
+    if ((await deps.temporal.workflow.count(query)).count >= count) return Date.now();
+    await sleep(1000);
+  }
+  throw new Error(`fewer than ${count} meetings starting at ${start.toISOString()} reached ${phase} in time`);
+}
+
+async function burstRound(deps: Deps, count: number): Promise<Round> {
+  const start = nextWholeMinute(Date.now() + marginSeconds(count) * 1000);
+  const rss = sampleRss();
+  const began = Date.now();
+  const ids = await runPool(count, SCHEDULING_CONCURRENCY, (index) => schedule(deps, start, index));
+  deps.workflowIds.push(...ids);
+  const schedulingMs = Date.now() - began;
+  rss.mark('scheduled');
+  const allWaiting = await waitForPhaseCount(deps, start, 'waiting', count, start.getTime() + 60_000);
+  await sleep(Math.max(0, start.getTime() - Date.now()));
+  rss.mark('start');
+  await waitForPhaseCount(deps, start, 'live', count, start.getTime() + 10 * 60_000);
+  const histories = await liveHistories(deps.temporal, ids);
+  const lags = (reached: (history: History) => number | undefined) =>
+    histories.map((history) => (reached(history) ?? NaN) - start.getTime()).sort((a, b) => a - b);
+  return {
+    meetings: count,
+    start,
+    schedulingMs,
+    waitingAheadS: (start.getTime() - allWaiting) / 1000,
+    liveLagMs: lags((history) => phaseReached(history, 'live')),
+    timerLagMs: lags(firstTimerFired),
+    rss: rss.stop(),
+  };
+}
+
+/** The histories, fetched again until each shows the live phase stored (the count sees the upsert a moment before). */
+async function liveHistories(temporal: Client, ids: string[]): Promise<History[]> {
+  return runPool(ids.length, 8, async (index) => {
+    for (let attempt = 0; ; attempt++) {
+      const history = await temporal.workflow.getHandle(ids[index]).fetchHistory();
+      if (phaseReached(history, 'live') !== undefined || attempt >= 20) return history;
+      await sleep(500);
+    }
+  });
+}
+
+/** After the stack is stopped (no activity can still touch them): the rooms of the workflows `meeting-<roomId>`. */
+async function removeRooms(workflowIds: string[]): Promise<void> {
+  const { orm } = await openBenchDatabase();
+  await deleteRooms(orm, workflowIds.map((id) => id.replace(/^meeting-/, '')));
+  await orm.close();
+}
+
+const ms = (value: number) => (Number.isNaN(value) ? '-' : value.toFixed(0));
+
+function lagRow(label: string, round: Round): string[] {
+  const { liveLagMs: live, timerLagMs: timer } = round;
+  return [
+    label,
+    String(round.meetings),
+    (round.schedulingMs / 1000).toFixed(1),
+    round.waitingAheadS.toFixed(0),
+    ms(percentile(timer, 50)),
+    ms(percentile(timer, 99)),
+    ms(percentile(live, 50)),
+    ms(percentile(live, 99)),
+    ms(live[live.length - 1]),
+  ];
+}
+
+function rssRow(label: string, round: Round): string[] {
+  return [label, round.rss.beforeMb.toFixed(0), round.rss.waitingMb.toFixed(0), round.rss.peakMb.toFixed(0)];
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-bench-burst-'));
+  const stack = await startBenchStack('burst', { DATA_DIR: dataDir });
+  const workflowIds: string[] = [];
+  try {
+    const deps = { temporal: stack.temporal, orm: stack.orm, cfg: stack.cfg, people: await benchPeople(stack.orm), workflowIds };
+    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
+    const baseline = await burstRound(deps, BASELINE);
+    const burst = await burstRound(deps, BURST);
+    console.log(formatTable(
+      ['round', 'meetings', 'scheduling s', 'all waiting T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms'],
+      [lagRow(`baseline: ${BASELINE} at ${baseline.start.toISOString().slice(11, 16)}`, baseline), lagRow(`burst: ${BURST} at ${burst.start.toISOString().slice(11, 16)}`, burst)],
+    ));
+    console.log('\nWorker process RSS (MB):\n');
+    console.log(formatTable(['round', 'before scheduling', 'waiting (median)', 'peak'], [rssRow('baseline', baseline), rssRow('burst', burst)]));
+    const lag = (round: Round) => `p50 ${ms(percentile(round.liveLagMs, 50))} / p99 ${ms(percentile(round.liveLagMs, 99))} / max ${ms(round.liveLagMs[round.liveLagMs.length - 1])} ms`;
+    reportFigures('burst', [
+      { figure: `scheduled start → live, ${BURST} meetings in one minute`, value: lag(burst), baseline: `${BASELINE} meetings: ${lag(baseline)}` },
+      { figure: 'worker process RSS, peak', value: `${burst.rss.peakMb.toFixed(0)} MB`, baseline: `${BASELINE} meetings: ${baseline.rss.peakMb.toFixed(0)} MB` },
+    ]);
+  } finally {
+    console.log(`\nterminated ${await stack.stop()} benchmark meeting workflows`);
+    await removeRooms(workflowIds);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

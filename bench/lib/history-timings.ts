@@ -1,0 +1,147 @@
+/**
+ * Timings read from workflow histories (the server's own event times), so measuring does not add load:
+ * per activity, how long it waited for a worker slot (scheduled → started) and how long it ran
+ * (started → completed); per workflow task, the same two; and the time between two named events.
+ */
+import type { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { percentile } from './bench-env';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+export type History = temporal.api.history.v1.IHistory;
+
+export interface StepTiming {
+  /** The activity type, or "(workflow task)". */
+  name: string;
+  waitMs: number;
+  runMs: number;
+}
+
+const eventMs = (event: HistoryEvent) => tsToMs(event.eventTime);
+const idOf = (value: unknown) => String(value);
+
+/** Completed activities of one history (scheduled at or after `from`, ms), each with its wait and run time. */
+export function activityTimings(history: History, from = 0): StepTiming[] {
+  const events = history.events ?? [];
+  const byId = new Map(events.map((event) => [idOf(event.eventId), event]));
+  return events.flatMap((event) => {
+    const completed = event.activityTaskCompletedEventAttributes;
+    if (!completed) return [];
+    const scheduled = byId.get(idOf(completed.scheduledEventId));
+    const started = byId.get(idOf(completed.startedEventId));
+    if (!scheduled || !started || eventMs(scheduled) < from) return [];
+    const name = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+    return [{ name, waitMs: eventMs(started) - eventMs(scheduled), runMs: eventMs(event) - eventMs(started) }];
+  });
+}
+
+/** Completed workflow tasks (scheduled at or after `from`, ms): how long each waited for a worker and how long it took. */
+export function workflowTaskTimings(history: History, from = 0): StepTiming[] {
+  const events = history.events ?? [];
+  const byId = new Map(events.map((event) => [idOf(event.eventId), event]));
+  return events.flatMap((event) => {
+    const completed = event.workflowTaskCompletedEventAttributes;
+    if (!completed) return [];
+    const scheduled = byId.get(idOf(completed.scheduledEventId));
+    const started = byId.get(idOf(completed.startedEventId));
+    if (!scheduled || !started || eventMs(scheduled) < from) return [];
+    return [{ name: '(workflow task)', waitMs: eventMs(started) - eventMs(scheduled), runMs: eventMs(event) - eventMs(started) }];
+  });
+}
+
+/** Every activity and workflow task of a history scheduled at or after `from` (ms). */
+export function stepTimings(history: History, from = 0): StepTiming[] {
+  return [...activityTimings(history, from), ...workflowTaskTimings(history, from)];
+}
+
+/** The time of the first signal with this name, or undefined. */
+export function signalTime(history: History, signalName: string): number | undefined {
+  const event = history.events?.find((candidate) => candidate.workflowExecutionSignaledEventAttributes?.signalName === signalName);
+  return event ? eventMs(event) : undefined;
+}
+
+/** The time the workflow closed as completed, or undefined. */
+export function completionTime(history: History): number | undefined {
+  const event = history.events?.find((candidate) => candidate.workflowExecutionCompletedEventAttributes);
+  return event ? eventMs(event) : undefined;
+}
+
+export function startTime(history: History): number | undefined {
+  const first = history.events?.[0];
+  return first?.workflowExecutionStartedEventAttributes ? eventMs(first) : undefined;
+}
+
+/** Activities scheduled before and after the first signal of this name. */
+export function activitiesAroundSignal(history: History, signalName: string): { before: number; after: number } {
+  let seenSignal = false;
+  let before = 0;
+  let after = 0;
+  for (const event of history.events ?? []) {
+    if (event.workflowExecutionSignaledEventAttributes?.signalName === signalName) seenSignal = true;
+    if (!event.activityTaskScheduledEventAttributes) continue;
+    if (seenSignal) after += 1;
+    else before += 1;
+  }
+  return { before, after };
+}
+
+export interface StepSummary {
+  name: string;
+  count: number;
+  waitP50: number;
+  waitP95: number;
+  runP50: number;
+  runP95: number;
+  /** Wait + run summed over every occurrence: where the pipeline's time goes in total. */
+  totalMs: number;
+}
+
+/** Per step name: count, p50/p95 of wait and run, total time; the largest total first. */
+export function summarizeSteps(timings: StepTiming[]): StepSummary[] {
+  const groups = new Map<string, StepTiming[]>();
+  for (const timing of timings) {
+    const group = groups.get(timing.name) ?? [];
+    group.push(timing);
+    groups.set(timing.name, group);
+  }
+  return [...groups.entries()]
+    .map(([name, group]) => {
+      const waits = group.map((t) => t.waitMs).sort((a, b) => a - b);
+      const runs = group.map((t) => t.runMs).sort((a, b) => a - b);
+      return {
+        name,
+        count: group.length,
+        waitP50: percentile(waits, 50),
+        waitP95: percentile(waits, 95),
+        runP50: percentile(runs, 50),
+        runP95: percentile(runs, 95),
+        totalMs: group.reduce((sum, t) => sum + t.waitMs + t.runMs, 0),
+      };
+    })
+    .sort((a, b) => b.totalMs - a.totalMs);
+}
+
+/** The time the first timer fired (a meeting's durable wait for its start), or undefined. */
+export function firstTimerFired(history: History): number | undefined {
+  const event = history.events?.find((candidate) => candidate.timerFiredEventAttributes);
+  return event ? eventMs(event) : undefined;
+}
+
+/**
+ * When a meeting entered `phase`: it upserts MeetingStatus, stores the phase (an activity), then switches, so the
+ * phase is reached when the first activity scheduled after that upsert completes.
+ */
+export function phaseReached(history: History, phase: string): number | undefined {
+  const events = history.events ?? [];
+  const upsert = events.findIndex((event) => searchAttributeValue(event, 'MeetingStatus') === phase);
+  if (upsert < 0) return undefined;
+  const scheduled = events.slice(upsert).find((event) => event.activityTaskScheduledEventAttributes);
+  const completed = scheduled && events.find((event) => idOf(event.activityTaskCompletedEventAttributes?.scheduledEventId) === idOf(scheduled.eventId));
+  return completed ? eventMs(completed) : undefined;
+}
+
+function searchAttributeValue(event: HistoryEvent, name: string): unknown {
+  const payload = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[name];
+  if (!payload?.data) return undefined;
+  return JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown;
+}
