@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // test/faults restarts services of its own and runs alone: npm run test:faults (jest.faults.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   // Integration tests talk to real PostgreSQL and Temporal: give them time, and keep CI output readable.
   globalSetup: '<rootDir>/test/global-setup.ts',

@@ -29,7 +29,9 @@ export type FakeBehaviour =
   | { kind: 'tool_use'; input: unknown; name?: string; usage?: UsageOverride; stopReason?: 'tool_use' | 'max_tokens'; thinking?: string }
   | { kind: 'text'; text: string; usage?: UsageOverride; stopReason?: 'end_turn' | 'max_tokens' }
   | { kind: 'error'; status: number; type: string; message: string; headers?: Record<string, string>; details?: Record<string, unknown> }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Holds the answer for `ms` (a slow model), then answers with `then`. */
+  | { kind: 'delay'; ms: number; then: FakeBehaviour };
 
 /** A behaviour, or a function of the request that returns one (for answers that depend on what was asked). */
 export type ScriptItem = FakeBehaviour | ((request: RecordedRequest) => FakeBehaviour);
@@ -149,8 +151,16 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     const next = queue.length ? queue.shift() : fallbackItem;
     if (!next) return sendError(res, 500, 'api_error', `fake Anthropic: nothing scripted for request #${requests.length}`);
     const behaviour = typeof next === 'function' ? next(request) : next;
+    reply(request, res, behaviour);
+  }
 
+  function reply(request: RecordedRequest, res: http.ServerResponse, behaviour: FakeBehaviour): void {
     switch (behaviour.kind) {
+      case 'delay': {
+        const timer = setTimeout(() => reply(request, res, behaviour.then), behaviour.ms);
+        res.once('close', () => clearTimeout(timer));
+        return;
+      }
       case 'drop':
         res.socket?.destroy();
         return;

@@ -48,6 +48,7 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
   const messages: PostedMessage[] = [];
   const views: { method: string; userId?: string; view: any }[] = [];
   let rateLimitRemaining = 0;
+  let rateLimitedUntil = 0;
   let retryAfter = 1;
   let clock = 1_700_000_000;
 
@@ -108,8 +109,8 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     }
     const method = (request.url ?? '').replace(/^\/api\//, '').replace(/^\//, '').split('?')[0];
     const args = await readArgs(request);
-    if (rateLimitRemaining > 0 && method !== 'auth.test') {
-      rateLimitRemaining -= 1;
+    if ((rateLimitRemaining > 0 || Date.now() < rateLimitedUntil) && method !== 'auth.test') {
+      if (rateLimitRemaining > 0) rateLimitRemaining -= 1;
       calls.push({ method, args, rateLimited: true });
       response.writeHead(429, { 'Retry-After': String(retryAfter), 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
@@ -142,6 +143,11 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     /** The next `count` calls answer 429 with Retry-After (seconds). */
     rateLimit(count: number, retryAfterSeconds = 1) {
       rateLimitRemaining = count;
+      retryAfter = retryAfterSeconds;
+    },
+    /** Every call (but auth.test) answers 429 with Retry-After (seconds) for the next `ms` milliseconds: a storm. */
+    rateLimitFor(ms: number, retryAfterSeconds = 1) {
+      rateLimitedUntil = Date.now() + ms;
       retryAfter = retryAfterSeconds;
     },
     posted: (method = 'chat.postMessage') => calls.filter((call) => call.method === method && !call.rateLimited),
