@@ -140,10 +140,12 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   };
 
   function answer(request: RecordedRequest, res: http.ServerResponse): void {
-    if (request.method !== 'POST' || request.path !== '/v1/messages') return sendError(res, 404, 'not_found_error', 'Not found');
     if (!request.headers['x-api-key'] && !request.headers.authorization) {
       return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
     }
+    const model = /^\/v1\/models\/([^/]+)$/.exec(request.path)?.[1];
+    if (request.method === 'GET' && model) return describeModel(decodeURIComponent(model), res);
+    if (request.method !== 'POST' || request.path !== '/v1/messages') return sendError(res, 404, 'not_found_error', 'Not found');
     if (!request.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version: header is required');
     const problem = validate(request.body);
     if (problem) return sendError(res, 400, 'invalid_request_error', problem);
@@ -152,6 +154,13 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
     if (!next) return sendError(res, 500, 'api_error', `fake Anthropic: nothing scripted for request #${requests.length}`);
     const behaviour = typeof next === 'function' ? next(request) : next;
     reply(request, res, behaviour);
+  }
+
+  /** GET /v1/models/{id}: the models API's answer for a Claude model id, 404 for anything else. */
+  function describeModel(model: string, res: http.ServerResponse): void {
+    if (!/^claude-/.test(model)) return sendError(res, 404, 'not_found_error', `model: ${model}`);
+    res.writeHead(200, { 'content-type': 'application/json', 'request-id': id('req') });
+    res.end(JSON.stringify({ type: 'model', id: model, display_name: model, created_at: '2025-09-29T00:00:00Z' }));
   }
 
   function reply(request: RecordedRequest, res: http.ServerResponse, behaviour: FakeBehaviour): void {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { startFakeAnthropic } from '../fakes/anthropic';
 import { startFakeLiveKit } from '../fakes/livekit';
 import { startFakeSlackApi } from '../fakes/slack-api';
 import { startFakeSmtp } from '../fakes/smtp';
@@ -58,24 +59,30 @@ test('/health and /ready report PostgreSQL and Temporal as up', async () => {
   expect([ready.status, ready.body.degraded]).toEqual([200, []]);
 });
 
-test('/ready checks each configured provider: Slack, SMTP and LiveKit answering are ok; a Slack that does not answer is reported, not fatal', async () => {
-  const [slack, smtp, livekit] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeLiveKit({ apiKey: 'lk-key', apiSecret: 'lk-secret-long-enough-for-hmac-256' })]);
+test('/ready checks each configured provider: Slack, SMTP, Claude and LiveKit answering are ok; one that does not answer is reported, not fatal', async () => {
+  const [slack, smtp, claude, livekit] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeAnthropic(), startFakeLiveKit({ apiKey: 'lk-key', apiSecret: 'lk-secret-long-enough-for-hmac-256' })]);
   const port = await freePort();
   try {
-    const configured = testWorld('api-health-providers', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, SMTP_URL: smtp.url, LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-long-enough-for-hmac-256' });
+    const configured = testWorld('api-health-providers', {
+      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, SMTP_URL: smtp.url, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url,
+      LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-long-enough-for-hmac-256',
+    });
     const ready = await get(createApp(apiDeps(orm, connection, configured)), '/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body.providers).toMatchObject({ chat: { name: 'slack', ok: true }, mail: { name: 'smtp', ok: true }, video: { name: 'livekit', ok: true } });
+    expect(ready.body.providers).toMatchObject({ chat: { name: 'slack', ok: true }, mail: { name: 'smtp', ok: true }, summarizer: { name: 'claude', ok: true }, video: { name: 'livekit', ok: true } });
+    expect(ready.body.degraded).toEqual([]);
     expect(slack.calls.map((call) => call.method)).toContain('auth.test');
     expect(livekit.calls.map((call) => call.method)).toContain('ListRooms');
+    expect(claude.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v1/models/claude-sonnet-4-5']);
 
-    const broken = testWorld('api-health-broken', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `http://127.0.0.1:${port}/api/` });
+    const broken = testWorld('api-health-broken', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_MODEL: 'gpt-typo' });
     const degraded = await get(createApp(apiDeps(orm, connection, broken)), '/ready');
-    expect([degraded.status, degraded.body.status, degraded.body.degraded]).toEqual([200, 'ready', ['chat']]);
+    expect([degraded.status, degraded.body.status, degraded.body.degraded]).toEqual([200, 'ready', ['chat', 'summarizer']]);
     expect(degraded.body.providers.chat).toMatchObject({ name: 'slack', ok: false, error: expect.any(String) });
+    expect(degraded.body.providers.summarizer).toMatchObject({ name: 'claude', ok: false, error: expect.stringContaining('gpt-typo') });
     expect((await get(createApp(apiDeps(orm, connection, broken)), '/health')).body.status).toBe('degraded');
   } finally {
-    await Promise.all([slack.close(), smtp.close(), livekit.close()]);
+    await Promise.all([slack.close(), smtp.close(), claude.close(), livekit.close()]);
   }
 });
 
