@@ -11,6 +11,8 @@
  *   BENCH_BURST_BASELINE   meetings in the baseline round (default 10)
  *   BENCH_BURST_MARGIN_S   seconds left for scheduling before the next whole minute is taken as the start
  *                          (default 10 + 0.05 s per meeting)
+ *   BENCH_BURST_WORKER     worker options to try, as JSON, e.g. {"stickyQueueScheduleToStartTimeout":"60s"} (default:
+ *                          the SDK's); createMeetflowWorker spreads its `tuning` into Worker.create, so any option passes
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
@@ -20,8 +22,8 @@ import path from 'node:path';
 import { scheduleMeeting } from '../clients/meetings';
 import type { Config } from '../config';
 import type { UserEntity } from '../db/entities';
-import { openBenchDatabase, percentile, startBenchStack } from './lib/bench-env';
-import { firstTimerFired, phaseReached, type History } from './lib/history-timings';
+import { openBenchDatabase, percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
+import { firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
 import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
@@ -29,6 +31,7 @@ import { formatTable } from './lib/table';
 const BURST = Number(process.env.BENCH_BURST ?? 1000);
 const BASELINE = Number(process.env.BENCH_BURST_BASELINE ?? 10);
 const marginSeconds = (count: number) => Number(process.env.BENCH_BURST_MARGIN_S ?? 10 + 0.05 * count);
+const WORKER_OPTIONS = process.env.BENCH_BURST_WORKER ? (JSON.parse(process.env.BENCH_BURST_WORKER) as BenchWorkerOptions['tuning']) : undefined;
 const SCHEDULING_CONCURRENCY = 16;
 const MB = 1024 * 1024;
 
@@ -71,6 +74,8 @@ interface Round {
   waitingAheadS: number;
   liveLagMs: number[];
   timerLagMs: number[];
+  /** Meetings whose wake-up workflow task timed out on the worker's sticky queue and went back to the normal one. */
+  stickyTimeouts: number;
   rss: RssFigures;
 }
 
@@ -129,6 +134,7 @@ async function burstRound(deps: Deps, count: number): Promise<Round> {
     waitingAheadS: (start.getTime() - allWaiting) / 1000,
     liveLagMs: lags((history) => phaseReached(history, 'live')),
     timerLagMs: lags(firstTimerFired),
+    stickyTimeouts: histories.filter((history) => workflowTaskScheduleTimeouts(history) > 0).length,
     rss: rss.stop(),
   };
 }
@@ -165,6 +171,7 @@ function lagRow(label: string, round: Round): string[] {
     ms(percentile(live, 50)),
     ms(percentile(live, 99)),
     ms(live[live.length - 1]),
+    String(round.stickyTimeouts),
   ];
 }
 
@@ -174,15 +181,15 @@ function rssRow(label: string, round: Round): string[] {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-bench-burst-'));
-  const stack = await startBenchStack('burst', { DATA_DIR: dataDir });
+  const stack = await startBenchStack('burst', { DATA_DIR: dataDir }, { tuning: WORKER_OPTIONS });
   const workflowIds: string[] = [];
   try {
     const deps = { temporal: stack.temporal, orm: stack.orm, cfg: stack.cfg, people: await benchPeople(stack.orm), workflowIds };
-    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
+    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker (${WORKER_OPTIONS ? JSON.stringify(WORKER_OPTIONS) : 'SDK default options'}) and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
     const baseline = await burstRound(deps, BASELINE);
     const burst = await burstRound(deps, BURST);
     console.log(formatTable(
-      ['round', 'meetings', 'scheduling s', 'all waiting T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms'],
+      ['round', 'meetings', 'scheduling s', 'all waiting T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms', 'wf task timed out'],
       [lagRow(`baseline: ${BASELINE} at ${baseline.start.toISOString().slice(11, 16)}`, baseline), lagRow(`burst: ${BURST} at ${burst.start.toISOString().slice(11, 16)}`, burst)],
     ));
     console.log('\nWorker process RSS (MB):\n');

@@ -8,6 +8,7 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { percentile } from './bench-env';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const SCHEDULE_TO_START = 2; // temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
 export type History = temporal.api.history.v1.IHistory;
 
 export interface StepTiming {
@@ -144,4 +145,9 @@ function searchAttributeValue(event: HistoryEvent, name: string): unknown {
   const payload = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[name];
   if (!payload?.data) return undefined;
   return JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown;
+}
+
+/** Workflow tasks that timed out before a worker took them (a sticky queue not drained in time), in one history. */
+export function workflowTaskScheduleTimeouts(history: History): number {
+  return (history.events ?? []).filter((event) => event.workflowTaskTimedOutEventAttributes?.timeoutType === SCHEDULE_TO_START).length;
 }
