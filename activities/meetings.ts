@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,34 @@ export interface PhaseChange {
   startedAt?: string;
   endedAt?: string;
   scheduledStart?: string;
+}
+
+/** A participant as the meeting workflow knows them: absolute values, so writing one twice changes nothing. */
+export interface ParticipantRow {
+  identity: string;
+  name?: string;
+  present: boolean;
+  joinedAt: string;
+  leftAt?: string;
+  seconds: number;
+}
+
+async function writeParticipants(db: EntityManager, roomId: string, rows: ParticipantRow[], count: number): Promise<string[]> {
+  const userIds: string[] = [];
+  for (const row of rows) {
+    const user = await userForIdentity(db, row.identity, row.name);
+    await db.createQueryBuilder(Participant).insert({ room: roomId, user: user.id, role: 'participant', status: 'invited' }).onConflict(['room_id', 'user_id']).ignore().execute();
+    const participant = await db.findOneOrFail(Participant, { room: roomId, user: user.id });
+    participant.status = row.present ? 'joined' : 'left';
+    participant.joinedAt ??= new Date(row.joinedAt);
+    participant.leftAt = row.leftAt ? new Date(row.leftAt) : null;
+    participant.duration = Math.round(row.seconds);
+    userIds.push(user.id);
+  }
+  const room = await db.findOneOrFail(Room, roomId);
+  room.currentParticipants = count;
+  await db.flush();
+  return userIds;
 }
 
 export interface InvitationRecord extends InvitationStatus {
@@ -177,19 +206,15 @@ export function createMeetingActivities(ctx: ActivityContext) {
     },
 
     /** Keeps the participants row in step with the room: absolute values, so a retry writes the same thing. */
-    async recordParticipant(input: { roomId: string; identity: string; name?: string; present: boolean; joinedAt: string; leftAt?: string; seconds: number; count: number }): Promise<string> {
-      const db = em();
-      const user = await userForIdentity(db, input.identity, input.name);
-      await db.createQueryBuilder(Participant).insert({ room: input.roomId, user: user.id, role: 'participant', status: 'invited' }).onConflict(['room_id', 'user_id']).ignore().execute();
-      const participant = await db.findOneOrFail(Participant, { room: input.roomId, user: user.id });
-      participant.status = input.present ? 'joined' : 'left';
-      participant.joinedAt ??= new Date(input.joinedAt);
-      participant.leftAt = input.leftAt ? new Date(input.leftAt) : null;
-      participant.duration = Math.round(input.seconds);
-      const room = await db.findOneOrFail(Room, input.roomId);
-      room.currentParticipants = input.count;
-      await db.flush();
-      return user.id;
+    async recordParticipant(input: ParticipantRow & { roomId: string; count: number }): Promise<string> {
+      const { roomId, count, ...row } = input;
+      const [userId] = await writeParticipants(em(), roomId, [row], count);
+      return userId;
+    },
+
+    /** The same for a batch (meetings write their participants one batch at a time, in order), in one transaction. */
+    async recordParticipants(input: { roomId: string; participants: ParticipantRow[]; count: number }): Promise<string[]> {
+      return em().transactional((db) => writeParticipants(db, input.roomId, input.participants, input.count));
     },
 
     /** Upserts the recording by its provider id (the natural key). */

@@ -45,20 +45,18 @@ export function createPipelineActivities(ctx: ActivityContext) {
       if (existing) return { transcriptId: existing.id, segments: existing.segments.length, speakers: existing.speakerCount };
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
-      const heartbeat = setInterval(() => Context.current().heartbeat(), 5_000);
-      const transcript = await ctx.providers.transcription
-        .transcribe({
+      const transcript = await heartbeating(
+        ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
           filePath: recording.filePath ?? undefined,
           fileUrl: recording.fileUrl ?? undefined,
           language: String(recording.room.settings.language ?? 'en'),
           speakerCountHint: participants || undefined,
-        })
-        .catch((error: unknown) => {
-          if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
-          throw error;
-        })
-        .finally(() => clearInterval(heartbeat));
+        }),
+      ).catch((error: unknown) => {
+        if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
+        throw error;
+      });
       if (transcript.segments.length === 0 || transcript.text.trim() === '') {
         throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} has no speech: its transcript is empty`, 'EmptyTranscript');
       }
@@ -98,15 +96,21 @@ export function createPipelineActivities(ctx: ActivityContext) {
       const version = input.version === 'next' ? (latest?.version ?? 0) + 1 : (input.version ?? 1);
       const existing = await db.findOne(MeetingSummary, { transcript: transcript.id, version });
       if (existing) return outcomeOf(ctx, existing);
+      if (transcript.purgedAt) {
+        throw ApplicationFailure.nonRetryable(`transcript ${transcript.id} was emptied by the retention policy on ${transcript.purgedAt.toISOString().slice(0, 10)}: nothing to summarize`, 'TranscriptPurged');
+      }
 
       const { rows, people } = await meetingParticipants(ctx, transcript.room.id);
-      const result = await summarizeOrFallBack(ctx, {
-        segments: transcript.segments,
-        participants: people,
-        meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
-        timeZone: ctx.timeZone,
-        title: transcript.room.name,
-      });
+      // Heartbeats, so a worker that dies mid-summary is noticed in seconds, not at the 10-minute timeout.
+      const result = await heartbeating(
+        summarizeOrFallBack(ctx, {
+          segments: transcript.segments,
+          participants: people,
+          meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
+          timeZone: ctx.timeZone,
+          title: transcript.room.name,
+        }),
+      );
       const userOf = new Map(rows.map((row) => [row.id, row.user]));
       const totalSpeaking = Math.round(transcript.segments.reduce((sum, segment) => sum + Math.max(0, segment.end - segment.start), 0));
 
@@ -261,4 +265,10 @@ async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): P
     generator: summary.generator,
     reminders: items.map((item) => ({ actionItemId: item.id, dueDate: item.dueDate! })),
   };
+}
+
+/** Heartbeats every 5 s while a long provider call runs (the activity's heartbeat timeout then spots a dead worker). */
+function heartbeating<T>(work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => Context.current().heartbeat(), 5_000);
+  return work.finally(() => clearInterval(timer));
 }

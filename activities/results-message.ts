@@ -21,7 +21,7 @@ export function resultsMessage(
   const { summary, room, report, items, user, isHost } = input;
   const mine = items.filter((item) => item.assignedTo?.id === user.id);
   const sections = [
-    `Summary of "${room.name}"${summary.generator === 'local' ? ' (local summarizer)' : ''}`,
+    `Summary of "${room.name}"${summary.generator.startsWith('local') ? ' (local summarizer)' : ''}`,
     summary.executiveSummary,
     summary.decisions.length ? `Decisions:\n${bullet(summary.decisions.map((decision) => decision.text))}` : '',
     mine.length ? `Your action items:\n${bullet(mine.map((item) => describeItem(item, false)))}` : 'You have no action items from this meeting.',

@@ -24,8 +24,9 @@ export const transcription = proxyActivities<Activities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6, nonRetryableErrorTypes: ['Untranscribable', 'EmptyTranscript'] },
 });
 
-/** Summaries (an LLM call for the real provider). */
+/** Summaries (an LLM call for the real provider): heartbeating, so a dead worker is replaced within 30 s. */
 export const summarization = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['TranscriptPurged'] },
 });

@@ -8,6 +8,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { ParticipantRow } from '../activities/meetings';
 import { db, delivery } from './activity-options';
 import { recordingWorkflowId } from './ids';
 import {
@@ -94,6 +95,9 @@ class MeetingState {
   endRequested = false;
   roomFinished = false;
   startMoved = false;
+  /** Participants whose row is behind their state, and the one loop writing them (see saveParticipant). */
+  readonly unsavedParticipants = new Set<string>();
+  participantWriter?: Promise<void>;
 
   constructor(readonly input: MeetingInput) {
     this.status = {
@@ -265,18 +269,39 @@ function participantFor(meeting: MeetingState, event: ParticipantEvent) {
   return participant;
 }
 
+/**
+ * Writes participants one batch at a time, each with its latest state: a join and a leave written side by
+ * side could land in either order and leave someone "joined" after they left (and the room's count wrong).
+ * Meetings that started before this rule keep writing side by side on replay (the patch).
+ */
 async function saveParticipant(meeting: MeetingState, roomId: string, identity: string): Promise<void> {
+  if (!patched('serial-participant-writes')) return writeParticipant(meeting, roomId, identity);
+  meeting.unsavedParticipants.add(identity);
+  meeting.participantWriter ??= (async () => {
+    try {
+      while (meeting.unsavedParticipants.size) {
+        const batch = [...meeting.unsavedParticipants];
+        meeting.unsavedParticipants.clear();
+        await db.recordParticipants({ roomId, participants: batch.map((id) => participantRow(meeting, id)), count: presentCount(meeting) });
+      }
+    } finally {
+      // In the same step as the last emptiness check: a participant added later starts a new writer.
+      meeting.participantWriter = undefined;
+    }
+  })();
+  return meeting.participantWriter;
+}
+
+const presentCount = (meeting: MeetingState) => meeting.status.participants.filter((p) => p.present).length;
+
+function participantRow(meeting: MeetingState, identity: string): ParticipantRow {
   const participant = meeting.status.participants.find((p) => p.identity === identity)!;
-  await db.recordParticipant({
-    roomId,
-    identity,
-    name: participant.name,
-    present: participant.present,
-    joinedAt: participant.joinedAt,
-    leftAt: participant.leftAt,
-    seconds: participant.seconds,
-    count: meeting.status.participants.filter((p) => p.present).length,
-  });
+  return { identity, name: participant.name, present: participant.present, joinedAt: participant.joinedAt, leftAt: participant.leftAt, seconds: participant.seconds };
+}
+
+/** How meetings started before serial-participant-writes save (one activity per event, side by side). */
+async function writeParticipant(meeting: MeetingState, roomId: string, identity: string): Promise<void> {
+  await db.recordParticipant({ roomId, ...participantRow(meeting, identity), count: presentCount(meeting) });
 }
 
 /** Durable timers to the reminder and the start; a reschedule moves them, a cancel ends the wait. */
@@ -357,6 +382,9 @@ async function cancel(meeting: MeetingState): Promise<void> {
 async function processRecordings(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
   const { roomId } = meeting.input;
   await meeting.enter('processing', { endedAt: meeting.status.endedAt });
+  // Signal handlers still writing (a recording's file path, the last leaves) finish before anything reads them.
+  // After 'processing': the end-meeting update's handler waits for the phase to leave 'live'.
+  if (patched('handler-writes-before-pipelines')) await condition(allHandlersFinished);
   const stillRecording = () => meeting.status.recordings.some((r) => r.status === 'recording');
   if (stillRecording()) {
     await waitForRecordings(meeting, settings, stillRecording);

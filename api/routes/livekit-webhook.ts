@@ -55,6 +55,12 @@ async function signal(deps: ApiDeps, roomId: string, event: WebhookEvent): Promi
   const base = { eventId: event.id, at: new Date(seconds(event.createdAt) * 1000 || Date.now()).toISOString() };
   const participant = event.participant;
   const egress = event.egressInfo;
+  if (event.event.startsWith('participant_') && !participant?.identity) {
+    throw new HttpError(400, 'invalid_request', `A ${event.event} event must carry its participant (participant.identity)`);
+  }
+  if (event.event.startsWith('egress_') && !egress?.egressId) {
+    throw new HttpError(400, 'invalid_request', `An ${event.event} event must carry its egress (egressInfo.egressId)`);
+  }
   switch (event.event) {
     case 'participant_joined':
       return handle.signal(participantJoinedSignal, { ...base, identity: participant!.identity, name: participant!.name || undefined });

@@ -290,6 +290,37 @@ test('duplicate video events (same event id) change nothing', async () => {
   await handle.result();
 });
 
+test('joins and leaves in quick succession: the participants rows and the room count end as the room is', async () => {
+  const { host } = await hostWithGuests();
+  const { room, handle, events } = await schedule(host, { startInMs: 0 });
+  await waitForPhase(handle, ['live']);
+  const people = await Promise.all(Array.from({ length: 8 }, (_, i) => createUser(orm.em.fork(), { name: `Quick ${i}` })));
+  // Everyone joins and leaves at once, then the first half comes back: what LiveKit sends when a network blips.
+  await Promise.all(people.map(async (person) => {
+    await events.join(person.id);
+    await events.leave(person.id);
+  }));
+  await Promise.all(people.slice(0, 4).map((person) => events.join(person.id)));
+
+  const expected = people.map((person, i) => [person.id, i < 4 ? 'joined' : 'left']).sort();
+  const stored = async () => {
+    const em = orm.em.fork();
+    const rows = await em.find(Participant, { room: room.id, user: people.map((person) => person.id) });
+    return { rows: rows.map((row) => [row.user.id, row.status]).sort(), count: (await em.findOneOrFail(Room, room.id)).currentParticipants };
+  };
+  const deadline = Date.now() + 15_000;
+  let last = await stored();
+  while (Date.now() < deadline && (JSON.stringify(last) !== JSON.stringify({ rows: expected, count: 4 }) || (await handle.query(statusQuery)).participants.length < 8)) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    last = await stored();
+  }
+  // Settled: give any write still in flight time to land, then look again.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(await stored()).toEqual({ rows: expected, count: 4 });
+  await handle.executeUpdate(endMeetingUpdate);
+  await handle.result();
+});
+
 /** `RECORD_HISTORIES=1 npx jest meeting-lifecycle` refreshes the histories the replay test checks. */
 async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
