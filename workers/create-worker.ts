@@ -21,7 +21,7 @@ export interface MeetflowWorkerOptions {
   shutdownGraceSeconds?: number;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'>;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'>;
 }
 
 export async function createMeetflowWorker(options: MeetflowWorkerOptions): Promise<Worker> {

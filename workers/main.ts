@@ -19,9 +19,10 @@ function installRuntime(log: Logger, metricsPort: number): void {
   });
 }
 
-/** Only what the operator set: the SDK keeps its own defaults for the rest. */
+/** What the operator set (and the measured sticky-queue timeout): the SDK keeps its own defaults for the rest. */
 function workerTuning(cfg: Config): MeetflowWorkerOptions['tuning'] {
   return {
+    stickyQueueScheduleToStartTimeout: `${cfg.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS} seconds`,
     ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
     ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
     ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
