@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # npm test: the same set-up as npm start, against the meetflow_test database, then type check, lint and jest.
+# npm run test:faults (--faults): the same set-up, then the fault suite (test/faults: worker kills, PostgreSQL and
+# Temporal restarts, provider storms) on a PostgreSQL cluster and a Temporal dev server of its own.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 load_env_file
@@ -12,8 +14,19 @@ if [ "${CI:-}" = true ]; then
   trap 'bash scripts/services.sh stop' EXIT
 fi
 
+suite=main
+if [ "${1:-}" = --faults ]; then
+  suite=faults
+  shift
+fi
+
 bash scripts/deps.sh
 DATABASE_URL="$base_url" bash scripts/services.sh up
+if [ "$suite" = faults ]; then
+  step "Running the fault tests"
+  node_modules/.bin/jest -c jest.faults.config.js --runInBand "$@"
+  exit
+fi
 step "Type checking"
 node_modules/.bin/tsc -p tsconfig.json --noEmit || fail "type errors (above)"
 step "Linting"
