@@ -8,9 +8,9 @@ import { waitForPhase } from '../../clients/video-events';
 import { Participant, Recording, Room } from '../../db/entities';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { signWebhook, startFakeLiveKit, WEBHOOK_CONTENT_TYPE, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
-import { apiDeps, signUp, startApi, type TestApi } from '../helpers/api';
+import { apiDeps, type ApiStack, signUp, startApi, startApiStack, type TestApi } from '../helpers/api';
 import { vttOf } from '../helpers/meeting';
-import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
+import { testWorld, type TestWorld } from '../helpers/worker';
 
 // A meeting on LiveKit: the room is opened and recorded through the real SDK (against a Twirp stand-in), and
 // LiveKit's signed webhooks, posted to the API exactly as LiveKit sends them, drive the meeting.
@@ -18,7 +18,7 @@ const KEY = 'APIkey123';
 const SECRET = 'secret-that-is-long-enough-for-hs256-signing';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: WorkerStack;
+let stack: ApiStack;
 let livekit: FakeLiveKit;
 let api: TestApi;
 let world: TestWorld;
@@ -27,13 +27,11 @@ beforeAll(async () => {
   livekit = await startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET });
   const recordings = mkdtempSync(path.join(os.tmpdir(), 'meetflow-recordings-'));
   world = testWorld('livekit', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, RECORDING_OUTPUT: recordings });
-  stack = await startWorkerStack(world);
-  ({ env, orm } = stack);
-  api = await startApi(apiDeps(orm, env.connection, world));
+  stack = await startApiStack(world);
+  ({ env, orm, api } = stack);
 });
 
 afterAll(async () => {
-  await api?.close();
   await Promise.all([stack?.stop(), livekit?.close()]);
 });
 

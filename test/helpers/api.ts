@@ -4,7 +4,7 @@ import pino from 'pino';
 import { createApp, DEFAULT_LIMITS, type ApiDeps } from '../../api/app';
 import { unique } from './db';
 import { listen } from './http';
-import type { TestWorld } from './worker';
+import { startWorkerStack, type TestWorld, type WorkerStack } from './worker';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -55,4 +55,22 @@ export async function signUp(api: TestApi, name = 'Test User'): Promise<{ token:
   const response = await api.call('POST', '/auth/register', { body: { email, password: 'correct horse battery', name } });
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+export interface ApiStack extends WorkerStack {
+  api: TestApi;
+}
+
+/** The dev server, the test database, a running worker and the API on top of them, for one test file. */
+export async function startApiStack(world: TestWorld): Promise<ApiStack> {
+  const stack = await startWorkerStack(world);
+  const api = await startApi(apiDeps(stack.orm, stack.env.connection, world));
+  return {
+    ...stack,
+    api,
+    stop: async () => {
+      await api.close();
+      await stack.stop();
+    },
+  };
 }

@@ -5,8 +5,8 @@ import { waitForPhase } from '../../clients/video-events';
 import { Room } from '../../db/entities';
 import { statusQuery } from '../../workflows/messages';
 import { signWebhook, startFakeLiveKit, WEBHOOK_CONTENT_TYPE, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
-import { apiDeps, signUp, startApi, type TestApi } from '../helpers/api';
-import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
+import { type ApiStack, signUp, startApiStack, type TestApi } from '../helpers/api';
+import { testWorld, type TestWorld } from '../helpers/worker';
 
 // Hostile requests at POST /webhooks/livekit, the door LiveKit knocks on: whatever arrives, the answer is a clear
 // 4xx (204 for a redelivered event, as LiveKit must not retry it), never a 5xx, and nothing changes: no row, no
@@ -15,7 +15,7 @@ const KEY = 'APIhostile';
 const SECRET = 'secret-that-is-long-enough-for-hs256-signing-hostile';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: WorkerStack;
+let stack: ApiStack;
 let livekit: FakeLiveKit;
 let api: TestApi;
 let world: TestWorld;
@@ -26,9 +26,8 @@ let guestId: string;
 beforeAll(async () => {
   livekit = await startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET });
   world = testWorld('livekit-hostile', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
-  stack = await startWorkerStack(world);
-  ({ env, orm } = stack);
-  api = await startApi(apiDeps(orm, env.connection, world));
+  stack = await startApiStack(world);
+  ({ env, orm, api } = stack);
   const host = await signUp(api, 'Hana Host');
   const guest = await signUp(api, 'Gert Guest');
   guestId = guest.user.id;
@@ -42,7 +41,6 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await api?.close();
   await Promise.all([stack?.stop(), livekit?.close()]);
 });
 

@@ -1,14 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { User } from '../../../db/entities';
-import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
+import { type ApiStack, signUp, startApiStack, type TestApi } from '../../helpers/api';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
-import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
+import { testWorld } from '../../helpers/worker';
 
 // Who may see and do what, for every endpoint that takes an id: host, participant, invitee, admin, outsider.
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: WorkerStack;
+let stack: ApiStack;
 let api: TestApi;
 const world = testWorld('api-access');
 type Role = 'host' | 'participant' | 'invitee' | 'admin' | 'outsider';
@@ -18,9 +18,8 @@ let participantItemId: string;
 let otherMeetingId: string;
 
 beforeAll(async () => {
-  stack = await startWorkerStack(world);
-  ({ env, orm } = stack);
-  api = await startApi(apiDeps(orm, env.connection, world));
+  stack = await startApiStack(world);
+  ({ env, orm, api } = stack);
   const people = {} as Record<Role, { token: string; user: { id: string; email: string; name: string } }>;
   for (const [role, name] of [['host', 'Hope Host'], ['participant', 'Pat Part'], ['invitee', 'Ivo Invited'], ['admin', 'Ada Admin'], ['outsider', 'Otto Out']] as const) {
     people[role] = await signUp(api, name);
@@ -45,7 +44,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.call('POST', `/meetings/${otherMeetingId}/cancel`, { token: tokens.outsider, body: {} });
-  await api?.close();
   await stack?.stop();
 });
 

@@ -2,25 +2,23 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { waitForPhase } from '../../../clients/video-events';
 import { AuditEvent, Transcript, User } from '../../../db/entities';
-import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
+import { type ApiStack, signUp, startApiStack, type TestApi } from '../../helpers/api';
 import { unique } from '../../helpers/db';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
-import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
+import { testWorld } from '../../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: WorkerStack;
+let stack: ApiStack;
 let api: TestApi;
 const world = testWorld('api-audit');
 
 beforeAll(async () => {
-  stack = await startWorkerStack(world);
-  ({ env, orm } = stack);
-  api = await startApi(apiDeps(orm, env.connection, world));
+  stack = await startApiStack(world);
+  ({ env, orm, api } = stack);
 });
 
 afterAll(async () => {
-  await api?.close();
   await stack?.stop();
 });
 

@@ -6,24 +6,22 @@ import { MeetingEvents, waitForPhase } from '../../../clients/video-events';
 import { RoomInvitation } from '../../../db/entities';
 import { actionItemWorkflowId } from '../../../workflows/ids';
 import { statusQuery } from '../../../workflows/messages';
-import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
+import { type ApiStack, signUp, startApiStack, type TestApi } from '../../helpers/api';
 import { unique } from '../../helpers/db';
-import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
+import { testWorld } from '../../helpers/worker';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: WorkerStack;
+let stack: ApiStack;
 let api: TestApi;
 const world = testWorld('api-meetings');
 
 beforeAll(async () => {
-  stack = await startWorkerStack(world);
-  ({ env, orm } = stack);
-  api = await startApi(apiDeps(orm, env.connection, world));
+  stack = await startApiStack(world);
+  ({ env, orm, api } = stack);
 });
 
 afterAll(async () => {
-  await api?.close();
   await stack?.stop();
 });
 
