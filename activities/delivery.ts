@@ -48,21 +48,23 @@ export type DeliveryContext = Pick<ActivityContext, 'providers' | 'log' | 'metri
  */
 export async function deliverOnce(em: EntityManager, message: OutgoingMessage, ctx: DeliveryContext): Promise<DeliveryResult> {
   const metrics = ctx.metrics ?? noMetrics;
+  let channel: string | undefined;
   try {
-    const result = await settle(em, message, ctx.providers.chat, ctx.providers.mail);
+    channel = chooseChannel(message, ctx.providers.chat);
+    const result = await settle(em, message, channel, ctx.providers.chat, ctx.providers.mail);
     metrics.delivery(result.channel, result.status);
     ctx.log[result.status === 'failed' ? 'warn' : 'info']({ key: message.key, type: message.type, userId: message.user.id, channel: result.channel, outcome: result.status }, 'message delivery');
     return result;
   } catch (error) {
     const outcome = (error as { nonRetryable?: boolean }).nonRetryable ? 'unreachable' : 'retry';
-    metrics.delivery(message.channel === 'email' ? 'email' : ctx.providers.chat.name, outcome);
-    ctx.log.warn({ key: message.key, type: message.type, userId: message.user.id, outcome, err: error }, 'message delivery');
+    // No channel: nobody can reach this person (chooseChannel refused).
+    metrics.delivery(channel ?? 'none', outcome);
+    ctx.log.warn({ key: message.key, type: message.type, userId: message.user.id, channel, outcome, err: error }, 'message delivery');
     throw error;
   }
 }
 
-async function settle(em: EntityManager, message: OutgoingMessage, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
-  const channel = chooseChannel(message, chat);
+async function settle(em: EntityManager, message: OutgoingMessage, channel: string, chat: ChatProvider, mail: MailProvider): Promise<DeliveryResult> {
   const row = await recordIntent(em, message, channel);
   if (row.deliveryStatus === 'sent' || row.deliveryStatus === 'failed') {
     return { key: message.key, channel: row.channel, status: row.deliveryStatus === 'sent' ? 'already-sent' : 'failed', providerMessageId: row.providerMessageId ?? '' };
