@@ -8,6 +8,7 @@ import { createUser } from '../helpers/factories';
 import { connectTestClients, freePort, spawnService, type TestClients } from '../helpers/processes';
 import { commandBody, slackHeaders } from '../helpers/slack';
 import { testWorld } from '../helpers/worker';
+import { waitFor } from '../helpers/wait';
 
 // SIGTERM (what Kubernetes and docker stop send) to the real API and bot processes with a request in flight:
 // the request is answered, new connections are refused, the process exits 0. (The worker's test is in
@@ -45,14 +46,7 @@ function postInTwoHalves(url: string, headers: Record<string, string>, body: str
 const refusedNow = (url: string) => fetch(url).then(() => false, (error: { cause?: { code?: string } }) => error.cause?.code === 'ECONNREFUSED');
 
 /** Whether new connections are refused within two seconds of the shutdown starting (the listener closes asynchronously). */
-async function refused(url: string): Promise<boolean> {
-  const deadline = Date.now() + 2_000;
-  while (Date.now() < deadline) {
-    if (await refusedNow(url)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return false;
-}
+const refused = (url: string) => waitFor(`${url} to refuse connections`, () => refusedNow(url), 2_000, 50).then(() => true, () => false);
 
 test('the API finishes the request in flight (the meeting is created), refuses new connections, and exits 0', async () => {
   const port = await freePort();

@@ -7,10 +7,12 @@ import path from 'node:path';
 import { waitForPhase } from '../../clients/video-events';
 import { Participant, Recording, Room } from '../../db/entities';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
-import { signWebhook, startFakeLiveKit, WEBHOOK_CONTENT_TYPE, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
-import { apiDeps, type ApiStack, signUp, startApi, startApiStack, type TestApi } from '../helpers/api';
+import { signWebhook, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
+import { apiDeps, signUp, startApi, type TestApi } from '../helpers/api';
+import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
 import { vttOf } from '../helpers/meeting';
 import { testWorld, type TestWorld } from '../helpers/worker';
+import { waitFor } from '../helpers/wait';
 
 // A meeting on LiveKit: the room is opened and recorded through the real SDK (against a Twirp stand-in), and
 // LiveKit's signed webhooks, posted to the API exactly as LiveKit sends them, drive the meeting.
@@ -18,27 +20,19 @@ const KEY = 'APIkey123';
 const SECRET = 'secret-that-is-long-enough-for-hs256-signing';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: ApiStack;
+let stack: LiveKitStack;
 let livekit: FakeLiveKit;
 let api: TestApi;
 let world: TestWorld;
+let postWebhook: LiveKitStack['postWebhook'];
 
 beforeAll(async () => {
-  livekit = await startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET });
   const recordings = mkdtempSync(path.join(os.tmpdir(), 'meetflow-recordings-'));
-  world = testWorld('livekit', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET, RECORDING_OUTPUT: recordings });
-  stack = await startApiStack(world);
-  ({ env, orm, api } = stack);
+  stack = await startLiveKitStack('livekit', { apiKey: KEY, apiSecret: SECRET }, { RECORDING_OUTPUT: recordings });
+  ({ env, orm, api, livekit, world, postWebhook } = stack);
 });
 
-afterAll(async () => {
-  await Promise.all([stack?.stop(), livekit?.close()]);
-});
-
-async function postWebhook(body: string, authorization = signWebhook(body, KEY, SECRET)) {
-  const response = await fetch(`${api.url}/webhooks/livekit`, { method: 'POST', headers: { 'content-type': WEBHOOK_CONTENT_TYPE, authorization }, body });
-  return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
-}
+afterAll(() => stack?.stop());
 
 test('room opened and recorded on LiveKit, join tokens by role, webhooks drive the meeting to its summary', async () => {
   const host = await signUp(api, 'Lena Host');
@@ -53,7 +47,7 @@ test('room opened and recorded on LiveKit, join tokens by role, webhooks drive t
   const roomName = (await orm.em.fork().findOneOrFail(Room, meeting.id)).livekitRoomName;
 
   // The room exists at LiveKit, with an audio-only recording running.
-  await waitFor(() => (handle.query(statusQuery) as Promise<MeetingStatus>).then((s) => s.recordings.length === 1));
+  await waitFor('the recording to start', () => (handle.query(statusQuery) as Promise<MeetingStatus>).then((s) => s.recordings.length === 1), 15_000, 100);
   expect(livekit.rooms.has(roomName)).toBe(true);
   const [egress] = [...livekit.egresses.values()];
   expect(egress).toBeDefined();
@@ -113,14 +107,6 @@ test('without LiveKit configured, join says so with what to set', async () => {
   }
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 test('a dropped egress_ended webhook: the workflow asks LiveKit and finishes the recording anyway', async () => {
   const host = await signUp(api, 'Rita Reconcile');
   const { meeting, workflowId } = (
@@ -131,7 +117,7 @@ test('a dropped egress_ended webhook: the workflow asks LiveKit and finishes the
   ).body;
   const handle = env.client.workflow.getHandle(workflowId);
   await waitForPhase(handle, ['live']);
-  await waitFor(() => (handle.query(statusQuery) as Promise<MeetingStatus>).then((s) => s.recordings.length === 1));
+  await waitFor('the recording to start', () => (handle.query(statusQuery) as Promise<MeetingStatus>).then((s) => s.recordings.length === 1), 15_000, 100);
   const roomName = (await orm.em.fork().findOneOrFail(Room, meeting.id)).livekitRoomName;
   const egress = [...livekit.egresses.values()].find((e) => e.roomName === roomName)!;
   await postWebhook(webhookEvent('participant_joined', { room: { name: roomName }, participant: { identity: host.user.id, name: 'Rita Reconcile' } }));

@@ -1,8 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../helpers/processes';
+import { sleep, waitFor } from '../helpers/wait';
+import { ROOT } from '../helpers/temporal';
 
 /*
  * The fault tests' own services, never the shared ones on :5432 and :7233 (other people's tests use those while
@@ -12,7 +14,6 @@ import { promisify } from 'node:util';
  */
 
 const run = promisify(execFile);
-export const ROOT = path.resolve(__dirname, '..', '..');
 export const TEMPORAL_CLI = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
 
 export const PG = {
@@ -38,34 +39,6 @@ export function faultsEnv(): FaultsEnv {
   const { FAULTS_DATABASE_URL: databaseUrl, FAULTS_TEMPORAL_ADDRESS: temporalAddress, FAULTS_DIR: dir } = process.env;
   if (!databaseUrl || !temporalAddress || !dir) throw new Error('the fault environment is not set up: run these tests with npm run test:faults');
   return { databaseUrl, temporalAddress, dir };
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it is true (errors count as "not yet"), or fails after `timeoutMs` saying what it waited for. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-    await sleep(everyMs);
-  }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------- PostgreSQL

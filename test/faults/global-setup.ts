@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openOrm } from '../../db/orm';
-import { freePort, setUpPostgres, startTemporal } from './env';
+import { freePort } from '../helpers/processes';
+import { setUpPostgres, startTemporal } from './env';
 
 /**
  * One isolated PostgreSQL database (on the fault cluster, migrated here) and one file-backed Temporal dev server

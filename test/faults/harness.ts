@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scheduleMeeting } from '../../clients/meetings';
 import { MeetingEvents } from '../../clients/video-events';
@@ -12,7 +12,9 @@ import { openOrm } from '../../db/orm';
 import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
 import { vttOf } from '../helpers/meeting';
-import { faultsEnv, ROOT, sleep, waitFor } from './env';
+import { faultsEnv } from './env';
+import { sleep, waitFor } from '../helpers/wait';
+import { spawnService } from '../helpers/processes';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same kill points. */
 export function prng(seed: number): () => number {
@@ -89,36 +91,24 @@ export class FaultWorld {
    */
   async startWorker(): Promise<ChildProcess> {
     this.starts += 1;
-    const log = createWriteStream(path.join(this.dataDir, `worker-${this.starts}.log`));
-    const worker = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'workers', 'main.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: this.cfg.DATABASE_URL,
-        TEMPORAL_ADDRESS: this.cfg.TEMPORAL_ADDRESS,
-        TEMPORAL_TASK_QUEUE: this.taskQueue,
-        DATA_DIR: this.dataDir,
-        PUBLIC_URL: this.cfg.PUBLIC_URL,
-        WORKER_METRICS_PORT: '0',
-        LOG_LEVEL: 'info',
-        ...this.workerEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const logFile = path.join(this.dataDir, `worker-${this.starts}.log`);
+    const env = {
+      NODE_ENV: 'test',
+      DATABASE_URL: this.cfg.DATABASE_URL,
+      TEMPORAL_ADDRESS: this.cfg.TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: this.taskQueue,
+      DATA_DIR: this.dataDir,
+      PUBLIC_URL: this.cfg.PUBLIC_URL,
+      WORKER_METRICS_PORT: '0',
+      ...this.workerEnv,
+    };
+    const worker = spawnService('workers/main.ts', env, { logFile });
+    this.workers.add(worker.child);
+    worker.child.once('exit', () => this.workers.delete(worker.child));
+    await worker.waitForLog('worker started', 60_000).catch((error: Error) => {
+      throw new Error(`worker ${this.starts} did not start (log: ${logFile}): ${error.message}`);
     });
-    this.workers.add(worker);
-    worker.once('exit', () => this.workers.delete(worker));
-    worker.stdout!.pipe(log);
-    worker.stderr!.pipe(log);
-    let started = false;
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('"msg":"worker started"')) started = true;
-    });
-    await waitFor(`worker ${this.starts} to start (log: ${path.join(this.dataDir, `worker-${this.starts}.log`)})`, () => {
-      if (worker.exitCode !== null) throw new Error(`worker exited with ${worker.exitCode}`);
-      return started;
-    }, 60_000, 50);
-    return worker;
+    return worker.child;
   }
 
   async stopWorker(worker: ChildProcess, signal: NodeJS.Signals): Promise<void> {

@@ -1,5 +1,6 @@
 import { readChatLog } from '../../integrations/chat/log';
-import { restartPostgres, sleep, waitFor } from './env';
+import { restartPostgres } from './env';
+import { sleep, waitFor } from '../helpers/wait';
 import { allResults, duplicateRows, FaultWorld, rowsOf, type Meeting } from './harness';
 
 // PostgreSQL stops (fast shutdown: every connection is cut) in the middle of a batch of meetings, stays down for

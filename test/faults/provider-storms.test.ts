@@ -4,7 +4,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp';
 import type { MeetingStatus } from '../../workflows/messages';
 import { unique } from '../helpers/db';
-import { waitFor } from './env';
+import { waitFor } from '../helpers/wait';
 import { allResults, duplicateRows, FaultWorld, type Meeting } from './harness';
 
 // Every provider misbehaves at once, as providers do on a bad day: Google Speech answers UNAVAILABLE, Claude is

@@ -5,7 +5,7 @@ import { vttOf } from '../helpers/meeting';
 import { MeetingEvents } from '../../clients/video-events';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sleep, waitFor } from './env';
+import { sleep, waitFor } from '../helpers/wait';
 import { allResults, FaultWorld } from './harness';
 
 // A slow database write (here: the recording's row held by a lock for a few seconds, as a busy or restarting

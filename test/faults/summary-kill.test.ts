@@ -1,6 +1,6 @@
 import { overloaded, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic';
 import { readChatLog } from '../../integrations/chat/log';
-import { waitFor } from './env';
+import { waitFor } from '../helpers/wait';
 import { allResults, FaultWorld } from './harness';
 
 // The worker dies while Claude is still thinking (the stand-in holds its answer). A worker's death must be noticed

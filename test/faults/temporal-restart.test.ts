@@ -1,6 +1,7 @@
 import { readChatLog } from '../../integrations/chat/log';
 import { Room } from '../../db/entities';
-import { faultsEnv, sleep, startTemporal, stopTemporal, waitFor } from './env';
+import { faultsEnv, startTemporal, stopTemporal } from './env';
+import { sleep, waitFor } from '../helpers/wait';
 import { allResults, duplicateRows, FaultWorld, type Meeting } from './harness';
 
 // The Temporal dev server goes away and comes back on the same SQLite file while some meetings are live and others

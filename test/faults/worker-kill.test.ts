@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { unique } from '../helpers/db';
-import { sleep, waitFor } from './env';
+import { sleep, waitFor } from '../helpers/wait';
 import { allResults, duplicateRows, FaultWorld, prng, rowsOf, type Meeting } from './harness';
 
 // 50 meetings on one real worker process (`node --import tsx workers/main.ts`), SIGKILLed at random moments and

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { openTestOrm } from './db';
@@ -29,10 +30,16 @@ export async function freePort(): Promise<number> {
 
 /**
  * One of Meetflow's processes as `npm start` runs it (`node --import tsx <entry>`, so signals reach it and
- * not a wrapper), with its stdout captured line by line.
+ * not a wrapper), with its stdout captured line by line. With `logFile`, stdout and stderr are also written there
+ * (instead of stderr going to the test's own).
  */
-export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/main.ts', env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/main.ts', env: Record<string, string>, options: { logFile?: string } = {}): ServiceProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', options.logFile ? 'pipe' : 'inherit'] });
+  if (options.logFile) {
+    const log = createWriteStream(options.logFile);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const lines: string[] = [];
   let partial = '';
   const waiters: (() => void)[] = [];

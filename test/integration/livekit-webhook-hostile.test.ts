@@ -4,9 +4,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { waitForPhase } from '../../clients/video-events';
 import { Room } from '../../db/entities';
 import { statusQuery } from '../../workflows/messages';
-import { signWebhook, startFakeLiveKit, WEBHOOK_CONTENT_TYPE, webhookEvent, type FakeLiveKit } from '../fakes/livekit';
-import { type ApiStack, signUp, startApiStack, type TestApi } from '../helpers/api';
-import { testWorld, type TestWorld } from '../helpers/worker';
+import { signWebhook, webhookEvent } from '../fakes/livekit';
+import { signUp, type TestApi } from '../helpers/api';
+import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
+import { waitFor } from '../helpers/wait';
 
 // Hostile requests at POST /webhooks/livekit, the door LiveKit knocks on: whatever arrives, the answer is a clear
 // 4xx (204 for a redelivered event, as LiveKit must not retry it), never a 5xx, and nothing changes: no row, no
@@ -15,19 +16,16 @@ const KEY = 'APIhostile';
 const SECRET = 'secret-that-is-long-enough-for-hs256-signing-hostile';
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
-let stack: ApiStack;
-let livekit: FakeLiveKit;
+let stack: LiveKitStack;
 let api: TestApi;
-let world: TestWorld;
+let post: LiveKitStack['postWebhook'];
 let roomId: string;
 let roomName: string;
 let guestId: string;
 
 beforeAll(async () => {
-  livekit = await startFakeLiveKit({ apiKey: KEY, apiSecret: SECRET });
-  world = testWorld('livekit-hostile', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: KEY, LIVEKIT_API_SECRET: SECRET });
-  stack = await startApiStack(world);
-  ({ env, orm, api } = stack);
+  stack = await startLiveKitStack('livekit-hostile', { apiKey: KEY, apiSecret: SECRET });
+  ({ env, orm, api, postWebhook: post } = stack);
   const host = await signUp(api, 'Hana Host');
   const guest = await signUp(api, 'Gert Guest');
   guestId = guest.user.id;
@@ -37,31 +35,13 @@ beforeAll(async () => {
   roomName = (await orm.em.fork().findOneOrFail(Room, roomId)).livekitRoomName;
   // One real, signed event first: the guest is in the room.
   expect((await post(joined('EV_first'))).status).toBe(204);
-  await waitFor(async () => (await snapshot()).participants.includes(`${guestId}:joined`));
+  await waitFor('the guest to be in the room', async () => (await snapshot()).participants.includes(`${guestId}:joined`), 10_000, 50);
 }, 60_000);
 
-afterAll(async () => {
-  await Promise.all([stack?.stop(), livekit?.close()]);
-});
+afterAll(() => stack?.stop());
 
 const joined = (id: string) => webhookEvent('participant_joined', { id, room: { name: roomName }, participant: { identity: guestId, name: 'Gert Guest' } });
 
-/** Posts as LiveKit does; `authorization` null sends no Authorization header at all. */
-async function post(body: string, authorization: string | null = signWebhook(body, KEY, SECRET)) {
-  const headers: Record<string, string> = { 'content-type': WEBHOOK_CONTENT_TYPE };
-  if (authorization !== null) headers.authorization = authorization;
-  const response = await fetch(`${api.url}/webhooks/livekit`, { method: 'POST', headers, body });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Everything a webhook could change: the room's participant rows, the room row, its recordings, the workflow's view. */
 async function snapshot() {

@@ -9,6 +9,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
 import { unique } from '../helpers/db';
 import { buttonBody, commandBody, eventBody, slackHeaders } from '../helpers/slack';
 import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
+import { waitFor } from '../helpers/wait';
 
 // Hostile requests at the Slack door (Bolt over HTTP): what test/integration/slack-bot.test.ts does not already
 // send. A request Slack did not sign is 401 and runs nothing; a signed but malformed one gets no 5xx and changes
@@ -125,8 +126,7 @@ test('the same event replayed (same event_id, freshly signed, no retry header) i
   expect((await post(body, slackHeaders(body, SECRET), 'application/json')).status).toBe(200);
   await new Promise((resolve) => setTimeout(resolve, 1_100));
   expect((await post(body, slackHeaders(body, SECRET), 'application/json')).status).toBe(200);
-  const deadline = Date.now() + 10_000;
-  while (!slack.views.some((v) => v.userId === userId) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await waitFor('the App Home view to be published', () => slack.views.some((v) => v.userId === userId), 10_000, 50);
   await settle();
   expect(slack.views.filter((v) => v.userId === userId)).toHaveLength(1);
 });

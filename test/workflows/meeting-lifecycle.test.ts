@@ -27,6 +27,7 @@ import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
 import { ROOT } from '../helpers/temporal';
 import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
+import { sleep, waitFor } from '../helpers/wait';
 
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
@@ -308,14 +309,11 @@ test('joins and leaves in quick succession: the participants rows and the room c
     const rows = await em.find(Participant, { room: room.id, user: people.map((person) => person.id) });
     return { rows: rows.map((row) => [row.user.id, row.status]).sort(), count: (await em.findOneOrFail(Room, room.id)).currentParticipants };
   };
-  const deadline = Date.now() + 15_000;
-  let last = await stored();
-  while (Date.now() < deadline && (JSON.stringify(last) !== JSON.stringify({ rows: expected, count: 4 }) || (await handle.query(statusQuery)).participants.length < 8)) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await stored();
-  }
+  const settled = async () => JSON.stringify(await stored()) === JSON.stringify({ rows: expected, count: 4 }) && (await handle.query(statusQuery)).participants.length === 8;
+  // The assertion below says what differs if it never settles.
+  await waitFor('the participant rows to settle', settled, 15_000).catch(() => undefined);
   // Settled: give any write still in flight time to land, then look again.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await sleep(1000);
   expect(await stored()).toEqual({ rows: expected, count: 4 });
   await handle.executeUpdate(endMeetingUpdate);
   await handle.result();
