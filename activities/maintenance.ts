@@ -37,10 +37,11 @@ export function createMaintenanceActivities(orm: MikroORM) {
     /** Runs one job in a transaction with its audit row: the log says what each run removed, and who asked. */
     async runMaintenanceJob(input: MaintenanceInput): Promise<MaintenanceResult> {
       return orm.em.fork().transactional(async (em) => {
-        const connection = em.getConnection();
+        // em.execute, not em.getConnection().execute: the cleanup must run on the transaction's connection,
+        // or it commits on its own and the audit row's transaction no longer covers it.
         const files = input.job === 'archive-recordings' ? await recordingFilesToArchive(em, input.days) : [];
         const sql = SQL[input.job];
-        const [row] = await connection.execute<{ n: number }[]>(sql, sql.includes('?') ? [input.days] : []);
+        const [row] = await em.execute<{ n: number }[]>(sql, sql.includes('?') ? [input.days] : []);
         const result: MaintenanceResult = { job: input.job, affected: row.n, ...(input.job === 'archive-recordings' ? { filesDeleted: await deleteLocalFiles(files) } : {}) };
         await recordAudit(em, {
           actor: { label: input.requestedBy ?? 'schedule' },
@@ -57,7 +58,7 @@ export function createMaintenanceActivities(orm: MikroORM) {
 
 /** The files of the recordings the archive step is about to drop the reference to. */
 async function recordingFilesToArchive(em: EntityManager, days: number): Promise<string[]> {
-  const rows = await em.getConnection().execute<{ file_path: string | null }[]>(
+  const rows = await em.execute<{ file_path: string | null }[]>(
     `select file_path from recordings where status <> 'archived' and file_path is not null and coalesce(completed_at, created_at) < now() - make_interval(days => ?)`,
     [days],
   );

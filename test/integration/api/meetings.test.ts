@@ -195,9 +195,11 @@ test('/openapi.json describes every route', async () => {
 });
 
 test('the search query is answered from the GIN index on transcripts.search_vector', async () => {
+  // em.execute runs on the transaction's own connection: `set local` only holds there, and a statement sent
+  // through em.getConnection() without the transaction context may get another pooled connection.
   const plan = await orm.em.fork().transactional(async (em) => {
-    await em.getConnection().execute('set local enable_seqscan = off');
-    const rows = await em.getConnection().execute<{ 'QUERY PLAN': string }[]>(
+    await em.execute('set local enable_seqscan = off');
+    const rows = await em.execute<{ 'QUERY PLAN': string }[]>(
       `explain select t.id from transcripts t where t.search_vector @@ websearch_to_tsquery('english', 'zebra campaign')`,
     );
     return rows.map((row) => row['QUERY PLAN']).join('\n');
