@@ -1,10 +1,12 @@
 import { createActionItemActivities } from './action-items';
 import type { ActivityContext } from './context';
+import { createInvitationActivities } from './invitations';
 import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
 import { createSeriesActivities } from './series';
+import { createVideoActivities } from './video';
 
 /** What activities need: the database, the providers, and a few settings. */
 export type ActivityDeps = ActivityContext;
@@ -14,6 +16,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPingActivities(deps.orm),
     ...createMeetingActivities(deps),
+    ...createInvitationActivities(deps),
+    ...createVideoActivities(deps),
     ...createPipelineActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),

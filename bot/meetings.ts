@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { VISIBLE_ROOM_SQL, visibleRoomParams } from '../db/visibility';
 import { Room, type RoomEntity, type UserEntity } from '../db/entities';
+import { OPEN_PHASES } from '../workflows/phases';
 
 export const shortId = (room: RoomEntity) => room.id.slice(0, 8);
 
@@ -10,7 +11,7 @@ export class MeetingLookupError extends Error {
 
 /** Meetings this person hosts, joined or is invited to, soonest upcoming first. */
 export async function myMeetings(em: EntityManager, user: UserEntity, options: { upcoming?: boolean; limit?: number } = {}): Promise<RoomEntity[]> {
-  const upcoming = options.upcoming ? `and r.status in ('scheduled','inviting','waiting','live') and coalesce(r.scheduled_start_time, now()) > now() - interval '12 hours'` : '';
+  const upcoming = options.upcoming ? `and r.status in (${OPEN_PHASES.map((phase) => `'${phase}'`).join(',')}) and coalesce(r.scheduled_start_time, now()) > now() - interval '12 hours'` : '';
   const rows = await em.getConnection().execute<{ id: string }[]>(
     `select r.id from rooms r where ${VISIBLE_ROOM_SQL} ${upcoming} order by r.scheduled_start_time ${options.upcoming ? 'asc' : 'desc'} limit ?`,
     [...visibleRoomParams(user), options.limit ?? 10],

@@ -2,9 +2,9 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { scheduleMeeting } from '../../clients/meetings';
 import { ActionItem, Participant, ParticipantReport, Recording, Room, Transcript, User, type RoomEntity } from '../../db/entities';
-import { ROOM_STATUSES } from '../../db/entities/room';
 import { latestSummary } from '../../db/summaries';
 import { meetingWorkflowId } from '../../workflows/ids';
+import { CLOSED_PHASES, isPhaseIn, MEETING_PHASES } from '../../workflows/phases';
 import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { requireHost, VISIBLE_ROOM_SQL, visibleMeeting, visibleRoomParams } from '../access';
 import type { ApiDeps } from '../app';
@@ -50,7 +50,7 @@ const create = {
 
 const list = {
   query: z.object({
-    status: z.enum(ROOM_STATUSES).optional(),
+    status: z.enum(MEETING_PHASES).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     tag: z.string().optional(),
@@ -215,7 +215,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const room = await meeting(ctx);
       const user = currentUser(ctx);
       if (!deps.video.hasRooms || !deps.video.joinToken) throw new HttpError(409, 'conflict', 'This Meetflow has no video provider: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
-      if (['completed', 'cancelled', 'failed', 'processing'].includes(room.status)) throw new HttpError(409, 'conflict', `The meeting is ${room.status}: its room is closed`);
+      if (isPhaseIn(room.status, CLOSED_PHASES)) throw new HttpError(409, 'conflict', `The meeting is ${room.status}: its room is closed`);
       const role = room.host.id === user.id ? 'host' : 'participant';
       const { token, url } = await deps.video.joinToken({ roomName: room.livekitRoomName, identity: user.id, name: user.name, role, ttlSeconds: 6 * 3600 });
       ctx.body = { token, url, room: room.livekitRoomName, role };
