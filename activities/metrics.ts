@@ -1,14 +1,13 @@
 import type { MetricMeter } from '@temporalio/common';
+import type { ProviderCallRecorder } from '../integrations/instrument';
 
 /**
  * Meetflow's own worker metrics. They go through Temporal's metric meter, so they come out of the same
  * Prometheus endpoint as the SDK's (WORKER_METRICS_PORT) with no second exporter.
  */
-export interface WorkerMetrics {
+export interface WorkerMetrics extends ProviderCallRecorder {
   /** One per delivery attempt that settled: `channel` (slack, log, email…), `outcome` (sent, already-sent, failed, retry). */
   delivery(channel: string, outcome: string): void;
-  /** One per provider call: how long it took, and whether it failed (`error` is the error's class). */
-  providerCall(call: { kind: string; provider: string; operation: string; ms: number; error?: string }): void;
 }
 
 export function workerMetrics(meter: MetricMeter): WorkerMetrics {

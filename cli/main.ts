@@ -3,8 +3,12 @@ import os from 'node:os';
 import { config } from '../config';
 import { recordAudit } from '../db/audit';
 import { openOrm } from '../db/orm';
-import { meetingWorkflowId, recordingWorkflowId } from '../workflows/ids';
-import { MEETING_PHASES, statusQuery } from '../workflows/messages';
+import { MeetingsClient } from '../clients/meetings';
+import { completeActionItem } from '../commands/action-items';
+import { cancelMeeting, endMeeting, findVisibleMeeting, rescheduleMeeting } from '../commands/meetings';
+import type { Actor, CommandDeps } from '../commands/types';
+import { manualMaintenanceWorkflowId, meetingWorkflowId, pingWorkflowId, summaryRerunWorkflowId } from '../workflows/ids';
+import { MEETING_PHASES } from '../workflows/phases';
 import { pingWorkflow } from '../workflows/ping';
 import { recordingPipelineWorkflow } from '../workflows/recording-pipeline';
 import { MAINTENANCE_JOBS, type MaintenanceJob } from '../activities/maintenance';
@@ -22,6 +26,10 @@ commands:
   demo                         play a whole meeting against the running services (npm start) and print its results
   status <meetingId>           a meeting's live status (phase, times, participants, recordings, summary)
   list [--status <phase>]      meetings known to Temporal, newest first (phases: ${MEETING_PHASES.join(', ')})
+  reschedule <meetingId> <ISO time>   move a meeting that has not started (updated invites go out)
+  cancel <meetingId> [reason]  cancel a meeting before processing (cancellations go out)
+  end <meetingId>              end a live meeting (processing starts)
+  done <actionItemId>          mark an action item done (its reminder stops)
   rerun <meetingId>            summarize a finished meeting again from its stored transcript (keeps the earlier version)
   maintenance run <job>        run one cleanup job now (${MAINTENANCE_JOBS.join(', ')})
   ping [message]               run the ping workflow (checks worker, Temporal and PostgreSQL end to end)
@@ -30,7 +38,7 @@ commands:
 const cfg = () => config();
 
 async function ping(message: string): Promise<void> {
-  const workflowId = `ping-${randomUUID()}`;
+  const workflowId = pingWorkflowId(randomUUID());
   const result = await withTemporalClient(cfg(), (client) =>
     client.workflow.execute(pingWorkflow, { workflowId, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [message], workflowExecutionTimeout: '30 seconds' }),
   );
@@ -62,7 +70,7 @@ const meetingIdOf = (arg: string | undefined) => {
 
 async function status(args: string[]): Promise<void> {
   const roomId = meetingIdOf(args[0]);
-  const result = await withTemporalClient(cfg(), (client) => client.workflow.getHandle(meetingWorkflowId(roomId)).query(statusQuery));
+  const result = await withTemporalClient(cfg(), (client) => new MeetingsClient(client).status(roomId));
   console.log(JSON.stringify(result, null, 2));
   console.log(`Temporal UI: ${workflowUiUrl(cfg(), meetingWorkflowId(roomId))}`);
 }
@@ -85,7 +93,7 @@ async function list(args: string[]): Promise<void> {
 
 async function rerun(args: string[]): Promise<void> {
   const roomId = meetingIdOf(args[0]);
-  const workflowId = recordingWorkflowId(roomId, `rerun-${Date.now()}`);
+  const workflowId = summaryRerunWorkflowId(roomId, Date.now());
   const result = await withTemporalClient(cfg(), (client) =>
     client.workflow.execute(recordingPipelineWorkflow, { workflowId, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ roomId, summaryVersion: 'next', deliver: false }] }),
   );
@@ -104,10 +112,46 @@ async function maintenance(args: string[]): Promise<void> {
   if (args[0] !== 'run' || !MAINTENANCE_JOBS.includes(job)) throw new UsageError(`use: meetflow maintenance run <${MAINTENANCE_JOBS.join('|')}>`);
   const plan = maintenancePlan(cfg()).find((entry) => entry.job === job)!;
   const result = await withTemporalClient(cfg(), (client) =>
-    client.workflow.execute(maintenanceWorkflow, { workflowId: `maintenance-${job}-manual-${Date.now()}`, taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ job, days: plan.days, requestedBy: `cli:${os.userInfo().username}` }] }),
+    client.workflow.execute(maintenanceWorkflow, { workflowId: manualMaintenanceWorkflowId(job, Date.now()), taskQueue: cfg().TEMPORAL_TASK_QUEUE, args: [{ job, days: plan.days, requestedBy: `cli:${os.userInfo().username}` }] }),
   );
   const files = result.filesDeleted === undefined ? '' : `, ${result.filesDeleted} recording file(s) deleted`;
   console.log(`${result.job}: ${result.affected} row(s) changed${files}`);
+}
+
+/** The operator at this terminal: holds the database and Temporal credentials, so no policy applies; audited by OS user. */
+const operator = (): Actor => ({ kind: 'operator', label: `cli:${os.userInfo().username}`, source: 'cli' });
+
+/** Runs a shared command (the same one the API and Slack run) with the database and Temporal open. */
+async function withCommandDeps(use: (deps: CommandDeps) => Promise<void>): Promise<void> {
+  const orm = await openOrm(cfg().DATABASE_URL, { debug: false });
+  try {
+    await withTemporalClient(cfg(), (temporal) => use({ em: orm.em.fork(), temporal, cfg: cfg() }));
+  } finally {
+    await orm.close();
+  }
+}
+
+async function changeMeeting(action: 'reschedule' | 'cancel' | 'end', args: string[]): Promise<void> {
+  const roomId = meetingIdOf(args[0]);
+  await withCommandDeps(async (deps) => {
+    const room = await findVisibleMeeting(deps, operator(), roomId);
+    if (action === 'reschedule') {
+      const start = new Date(args[1] ?? '');
+      if (Number.isNaN(start.getTime())) throw new UsageError('reschedule needs the new start as an ISO time, e.g. 2026-12-03T14:00:00Z');
+      console.log(`"${room.name}" moved to ${(await rescheduleMeeting(deps, operator(), room, start)).scheduledStart}`);
+    } else if (action === 'cancel') {
+      await cancelMeeting(deps, operator(), room, args.slice(1).join(' '));
+      console.log(`"${room.name}" cancelled`);
+    } else {
+      await endMeeting(deps, operator(), room);
+      console.log(`"${room.name}" ended; processing starts`);
+    }
+  });
+}
+
+async function done(args: string[]): Promise<void> {
+  if (!args[0]) throw new UsageError('done needs the action item id');
+  await withCommandDeps(async (deps) => console.log(`done: ${(await completeActionItem(deps, operator(), args[0])).title}`));
 }
 
 class UsageError extends Error {}
@@ -122,6 +166,10 @@ async function main(argv: string[]): Promise<void> {
     list: () => list(args),
     rerun: () => rerun(args),
     maintenance: () => maintenance(args),
+    reschedule: () => changeMeeting('reschedule', args),
+    cancel: () => changeMeeting('cancel', args),
+    end: () => changeMeeting('end', args),
+    done: () => done(args),
   };
   if (command === 'help' || command === '--help') return console.log(USAGE);
   const run = commands[command];

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
 import type { UserEntity } from '../db/entities';
 import type { Invitee, MeetingSettings } from '../workflows/messages';
+import { seriesOccurrenceWorkflowId, seriesScheduleId } from '../workflows/ids';
 import { recurringOccurrenceWorkflow, type RecurrenceFrequency, type RecurringSeries } from '../workflows/recurring';
 import { defaultMeetingSettings } from './meetings';
 
@@ -95,7 +96,6 @@ function validateRecurrence(recurrence: Recurrence, timeZone: string): void {
   }
 }
 
-export const seriesScheduleId = (seriesId: string) => `meeting-series-${seriesId}`;
 
 /** Creates the series' Temporal Schedule: one occurrence workflow (and so one meeting workflow) per occurrence. */
 export async function scheduleRecurringMeeting(deps: { temporal: Client; cfg: Config; taskQueue?: string }, request: RecurringMeetingRequest): Promise<{ seriesId: string; scheduleId: string }> {
@@ -116,7 +116,7 @@ export async function scheduleRecurringMeeting(deps: { temporal: Client; cfg: Co
   await deps.temporal.schedule.create({
     scheduleId,
     spec,
-    action: { type: 'startWorkflow', workflowType: recurringOccurrenceWorkflow, args: [series], taskQueue: deps.taskQueue ?? deps.cfg.TEMPORAL_TASK_QUEUE, workflowId: `meeting-series-${seriesId}-occurrence` },
+    action: { type: 'startWorkflow', workflowType: recurringOccurrenceWorkflow, args: [series], taskQueue: deps.taskQueue ?? deps.cfg.TEMPORAL_TASK_QUEUE, workflowId: seriesOccurrenceWorkflowId(seriesId) },
     policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL, catchupWindow: '1 hour' },
     state: {
       note: `${request.title} (${request.recurrence.frequency}) hosted by ${request.host.email}`,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MEETING_SETTING_DEFAULTS } from '../workflows/messages';
 
 /**
  * Every setting Meetflow reads from the environment, read and validated once. The README's configuration
@@ -63,10 +64,10 @@ export const configSchema = z.object({
     .string()
     .default('.data')
     .transform((dir) => path.resolve(__dirname, '..', dir)),
-  MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(10),
-  MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(15),
-  MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(240),
-  RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(30),
+  MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.reminderMinutesBefore),
+  MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.noShowGraceMinutes),
+  MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.maxDurationMinutes),
+  RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.recordingGraceMinutes),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   SMTP_URL: optional,
   MAIL_FROM: z.string().default('Meetflow <meetflow@localhost>'),

@@ -1,5 +1,10 @@
-import type { WorkerMetrics } from '../activities/metrics';
 import type { Providers } from './index';
+
+/** Where provider call timings go (the worker's metrics implement it). */
+export interface ProviderCallRecorder {
+  /** One per provider call: how long it took, and whether it failed (`error` is the error's class). */
+  providerCall(call: { kind: string; provider: string; operation: string; ms: number; error?: string }): void;
+}
 
 type Kind = keyof Providers;
 
@@ -7,13 +12,13 @@ type Kind = keyof Providers;
  * The same providers, each async method call timed and its failures counted (`meetflow_provider_call_*`).
  * A Proxy, so every provider and every method is covered without each one knowing about metrics.
  */
-export function instrumentProviders(providers: Providers, metrics: WorkerMetrics): Providers {
+export function instrumentProviders(providers: Providers, metrics: ProviderCallRecorder): Providers {
   const wrapped = {} as Record<Kind, unknown>;
   for (const kind of Object.keys(providers) as Kind[]) wrapped[kind] = instrument(providers[kind], kind, metrics);
   return wrapped as Providers;
 }
 
-function instrument<T extends object & { name: string }>(provider: T, kind: Kind, metrics: WorkerMetrics): T {
+function instrument<T extends object & { name: string }>(provider: T, kind: Kind, metrics: ProviderCallRecorder): T {
   return new Proxy(provider, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;

@@ -1,6 +1,7 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { MaintenanceJob } from '../activities/maintenance';
 import type { Config } from '../config';
+import { maintenanceScheduleId } from '../workflows/ids';
 import { maintenanceWorkflow } from '../workflows/maintenance';
 
 export interface MaintenancePlanEntry {
@@ -23,7 +24,6 @@ export function maintenancePlan(cfg: Config): MaintenancePlanEntry[] {
   ];
 }
 
-export const maintenanceScheduleId = (job: MaintenanceJob) => `maintenance-${job}`;
 
 /** The Schedule's note says the settings it was made with, so a worker can tell when they changed. */
 const noteOf = ({ job, days, cron }: MaintenancePlanEntry) => `Meetflow maintenance: ${job} (cron "${cron}" UTC, days ${days})`;

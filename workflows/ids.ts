@@ -1,6 +1,3 @@
-/** The one task queue every Meetflow workflow and activity runs on. */
-export const TASK_QUEUE = 'meetings';
-
 /** Business id of a meeting's workflow: starting it twice is a no-op, and operators can find it by room. */
 export function meetingWorkflowId(roomId: string): string {
   return `meeting-${roomId}`;
@@ -20,3 +17,17 @@ export function actionItemWorkflowId(actionItemId: string): string {
 export function meetingIdOfWorkflowId(workflowId: string): string | undefined {
   return /^meeting-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-|$)/.exec(workflowId)?.[1];
 }
+
+/** The Schedule of a recurring series, and the workflow id its occurrences start under (Temporal suffixes the time). */
+export const seriesScheduleId = (seriesId: string) => `meeting-series-${seriesId}`;
+export const seriesOccurrenceWorkflowId = (seriesId: string) => `${seriesScheduleId(seriesId)}-occurrence`;
+
+/** The Schedule of a maintenance job, and a run of it asked for by hand (meetflow maintenance run). */
+export const maintenanceScheduleId = (job: string) => `maintenance-${job}`;
+export const manualMaintenanceWorkflowId = (job: string, at: number) => `${maintenanceScheduleId(job)}-manual-${at}`;
+
+/** A summary re-run of a meeting from its stored transcript (meetflow rerun): a pipeline of its own. */
+export const summaryRerunWorkflowId = (roomId: string, at: number) => recordingWorkflowId(roomId, `rerun-${at}`);
+
+/** A ping (meetflow ping): checks worker, Temporal and PostgreSQL end to end. */
+export const pingWorkflowId = (nonce: string) => `ping-${nonce}`;

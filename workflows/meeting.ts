@@ -17,6 +17,7 @@ import {
   type InvitationStatus,
   type MeetingInput,
   type MeetingPhase,
+  MEETING_SETTING_DEFAULTS,
   type MeetingSettings,
   type MeetingStatus,
   participantJoinedSignal,
@@ -35,16 +36,6 @@ import { CANCELLABLE_PHASES, CLOSED_PHASES, isPhaseIn, REFUSAL_TYPES, RESCHEDULA
 import { recordingPipelineWorkflow } from './recording-pipeline';
 import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
 
-export const DEFAULT_SETTINGS: Required<MeetingSettings> = {
-  autoRecord: false,
-  language: 'en',
-  reminderMinutesBefore: 10,
-  noShowGraceMinutes: 15,
-  maxDurationMinutes: 240,
-  recordingGraceMinutes: 30,
-  reconcileSeconds: 60,
-};
-
 const MINUTE = 60_000;
 
 /** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */
@@ -57,7 +48,7 @@ const nowIso = () => new Date(Date.now()).toISOString();
  * completed (or cancelled before processing). Everything that touches the world is an activity.
  */
 export async function meetingWorkflow(input: MeetingInput): Promise<MeetingStatus> {
-  const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+  const settings = { ...MEETING_SETTING_DEFAULTS, ...input.settings };
   const meeting = new MeetingState(input);
 
   setHandler(statusQuery, () => meeting.status);
@@ -95,6 +86,8 @@ class MeetingState {
   endRequested = false;
   roomFinished = false;
   startMoved = false;
+  /** A reschedule is writing its start and sending its invites (they run one at a time). */
+  rescheduling = false;
   /** Participants whose row is behind their state, and the one loop writing them (see saveParticipant). */
   readonly unsavedParticipants = new Set<string>();
   participantWriter?: Promise<void>;
@@ -152,13 +145,27 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
   setHandler(
     rescheduleUpdate,
     async (start) => {
-      meeting.status.scheduledStart = new Date(start).toISOString();
-      meeting.status.sequence += 1;
-      meeting.startMoved = true;
-      upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
-      await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart });
-      await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: meeting.status.sequence });
-      return meeting.status;
+      // One reschedule at a time: two in flight would write their starts in either order and could send the
+      // highest SEQUENCE with the older time. Meetings started before this rule replay without the wait.
+      const serial = patched('serial-reschedules');
+      if (serial) {
+        // A loop, not one wait: conditions that come true together all resume, and only the first may go on.
+        while (meeting.rescheduling) await condition(() => !meeting.rescheduling);
+        if (!isPhaseIn(meeting.phase, RESCHEDULABLE_PHASES)) throw conflict(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
+        meeting.rescheduling = true;
+      }
+      try {
+        meeting.status.scheduledStart = new Date(start).toISOString();
+        meeting.status.sequence += 1;
+        const sequence = meeting.status.sequence;
+        meeting.startMoved = true;
+        upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
+        await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart });
+        await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: serial ? sequence : meeting.status.sequence });
+        return meeting.status;
+      } finally {
+        if (serial) meeting.rescheduling = false;
+      }
     },
     {
       validator: (start) => {

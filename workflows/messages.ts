@@ -31,6 +31,20 @@ export interface MeetingSettings {
   reconcileSeconds?: number;
 }
 
+/**
+ * The one set of defaults for a meeting's settings: the configuration's MEETING_* variables default to these, and
+ * the workflow falls back to them for a setting its input does not carry.
+ */
+export const MEETING_SETTING_DEFAULTS: Required<MeetingSettings> = {
+  autoRecord: false,
+  language: 'en',
+  reminderMinutesBefore: 10,
+  noShowGraceMinutes: 15,
+  maxDurationMinutes: 240,
+  recordingGraceMinutes: 30,
+  reconcileSeconds: 60,
+};
+
 export interface MeetingInput {
   roomId: string;
   hostId: string;

@@ -2,14 +2,7 @@ import Router from '@koa/router';
 import { WebhookReceiver } from 'livekit-server-sdk';
 import getRawBody from 'raw-body';
 import { Room } from '../../db/entities';
-import { meetingWorkflowId } from '../../workflows/ids';
-import {
-  participantJoinedSignal,
-  participantLeftSignal,
-  recordingFinishedSignal,
-  recordingStartedSignal,
-  roomFinishedSignal,
-} from '../../workflows/messages';
+import { MeetingEvents } from '../../clients/video-events';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 
@@ -51,8 +44,10 @@ export function livekitWebhookRoutes(deps: ApiDeps): Router {
 }
 
 async function signal(deps: ApiDeps, roomId: string, event: WebhookEvent): Promise<void> {
-  const handle = deps.temporal.workflow.getHandle(meetingWorkflowId(roomId));
-  const base = { eventId: event.id, at: new Date(seconds(event.createdAt) * 1000 || Date.now()).toISOString() };
+  const events = MeetingEvents.of(deps.temporal, roomId);
+  const at = new Date(seconds(event.createdAt) * 1000 || Date.now());
+  if (Number.isNaN(at.getTime())) throw new HttpError(400, 'invalid_request', `createdAt ${String(event.createdAt)} is not a time (seconds since 1970)`);
+  const origin = { eventId: event.id, at };
   const participant = event.participant;
   const egress = event.egressInfo;
   if (event.event.startsWith('participant_') && !participant?.identity) {
@@ -63,28 +58,30 @@ async function signal(deps: ApiDeps, roomId: string, event: WebhookEvent): Promi
   }
   switch (event.event) {
     case 'participant_joined':
-      return handle.signal(participantJoinedSignal, { ...base, identity: participant!.identity, name: participant!.name || undefined });
+      return events.join(participant!.identity, participant!.name || undefined, origin);
     case 'participant_left':
     case 'participant_connection_aborted':
-      return handle.signal(participantLeftSignal, { ...base, identity: participant!.identity });
+      return events.leave(participant!.identity, origin);
     case 'egress_started':
-      return handle.signal(recordingStartedSignal, { ...base, recordingId: egress!.egressId });
+      return events.startRecording(egress!.egressId, origin);
     case 'egress_ended': {
       const file = egress!.fileResults?.[0];
       // EgressStatus: 4 = EGRESS_FAILED, 5 = EGRESS_ABORTED
       const failed = Boolean(egress!.error) || [4, 5].includes(Number(egress!.status));
-      return handle.signal(recordingFinishedSignal, {
-        ...base,
-        recordingId: egress!.egressId,
-        filePath: file?.filename || undefined,
-        fileUrl: file?.location || undefined,
-        fileSize: file ? Number(file.size) : undefined,
-        durationSeconds: file ? Math.round(Number(file.duration) / 1e9) : undefined,
-        error: failed ? egress!.error || 'the recording failed' : undefined,
-      });
+      return events.finishRecording(
+        egress!.egressId,
+        {
+          filePath: file?.filename || undefined,
+          fileUrl: file?.location || undefined,
+          fileSize: file ? Number(file.size) : undefined,
+          durationSeconds: file ? Math.round(Number(file.duration) / 1e9) : undefined,
+          error: failed ? egress!.error || 'the recording failed' : undefined,
+        },
+        origin,
+      );
     }
     case 'room_finished':
-      return handle.signal(roomFinishedSignal, base);
+      return events.finishRoom(origin);
     default:
       return; // room_started, track events: nothing for the meeting to do
   }
