@@ -4,6 +4,7 @@ import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
+import { createRecorderActivities } from './recorder';
 import { createSeriesActivities } from './series';
 
 /** What activities need: the database, the providers, and a few settings. */
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPingActivities(deps.orm),
     ...createMeetingActivities(deps),
     ...createPipelineActivities(deps),
+    ...createRecorderActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
     ...createMaintenanceActivities(deps.orm),

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { WebhookReceiver } from 'livekit-server-sdk';
 import getRawBody from 'raw-body';
 import { Room } from '../../db/entities';
+import { isRecorder } from '../../integrations/video/livekit';
 import { meetingWorkflowId } from '../../workflows/ids';
 import {
   participantJoinedSignal,
@@ -61,6 +62,8 @@ async function signal(deps: ApiDeps, roomId: string, event: WebhookEvent): Promi
   if (event.event.startsWith('egress_') && !egress?.egressId) {
     throw new HttpError(400, 'invalid_request', `An ${event.event} event must carry its egress (egressInfo.egressId)`);
   }
+  // Recorders (Meetflow's own, Egress's) are in the room but not in the meeting.
+  if (participant && isRecorder(participant)) return;
   switch (event.event) {
     case 'participant_joined':
       return handle.signal(participantJoinedSignal, { ...base, identity: participant!.identity, name: participant!.name || undefined });
