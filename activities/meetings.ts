@@ -158,8 +158,11 @@ export function createMeetingActivities(ctx: ActivityContext) {
       return people.length;
     },
 
-    /** Opens the video room (when there is a video provider) and tells everyone the meeting is starting. */
-    async startMeetingRoom(input: { roomId: string }): Promise<{ hasRoom: boolean }> {
+    /**
+     * Opens the video room (when there is a video provider) and tells everyone the meeting is starting.
+     * `recordsTracks`: the room is recorded by Meetflow's own recorder (the workflow runs it), not by Egress.
+     */
+    async startMeetingRoom(input: { roomId: string }): Promise<{ hasRoom: boolean; recordsTracks: boolean }> {
       const room = await loadRoom(input.roomId);
       await ctx.providers.video.openRoom({ roomName: room.livekitRoomName, maxParticipants: room.maxParticipants, emptyTimeoutSeconds: 300 });
       for (const user of await peopleToNotify(ctx, room)) {
@@ -181,14 +184,15 @@ export function createMeetingActivities(ctx: ActivityContext) {
         );
         heartbeat();
       }
-      return { hasRoom: ctx.providers.video.hasRooms };
+      const video = ctx.providers.video;
+      return { hasRoom: video.hasRooms, recordsTracks: video.hasRooms && video.recordingMode === 'tracks' };
     },
 
     /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
     async startRoomRecording(input: { roomId: string }): Promise<string | null> {
       const room = await loadRoom(input.roomId);
       const video = ctx.providers.video;
-      if (!video.hasRooms || !video.startRecording) return null;
+      if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
       return video.startRecording(room.livekitRoomName, `${room.livekitRoomName}-${Date.now()}.ogg`);
     },
 
@@ -196,7 +200,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
     async reconcileRecordings(input: { roomId: string }): Promise<VideoRecordingState[]> {
       const room = await loadRoom(input.roomId);
       const video = ctx.providers.video;
-      if (!video.hasRooms || !video.roomState) return [];
+      if (!video.hasRooms || !video.roomState || (video.recordingMode ?? 'egress') !== 'egress') return [];
       return (await video.roomState(room.livekitRoomName)).egresses;
     },
 
