@@ -84,7 +84,10 @@ async function record(ctx: ActivityContext, recording: RecordingEntity, dir: str
     onError: (error, part) => ctx.log.warn({ err: error, recordingId: input.recordingId, part: part && `${part.identity}#${part.part}` }, 'recorder: a track failed'),
   });
   const activity = Context.current();
-  const beat = () => heartbeat({ partsDone: recorder.finishedParts.length, recording: recorder.activeParts.map((part) => `${part.identity}#${part.part}`) });
+  const beat = () => {
+    heartbeat({ partsDone: recorder.finishedParts.length, recording: recorder.activeParts.map((part) => `${part.identity}#${part.part}`) });
+    void store.refine(recorder.activeParts).catch((error: unknown) => ctx.log.warn({ err: error }, 'recorder: could not store part offsets'));
+  };
   const timer = setInterval(beat, HEARTBEAT_MS);
   beat();
   try {
@@ -100,6 +103,7 @@ async function record(ctx: ActivityContext, recording: RecordingEntity, dir: str
 
 /** Track rows are written on their natural key (recording, identity, part): a repeated write changes nothing. */
 function partStore(ctx: ActivityContext, recordingId: string) {
+  const stored = new Map<string, number>();
   return {
     async started(part: TrackPart): Promise<void> {
       const db = ctx.orm.em.fork();
@@ -111,8 +115,16 @@ function partStore(ctx: ActivityContext, recordingId: string) {
         .ignore()
         .execute();
     },
+    /** A running part's start, as far as its frames so far tell it (so a crash keeps a good offset too). */
+    async refine(parts: TrackPart[]): Promise<void> {
+      for (const part of parts.filter((p) => stored.get(`${p.identity}#${p.part}`) !== p.offsetMs)) {
+        stored.set(`${part.identity}#${part.part}`, part.offsetMs);
+        await ctx.orm.em.fork().nativeUpdate(RecordingTrack, { recording: recordingId, identity: part.identity, part: part.part, status: 'recording' }, { offsetMs: part.offsetMs });
+      }
+    },
     async finished(part: TrackPart): Promise<void> {
-      await ctx.orm.em.fork().nativeUpdate(RecordingTrack, { recording: recordingId, identity: part.identity, part: part.part }, { status: 'complete', durationMs: part.durationMs ?? 0 });
+      // The offset too: the part knows its start better once it has heard more frames.
+      await ctx.orm.em.fork().nativeUpdate(RecordingTrack, { recording: recordingId, identity: part.identity, part: part.part }, { status: 'complete', offsetMs: part.offsetMs, durationMs: part.durationMs ?? 0 });
     },
   };
 }

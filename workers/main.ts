@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM: no new tasks, running activities get the grace time.
   await worker.run();
-  releaseRecorderRuntime();
+  await releaseRecorderRuntime();
   await connection.close();
   await orm.close();
   log.info('worker stopped');

@@ -56,18 +56,6 @@ test('a file killed before its first header update (sizes 0) is repaired too; a 
   expect(() => repairWav(notWav)).toThrow('not a canonical PCM WAV file');
 });
 
-test('a gap is filled with silence, so the file stays on the wall clock', () => {
-  const file = path.join(dir, 'gap.wav');
-  const writer = new WavWriter(file, { sampleRate: 16_000, channels: 1 });
-  writer.write(tone(1600));
-  writer.writeSilence(16_000);
-  writer.write(tone(1600));
-  writer.close();
-  const { samples } = readWavSamples(file);
-  expect(samples.length).toBe(1600 + 16_000 + 1600);
-  expect(samples.subarray(1600, 17_600).every((sample) => sample === 0)).toBe(true);
-});
-
 test('RECORDER=auto records per person on a LiveKit of this machine, with Egress elsewhere', () => {
   expect(recordingMode('auto', 'ws://127.0.0.1:7880')).toBe('tracks');
   expect(recordingMode('auto', 'ws://localhost:7880')).toBe('tracks');

@@ -10,8 +10,6 @@ import { WavWriter } from './wav';
  */
 export const RECORDING_SAMPLE_RATE = 16_000;
 
-/** A gap in a track's frames longer than this is filled with silence, so the file stays on the wall clock. */
-const GAP_FILL_SECONDS = 0.25;
 
 let nativeRuntimeStarted = false;
 
@@ -19,8 +17,8 @@ let nativeRuntimeStarted = false;
  * Ends LiveKit's native runtime, when a recorder started it (its threads keep a process alive); call once,
  * at exit: no recorder works in this process after it.
  */
-export function releaseRecorderRuntime(): void {
-  if (nativeRuntimeStarted) dispose();
+export async function releaseRecorderRuntime(): Promise<void> {
+  if (nativeRuntimeStarted) await dispose();
   nativeRuntimeStarted = false;
 }
 
@@ -142,7 +140,13 @@ export class RoomRecorder {
     return part;
   }
 
-  /** One part: the track's frames into one file, from its first frame to the stream's end. */
+  /**
+   * One part: the track's frames into one file, from its first frame to the stream's end. The file's clock is
+   * its sample count: WebRTC's receiver hands over a frame every 10 ms whether or not packets arrive (silence,
+   * concealment), so the file keeps pace with the room even when this process is too busy to read for a while.
+   * Where the part starts is the earliest start its frames imply (arrival minus the audio before them): frames
+   * are only ever late, never early, so the least delayed one tells the truth.
+   */
   private async record(track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant): Promise<void> {
     if (track.kind !== TrackKind.KIND_AUDIO) return;
     const sampleRate = this.options.sampleRate ?? RECORDING_SAMPLE_RATE;
@@ -150,23 +154,22 @@ export class RoomRecorder {
     const key = `${participant.identity}/${publication.sid}`;
     let part: TrackPart | undefined;
     let writer: WavWriter | undefined;
-    let startedAt = 0;
+    let startedAt = Infinity;
+    let samples = 0;
     try {
       for (;;) {
         const { value: frame, done } = await reader.read();
         if (done) break;
-        const now = Date.now();
+        samples += frame.samplesPerChannel;
+        startedAt = Math.min(startedAt, Date.now() - (samples / sampleRate) * 1000);
         if (!part) {
-          // The frame was heard when it arrived: it starts one frame earlier.
-          startedAt = now - (frame.samplesPerChannel / sampleRate) * 1000;
-          part = { identity: participant.identity, name: participant.name || participant.identity, part: this.nextPart(participant.identity), filePath: '', offsetMs: Math.max(0, Math.round(startedAt - this.options.origin)) };
+          part = { identity: participant.identity, name: participant.name || participant.identity, part: this.nextPart(participant.identity), filePath: '', offsetMs: this.offsetOf(startedAt) };
           part.filePath = path.join(this.options.dir, fileName(part.identity, part.part));
           this.active.set(key, { part, stream: reader });
           await this.options.onPartStarted?.(part);
           writer = new WavWriter(part.filePath, { sampleRate, channels: 1 });
         }
-        const behind = ((now - startedAt) / 1000) * sampleRate - writer!.samples - frame.samplesPerChannel;
-        if (behind > GAP_FILL_SECONDS * sampleRate) writer!.writeSilence(Math.round(behind));
+        part.offsetMs = this.offsetOf(startedAt);
         writer!.write(frame.data);
       }
     } catch (error) {
@@ -180,6 +183,10 @@ export class RoomRecorder {
         await this.options.onPartFinished?.(part)?.catch((error: unknown) => this.options.onError?.(error, part));
       }
     }
+  }
+
+  private offsetOf(startedAt: number): number {
+    return Math.max(0, Math.round(startedAt - this.options.origin));
   }
 
   /** Ends every stream (their loops then close the files and report the parts) and waits for them. */

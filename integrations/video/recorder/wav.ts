@@ -76,12 +76,6 @@ export class WavWriter {
     }
   }
 
-  /** Silence, to keep the file on the wall clock across a gap in the stream (a muted or stalled track). */
-  writeSilence(sampleCount: number): void {
-    const chunk = 4800 * this.format.channels;
-    for (let left = sampleCount * this.format.channels; left > 0; left -= chunk) this.write(new Int16Array(Math.min(chunk, left)));
-  }
-
   close(): void {
     if (this.closed) return;
     this.closed = true;
