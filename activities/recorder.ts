@@ -87,6 +87,7 @@ async function record(ctx: ActivityContext, recording: RecordingEntity, dir: str
   const beat = () => {
     heartbeat({ partsDone: recorder.finishedParts.length, recording: recorder.activeParts.map((part) => `${part.identity}#${part.part}`) });
     void store.refine(recorder.activeParts).catch((error: unknown) => ctx.log.warn({ err: error }, 'recorder: could not store part offsets'));
+    void recorder.resubscribe();
   };
   const timer = setInterval(beat, HEARTBEAT_MS);
   beat();

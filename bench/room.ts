@@ -94,6 +94,7 @@ async function runRound(recorder: Round['recorder'], deps: { orm: MikroORM; dbUr
   try {
     livekit = await startLocalLiveKit({ port, webhookUrl: `${api.url}/webhooks/livekit`, departureTimeoutSeconds: 2, ...credentials });
     await worker.waitForLog('worker started', 180_000);
+    console.log(`RECORDER=${recorder}: worker started; ${MEETINGS} meetings going live`);
 
     const em = deps.orm.em.fork();
     const host = await findOrCreateUserByEmail(em, 'host@bench.meetflow.local', 'Bench Host');
@@ -110,23 +111,24 @@ async function runRound(recorder: Round['recorder'], deps: { orm: MikroORM; dbUr
     roomIds.push(...meetings.map((meeting) => meeting.room.id));
     await waitUntil(async () => (await deps.orm.em.fork().count(Room, { id: { $in: roomIds }, status: 'live' })) === MEETINGS, 120_000, 'every meeting to go live');
 
+    console.log(`RECORDER=${recorder}: every meeting is live; ${MEETINGS * SPEAKERS} speakers joining`);
     const phrases = LINES.map((line, i) => speech(line, VOICES[i % VOICES.length]));
     const connectedAt = new Map<string, number>();
-    await Promise.all(
-      meetings.map(async ({ room }, m) => {
-        for (let s = 0; s < SPEAKERS; s += 1) {
-          const person = people[m * SPEAKERS + s];
-          const { speaker, joinedAt } = await Speaker.join(livekit!.url, await speakerToken(credentials, room.livekitRoomName, person.id, person.name));
-          connectedAt.set(person.id, joinedAt);
-          speakers.push(speaker);
-        }
-      }),
-    );
+    // One join at a time: the LiveKit client loses track of rooms connected side by side in one process.
+    for (let s = 0; s < SPEAKERS; s += 1) {
+      for (const [m, { room }] of meetings.entries()) {
+        const person = people[m * SPEAKERS + s];
+        const { speaker, joinedAt } = await Speaker.join(livekit.url, await speakerToken(credentials, room.livekitRoomName, person.id, person.name));
+        connectedAt.set(person.id, joinedAt);
+        speakers.push(speaker);
+      }
+    }
     // Everyone talks in turn, all meetings at once, while the worker is measured (after a few seconds to settle).
     const talking = speakers.map(async (speaker, i) => {
       const until = Date.now() + SECONDS * 1000;
       for (let turn = 0; Date.now() < until; turn += 1) await speaker.say(phrases[(i + turn) % phrases.length]);
     });
+    console.log(`RECORDER=${recorder}: everyone joined; talking for ${SECONDS} s`);
     await sleep(5000);
     const before = usage(worker.child.pid!);
     const driverBefore = process.cpuUsage();

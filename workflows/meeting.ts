@@ -383,6 +383,7 @@ async function startTrackRecorder(meeting: MeetingState, settings: Required<Meet
     const finished = { eventId: `recorder-${recordingId}`, at: nowIso(), recordingId, ...event };
     // Stored before the status changes, so the pipeline (which waits on the status) reads the finished row.
     await db.recordRecording({ roomId, recordingId, finished });
+    if (recording.status !== 'recording') return;
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
   };

@@ -47,6 +47,7 @@ export function speakerToken(credentials: { apiKey: string; apiSecret: string },
 export class Speaker {
   private readonly room = new Room();
   private readonly source = new AudioSource(RATE, 1, 200);
+  private track?: LocalAudioTrack;
   private queue: { samples: Int16Array; at: number; started?: (time: number) => void }[] = [];
   private sending?: Promise<void>;
   private stopped = false;
@@ -56,8 +57,8 @@ export class Speaker {
     const speaker = new Speaker();
     await speaker.room.connect(url, token, { autoSubscribe: false, dynacast: false });
     const joinedAt = Date.now();
-    const track = LocalAudioTrack.createAudioTrack('microphone', speaker.source);
-    await speaker.room.localParticipant!.publishTrack(track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    speaker.track = LocalAudioTrack.createAudioTrack('microphone', speaker.source);
+    await speaker.room.localParticipant!.publishTrack(speaker.track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
     speaker.sending = speaker.send();
     return { speaker, joinedAt };
   }
@@ -72,9 +73,13 @@ export class Speaker {
   }
 
   async leave(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
     await this.sending;
     await this.room.disconnect();
+    // Released here, once: left to the garbage collector, a handle the room already dropped crashes the process.
+    await this.track?.close();
+    await this.source.close();
   }
 
   private async send(): Promise<void> {

@@ -109,15 +109,26 @@ export class RoomRecorder {
     return this.exited;
   }
 
+  /**
+   * Subscribes again to every audio track it should be receiving and is not: a subscription lost on the way
+   * (seen on an overloaded machine) would otherwise lose that person for the whole meeting. Cheap; call it often.
+   */
+  async resubscribe(): Promise<void> {
+    for (const participant of this.room.remoteParticipants.values()) {
+      for (const publication of participant.trackPublications.values()) {
+        if (!publication.subscribed) await this.subscribe(publication, participant);
+      }
+    }
+  }
+
   private async connect(): Promise<void> {
     nativeRuntimeStarted = true;
     this.room.on(RoomEvent.TrackPublished, (publication, participant) => void this.subscribe(publication, participant));
+    this.room.on(RoomEvent.TrackSubscriptionFailed, (trackSid, participant, reason) => this.options.onError?.(new Error(`could not subscribe to ${participant.identity}'s track ${trackSid}: ${reason ?? 'no reason given'}`)));
     this.room.on(RoomEvent.TrackSubscribed, (track, publication, participant) => this.track(this.record(track, publication, participant)));
     this.room.on(RoomEvent.Disconnected, (reason) => void this.leave(reason));
     await this.room.connect(this.options.url, this.options.token, { autoSubscribe: false, dynacast: false });
-    for (const participant of this.room.remoteParticipants.values()) {
-      for (const publication of participant.trackPublications.values()) await this.subscribe(publication, participant);
-    }
+    await this.resubscribe();
   }
 
   private async subscribe(publication: RemoteTrackPublication, participant: RemoteParticipant): Promise<void> {
@@ -156,6 +167,7 @@ export class RoomRecorder {
     let writer: WavWriter | undefined;
     let startedAt = Infinity;
     let samples = 0;
+    let failure: unknown;
     try {
       for (;;) {
         const { value: frame, done } = await reader.read();
@@ -166,7 +178,13 @@ export class RoomRecorder {
           part = { identity: participant.identity, name: participant.name || participant.identity, part: this.nextPart(participant.identity), filePath: '', offsetMs: this.offsetOf(startedAt) };
           part.filePath = path.join(this.options.dir, fileName(part.identity, part.part));
           this.active.set(key, { part, stream: reader });
-          await this.options.onPartStarted?.(part);
+          try {
+            await this.options.onPartStarted?.(part);
+          } catch (error) {
+            // A part nobody knows about would be lost: leave (the caller retries and rejoins) rather than record it.
+            failure = error;
+            break;
+          }
           writer = new WavWriter(part.filePath, { sampleRate, channels: 1 });
         }
         part.offsetMs = this.offsetOf(startedAt);
@@ -176,12 +194,17 @@ export class RoomRecorder {
       this.options.onError?.(error, part);
     } finally {
       this.active.delete(key);
+      await reader.cancel().catch(() => undefined);
       if (part && writer) {
         writer.close();
         part.durationMs = Math.round(writer.seconds * 1000);
         this.finished.push(part);
         await this.options.onPartFinished?.(part)?.catch((error: unknown) => this.options.onError?.(error, part));
       }
+    }
+    if (failure !== undefined) {
+      this.options.onError?.(failure, part);
+      void this.stop(`part ${part?.part} of ${participant.identity} could not be stored: ${String(failure)}`);
     }
   }
 
