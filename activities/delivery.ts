@@ -2,26 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { Notification, type NotificationEntity, type UserEntity } from '../db/entities';
 import type { ChatProvider, ChatRecipient } from '../integrations/chat/types';
-import type { MailMessage, MailProvider } from '../integrations/mail/types';
+import type { MailProvider } from '../integrations/mail/types';
 import type { ActivityContext } from './context';
+import type { OutgoingMessage } from './messages/types';
 import { noMetrics } from './metrics';
 
-export interface OutgoingMessage {
-  /** Deterministic: the same logical message always has the same key (e.g. `results:<summaryId>:<userId>`). */
-  key: string;
-  user: UserEntity;
-  type: string;
-  title: string;
-  text: string;
-  blocks?: unknown[];
-  data?: Record<string, unknown>;
-  actionUrl?: string;
-  /** An email version; used when chat cannot reach the user, or sent as well when `alsoEmail`. */
-  email?: Omit<MailMessage, 'to' | 'idempotencyKey'>;
-  channel: 'chat' | 'email' | 'chat-or-email';
-  /** The provider id of an earlier chat message to rewrite in place instead of sending a new one. */
-  replaces?: string;
-}
+export type { OutgoingMessage } from './messages/types';
 
 export interface DeliveryResult {
   key: string;
@@ -141,8 +127,8 @@ async function send(message: OutgoingMessage, channel: string, chat: ChatProvide
     return (await mail.send({ ...email, to: { name: message.user.name, email: message.user.email }, idempotencyKey: message.key })).messageId;
   }
   if (message.replaces && chat.update) {
-    await chat.update(message.replaces, message.text, message.blocks);
+    await chat.update(message.replaces, message.text, message.layout);
     return message.replaces;
   }
-  return (await chat.send({ to: recipientOf(message.user), text: message.text, blocks: message.blocks, idempotencyKey: message.key })).messageId;
+  return (await chat.send({ to: recipientOf(message.user), text: message.text, layout: message.layout, idempotencyKey: message.key })).messageId;
 }

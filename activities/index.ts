@@ -1,11 +1,13 @@
 import { createActionItemActivities } from './action-items';
 import type { ActivityContext } from './context';
+import { createInvitationActivities } from './invitations';
 import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
 import { createRecorderActivities } from './recorder';
 import { createSeriesActivities } from './series';
+import { createVideoActivities } from './video';
 
 /** What activities need: the database, the providers, and a few settings. */
 export type ActivityDeps = ActivityContext;
@@ -15,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPingActivities(deps.orm),
     ...createMeetingActivities(deps),
+    ...createInvitationActivities(deps),
+    ...createVideoActivities(deps),
     ...createPipelineActivities(deps),
     ...createRecorderActivities(deps),
     ...createActionItemActivities(deps),

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Notification, User } from '../db/entities';
+import { messageKeys } from './messages/keys';
 
 export const SYSTEM_USER_EMAIL = 'system@meetflow.local';
 
@@ -21,7 +22,7 @@ export function createPingActivities(orm: MikroORM) {
           type: 'ping',
           title: 'ping',
           message,
-          idempotencyKey: `ping:${workflowId}`,
+          idempotencyKey: messageKeys.ping(workflowId),
           deliveryStatus: 'sent',
           sentAt: new Date(),
         },

@@ -19,7 +19,7 @@ import type { MeetingParticipant, MeetingSummaryResult, SummaryInput } from '../
 import { UntranscribableError, type TrackAudio } from '../integrations/transcription/types';
 import type { ActivityContext } from './context';
 import { deliverOnce } from './delivery';
-import { resultsMessage } from './results-message';
+import { resultsMessage } from './messages/results';
 
 export interface SummaryOutcome {
   summaryId: string;

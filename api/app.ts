@@ -1,12 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Client, Connection } from '@temporalio/client';
 import Koa from 'koa';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import type { Providers } from '../integrations';
-import type { VideoProvider } from '../integrations/video/types';
+import type { ApiDeps } from './deps';
 import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
 import { createApiMetrics } from './middleware/metrics';
@@ -23,20 +18,7 @@ import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { searchRoutes } from './routes/search';
 
-export interface ApiDeps {
-  orm: MikroORM;
-  temporal: Client;
-  temporalConnection: Connection;
-  log: Logger;
-  cfg: Config;
-  limits: { loginPerEmail: number; loginPerIp: number };
-  /** For join tokens (LiveKit); the embedded default has no rooms. */
-  video: VideoProvider;
-  /** Every configured provider, checked by /health and /ready. */
-  providers: Providers;
-}
-
-export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
+export { DEFAULT_LIMITS, type ApiDeps } from './deps';
 
 /** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: ApiDeps): Koa {

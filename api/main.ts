@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionSettings(cfg));
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const providers = createProviders(cfg, log);
-  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, video: providers.video, providers }).listen(cfg.API_PORT, cfg.API_HOST, () => {
+  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, providers }).listen(cfg.API_PORT, cfg.API_HOST, () => {
     log.info({ url: `http://localhost:${cfg.API_PORT}` }, 'api listening');
   });
 

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { z } from 'zod';
 import { meetingWorkflowId } from '../workflows/ids';
-import { validate, type RouteSchemas } from './middleware/validate';
+import { validate, type InputOf, type RouteSchemas } from './middleware/validate';
 
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
@@ -18,7 +18,8 @@ export interface RouteSpec<S extends RouteSchemas = RouteSchemas> {
   status?: number;
   /** Middlewares between auth and validation (rate limits). */
   before?: Middleware[];
-  handler: (ctx: Context) => Promise<void>;
+  /** Receives the request's input as its schemas parsed it. */
+  handler: (ctx: Context, input: InputOf<S>) => Promise<void>;
 }
 
 /** Every route the API serves, as registered: /openapi.json is built from this list. */
@@ -40,7 +41,7 @@ export class RouteRegistry {
     this.router[spec.method](koaPath, ...chain, async (ctx: Context) => {
       // This request's log lines (the access line too) carry the meeting's ids, as the worker's lines do.
       if (aboutMeeting) ctx.state.log = ctx.state.log.child({ meetingId: ctx.params.id, workflowId: meetingWorkflowId(ctx.params.id) });
-      await spec.handler(ctx);
+      await spec.handler(ctx, ctx.state.input as InputOf<S>);
       if (spec.status && ctx.status === 200) ctx.status = spec.status;
     });
   }

@@ -31,7 +31,7 @@ async function load(name: string, options: autocannon.Options): Promise<string[]
 async function main(): Promise<void> {
   const { cfg, orm, log, connection, temporal, stop } = await startBenchStack('api');
   const providers = createProviders(cfg, log);
-  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: providers.video, providers }));
+  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = { hello: 'world' };

@@ -86,7 +86,7 @@ async function runRound(recorder: Round['recorder'], deps: { orm: MikroORM; dbUr
   const cfg = loadConfig({ ...process.env, ...env, LOG_LEVEL: 'silent' });
   const log = pino({ level: 'silent' });
   const providers = createProviders(cfg, log);
-  const api = await listen(createApp({ orm: deps.orm, temporal: deps.temporal, temporalConnection: deps.connection, log, cfg, limits: DEFAULT_LIMITS, video: providers.video, providers }));
+  const api = await listen(createApp({ orm: deps.orm, temporal: deps.temporal, temporalConnection: deps.connection, log, cfg, limits: DEFAULT_LIMITS, providers }));
   let livekit: LocalLiveKit | undefined;
   const worker = spawnService('workers/main.ts', { ...env, WORKER_METRICS_PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'production' }, { logFile: path.join(dataDir, 'worker.log') });
   const speakers: Speaker[] = [];

@@ -25,7 +25,7 @@ import { createApp } from '../api/app';
 import { config } from '../config';
 import { createSession } from '../db/sessions';
 import { findOrCreateUserByEmail } from '../db/users';
-import { createProviders, createVideoProvider } from '../integrations';
+import { createProviders } from '../integrations';
 import { openBenchDatabase, percentile } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
@@ -181,7 +181,7 @@ async function startApi(orm: MikroORM): Promise<Api> {
   const cfg = { ...config(), LOG_LEVEL: 'silent' as const };
   const log = pino({ level: 'silent' });
   const temporalConnection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const app = createApp({ orm, temporal: new TemporalClient({ connection: temporalConnection }), temporalConnection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, video: createVideoProvider(cfg), providers: createProviders(cfg, log) });
+  const app = createApp({ orm, temporal: new TemporalClient({ connection: temporalConnection }), temporalConnection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers: createProviders(cfg, log) });
   const em = orm.em.fork();
   const admin = await findOrCreateUserByEmail(em, 'search-admin@bench.test', 'Search Admin');
   admin.role = 'admin';

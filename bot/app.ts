@@ -1,19 +1,9 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { App, LogLevel } from '@slack/bolt';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Config } from '../config';
-import { registerActions } from './actions';
-import { meetCommand } from './commands/meet';
-import { dedupeEvents, registerHome } from './home';
-import { registerScheduleModal } from './schedule-modal';
+import type { BotDeps } from './deps';
+import { registerListeners } from './listeners';
+import { dedupeEvents, trackInFlight } from './middleware';
 
-export interface BotDeps {
-  cfg: Config;
-  orm: MikroORM;
-  temporal: Client;
-  log: Logger;
-}
+export type { BotDeps } from './deps';
 
 /**
  * The Bolt app. HTTP mode by default (Bolt verifies each request's signature and rejects requests older than
@@ -30,37 +20,9 @@ export function createBotApp(deps: BotDeps & { signingSecret: string }): App & {
   });
   const drain = trackInFlight(app);
   dedupeEvents(app);
-  app.command('/meet', meetCommand(deps));
-  registerActions(app, deps);
-  registerHome(app, deps);
-  registerScheduleModal(app, deps);
+  registerListeners(app, deps);
   app.error(async (error) => {
     deps.log.error({ err: error }, 'slack bot error');
   });
   return Object.assign(app, { drain });
-}
-
-/**
- * Bolt acknowledges a command at once and goes on working after the HTTP answer (looking people up, starting
- * the workflow, replying): a shutdown must wait for that work, not only for open requests.
- */
-function trackInFlight(app: App): (timeoutMs: number) => Promise<number> {
-  const inFlight = new Set<Promise<void>>();
-  app.use(async ({ next }) => {
-    const work = next();
-    inFlight.add(work);
-    try {
-      await work;
-    } finally {
-      inFlight.delete(work);
-    }
-  });
-  /** Waits (at most timeoutMs) for the handlers still running; returns how many were cut off. */
-  return async (timeoutMs) => {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
-    await Promise.race([Promise.allSettled([...inFlight]), timeout]);
-    clearTimeout(timer);
-    return inFlight.size;
-  };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { VISIBLE_ROOM_SQL, visibleRoomParams } from '../db/visibility';
-import { Room, type RoomEntity, type UserEntity } from '../db/entities';
+import type { RoomEntity, UserEntity } from '../db/entities';
+import { visibleMeetings } from '../db/visibility';
+import { OPEN_PHASES } from '../workflows/phases';
 
 export const shortId = (room: RoomEntity) => room.id.slice(0, 8);
 
@@ -8,15 +9,9 @@ export class MeetingLookupError extends Error {
   override name = 'MeetingLookupError';
 }
 
-/** Meetings this person hosts, joined or is invited to, soonest upcoming first. */
-export async function myMeetings(em: EntityManager, user: UserEntity, options: { upcoming?: boolean; limit?: number } = {}): Promise<RoomEntity[]> {
-  const upcoming = options.upcoming ? `and r.status in ('scheduled','inviting','waiting','live') and coalesce(r.scheduled_start_time, now()) > now() - interval '12 hours'` : '';
-  const rows = await em.getConnection().execute<{ id: string }[]>(
-    `select r.id from rooms r where ${VISIBLE_ROOM_SQL} ${upcoming} order by r.scheduled_start_time ${options.upcoming ? 'asc' : 'desc'} limit ?`,
-    [...visibleRoomParams(user), options.limit ?? 10],
-  );
-  const rooms = await em.find(Room, { id: { $in: rows.map((row) => row.id) } }, { populate: ['host'] });
-  return rows.map((row) => rooms.find((room) => room.id === row.id)!);
+/** Meetings this person hosts, joined or is invited to: soonest upcoming first, or newest first. */
+export function myMeetings(em: EntityManager, user: UserEntity, options: { upcoming?: boolean; limit?: number } = {}): Promise<RoomEntity[]> {
+  return visibleMeetings(em, user, { scope: 'own', upcoming: options.upcoming, phases: options.upcoming ? OPEN_PHASES : undefined, limit: options.limit ?? 10 });
 }
 
 /** `<meeting>` as people type it: the short id shown in every message, or a unique part of the title. */

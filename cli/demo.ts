@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatDuration } from '../activities/format';
+import { formatDuration } from '../activities/messages/format';
 import { scheduleMeeting } from '../clients/meetings';
 import { MeetingEvents, waitForPhase } from '../clients/video-events';
 import type { Config } from '../config';

@@ -2,7 +2,7 @@ import { parseTranscriptFile } from '../integrations/transcripts/parse';
 import { summarizeLocally } from '../integrations/summarizer/local';
 import { buildParticipantReports } from '../integrations/summarizer/reports';
 import type { MeetingSummaryResult, ParticipantReportResult } from '../integrations/summarizer/types';
-import { formatDuration } from '../activities/format';
+import { formatDuration } from '../activities/messages/format';
 
 export interface SummarizeOutput {
   summary: Omit<MeetingSummaryResult, 'actionItems'>;

@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Client, WorkflowIdReusePolicy } from '@temporalio/client';
+import { type Client, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
 import type { RoomEntity, UserEntity } from '../db/entities';
 import { createMeetingRoom } from '../db/meetings';
 import { meetingWorkflowId } from '../workflows/ids';
-import type { Invitee, MeetingInput, MeetingSettings } from '../workflows/messages';
+import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, rsvpUpdate, statusQuery, type InvitationStatus, type Invitee, type MeetingInput, type MeetingSettings, type MeetingStatus, type RsvpInput } from '../workflows/messages';
 import { meetingWorkflow } from '../workflows/meeting';
+import { REFUSAL_TYPES } from '../workflows/phases';
 import { MeetingHostKey, MeetingStartKey, MeetingStatusKey } from '../workflows/search-attributes';
 
 export interface ScheduleMeetingRequest {
@@ -75,4 +77,62 @@ export async function scheduleMeeting(
     ],
   });
   return { room, workflowId, input };
+}
+
+/**
+ * A meeting said no: `invalid` input (fix what you sent), a `conflict` with its phase (not now), or it is `over`
+ * (its workflow has ended and takes no more changes). Every door maps these three to its own words.
+ */
+export class MeetingRefusal extends Error {
+  override name = 'MeetingRefusal';
+  constructor(
+    readonly kind: 'invalid' | 'conflict' | 'over',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function ask<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      throw new MeetingRefusal(cause?.type === REFUSAL_TYPES.invalid ? 'invalid' : 'conflict', cause?.message ?? 'the meeting refused that');
+    }
+    if (error instanceof WorkflowNotFoundError) throw new MeetingRefusal('over', 'this meeting is over: its workflow no longer takes changes');
+    throw error;
+  }
+}
+
+/** The one way api/, bot/ and cli/ talk to a meeting's workflow: its updates and its status, refusals typed. */
+export class MeetingsClient {
+  constructor(private readonly temporal: Client) {}
+
+  private handle(roomId: string) {
+    return this.temporal.workflow.getHandle(meetingWorkflowId(roomId));
+  }
+
+  reschedule(roomId: string, start: Date | string): Promise<MeetingStatus> {
+    const iso = typeof start === 'string' ? start : start.toISOString();
+    return ask(() => this.handle(roomId).executeUpdate(rescheduleUpdate, { args: [iso] }));
+  }
+
+  cancel(roomId: string, reason: string): Promise<MeetingStatus> {
+    return ask(() => this.handle(roomId).executeUpdate(cancelUpdate, { args: [reason] }));
+  }
+
+  end(roomId: string): Promise<MeetingStatus> {
+    return ask(() => this.handle(roomId).executeUpdate(endMeetingUpdate));
+  }
+
+  rsvp(roomId: string, input: RsvpInput): Promise<InvitationStatus> {
+    return ask(() => this.handle(roomId).executeUpdate(rsvpUpdate, { args: [input] }));
+  }
+
+  /** The workflow's own view of the meeting (a query); `over` when its workflow is gone. */
+  status(roomId: string): Promise<MeetingStatus> {
+    return ask(() => this.handle(roomId).query(statusQuery));
+  }
 }

@@ -1,5 +1,6 @@
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { meetingWorkflowId } from '../workflows/ids';
 import {
   participantJoinedSignal,
   participantLeftSignal,
@@ -9,36 +10,57 @@ import {
   statusQuery,
   type RecordingFinishedEvent,
 } from '../workflows/messages';
+import { MeetingRefusal } from './meetings';
+
+/** Where an event came from: the provider's own event id and time (a webhook), or new ones (the demo, tests). */
+export interface EventOrigin {
+  eventId?: string;
+  at?: Date;
+}
 
 /**
- * Sends a meeting the events its video room would send (what the LiveKit webhook receiver does for real
- * rooms). Used by `meetflow demo` and the tests to play a meeting without a video provider.
+ * Sends a meeting the events of its video room: the LiveKit webhook receiver for real rooms (with LiveKit's event
+ * ids, so a redelivered webhook changes nothing), `meetflow demo` and the tests to play a meeting without one.
+ * A meeting whose workflow has ended refuses with MeetingRefusal 'over'.
  */
 export class MeetingEvents {
   constructor(private readonly handle: WorkflowHandle) {}
 
-  private base(at = new Date()) {
-    return { eventId: randomUUID(), at: at.toISOString() };
+  static of(temporal: Client, roomId: string): MeetingEvents {
+    return new MeetingEvents(temporal.workflow.getHandle(meetingWorkflowId(roomId)));
   }
 
-  join(identity: string, name?: string, at?: Date) {
-    return this.handle.signal(participantJoinedSignal, { ...this.base(at), identity, name });
+  private base(origin: EventOrigin) {
+    return { eventId: origin.eventId ?? randomUUID(), at: (origin.at ?? new Date()).toISOString() };
   }
 
-  leave(identity: string, at?: Date) {
-    return this.handle.signal(participantLeftSignal, { ...this.base(at), identity });
+  private async send(send: () => Promise<void>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new MeetingRefusal('over', 'this meeting is over: its workflow no longer takes events');
+      throw error;
+    }
   }
 
-  startRecording(recordingId: string, at?: Date) {
-    return this.handle.signal(recordingStartedSignal, { ...this.base(at), recordingId });
+  join(identity: string, name?: string, origin: EventOrigin = {}) {
+    return this.send(() => this.handle.signal(participantJoinedSignal, { ...this.base(origin), identity, name }));
   }
 
-  finishRecording(recordingId: string, file: Omit<RecordingFinishedEvent, 'eventId' | 'at' | 'recordingId'>, at?: Date) {
-    return this.handle.signal(recordingFinishedSignal, { ...this.base(at), recordingId, ...file });
+  leave(identity: string, origin: EventOrigin = {}) {
+    return this.send(() => this.handle.signal(participantLeftSignal, { ...this.base(origin), identity }));
   }
 
-  finishRoom(at?: Date) {
-    return this.handle.signal(roomFinishedSignal, this.base(at));
+  startRecording(recordingId: string, origin: EventOrigin = {}) {
+    return this.send(() => this.handle.signal(recordingStartedSignal, { ...this.base(origin), recordingId }));
+  }
+
+  finishRecording(recordingId: string, file: Omit<RecordingFinishedEvent, 'eventId' | 'at' | 'recordingId'>, origin: EventOrigin = {}) {
+    return this.send(() => this.handle.signal(recordingFinishedSignal, { ...this.base(origin), recordingId, ...file }));
+  }
+
+  finishRoom(origin: EventOrigin = {}) {
+    return this.send(() => this.handle.signal(roomFinishedSignal, this.base(origin)));
   }
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Participant, Room, type RoomEntity, type UserEntity } from './entities';
+import { Participant, Room, RoomInvitation, type RoomEntity, type UserEntity } from './entities';
 
 export interface NewMeeting {
   /** Given when the caller must know the id first (a recurring occurrence retried by Temporal). */
@@ -49,4 +49,23 @@ export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, 
   em.create(Participant, { room, user: meeting.host, role: 'host' });
   await em.flush();
   return room;
+}
+
+/** Who hears about a meeting's start: the host and every invitee who has not declined. */
+export async function peopleToNotify(em: EntityManager, room: RoomEntity): Promise<UserEntity[]> {
+  const invitations = await em.find(RoomInvitation, { room: room.id, status: { $nin: ['declined', 'cancelled'] } }, { populate: ['invitee'] });
+  const people = new Map<string, UserEntity>([[room.host.id, room.host]]);
+  for (const invitation of invitations) if (invitation.invitee) people.set(invitation.invitee.id, invitation.invitee);
+  return [...people.values()];
+}
+
+/** A meeting's room with its host, or a non-retryable failure: an activity for a room that is gone cannot succeed. */
+export async function loadMeetingRoom(em: EntityManager, roomId: string): Promise<RoomEntity> {
+  const room = await em.findOne(Room, roomId, { populate: ['host'] });
+  if (!room) throw new RoomNotFoundError(`meeting room ${roomId} does not exist`);
+  return room;
+}
+
+export class RoomNotFoundError extends Error {
+  override name = 'RoomNotFound';
 }

@@ -1,31 +1,58 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
+/** A timeout profile sees only the activities it is for: calling one through the wrong profile does not compile. */
+type Profile<Name extends keyof Activities> = Pick<Activities, Name>;
+
 /** Fast database writes: short timeouts, patient retries (a PostgreSQL restart is survived). */
-export const db = proxyActivities<Activities>({
+export const db = proxyActivities<
+  Profile<
+    | 'setMeetingPhase'
+    | 'createInvitations'
+    | 'recordRsvp'
+    | 'recordParticipant'
+    | 'recordParticipants'
+    | 'recordRecording'
+    | 'latestTranscriptOf'
+    | 'buildReports'
+    | 'getActionItem'
+    | 'createOccurrenceRoom'
+    | 'runMaintenanceJob'
+  >
+>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 30 },
 });
 
 /**
+ * Calls to the video provider (LiveKit's server API answers in milliseconds; its client gives up after 10 s):
+ * bounded, so a provider that is down surfaces as the meeting's error instead of a retry that never ends.
+ */
+export const video = proxyActivities<Profile<'startRoomRecording' | 'reconcileRecordings' | 'closeMeetingRoom'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/**
  * Messages to people: providers rate-limit and fail transiently; bounded so a dead provider surfaces.
  * Delivery activities heartbeat after every message, so a worker that died mid-delivery is noticed in 20 s.
+ * Opening the room goes here too: it tells everyone the meeting is starting.
  */
-export const delivery = proxyActivities<Activities>({
+export const delivery = proxyActivities<Profile<'sendInvites' | 'sendMeetingReminder' | 'startMeetingRoom' | 'deliverResults' | 'sendActionItemReminder'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12, nonRetryableErrorTypes: ['Unreachable'] },
 });
 
 /** Speech-to-text: long, heartbeating. */
-export const transcription = proxyActivities<Activities>({
+export const transcription = proxyActivities<Profile<'transcribeRecording'>>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 6, nonRetryableErrorTypes: ['Untranscribable', 'EmptyTranscript'] },
 });
 
 /** Summaries (an LLM call for the real provider): heartbeating, so a dead worker is replaced within 30 s. */
-export const summarization = proxyActivities<Activities>({
+export const summarization = proxyActivities<Profile<'summarizeTranscript'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['TranscriptPurged'] },
@@ -36,7 +63,7 @@ export const summarization = proxyActivities<Activities>({
  * every 5 s, so a worker that died mid-meeting is noticed in 20 s and another one rejoins and records on.
  */
 export function recorder(maxDurationMinutes: number) {
-  return proxyActivities<Activities>({
+  return proxyActivities<Profile<'recordRoom'>>({
     startToCloseTimeout: `${maxDurationMinutes + 30} minutes`,
     heartbeatTimeout: '20 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 40, nonRetryableErrorTypes: ['RecordingNotFound', 'RecordingOfAnotherMeeting', 'NoTrackRecorder'] },

@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ParticipantRow } from '../activities/meetings';
-import { db, delivery, recorder } from './activity-options';
+import { db, delivery, recorder, video } from './activity-options';
 import { recordingWorkflowId, trackRecordingId } from './ids';
 import {
   cancelUpdate,
@@ -32,6 +32,7 @@ import {
   statusQuery,
   type VideoEvent,
 } from './messages';
+import { CANCELLABLE_PHASES, CLOSED_PHASES, isPhaseIn, REFUSAL_TYPES, RESCHEDULABLE_PHASES } from './phases';
 import { recordingPipelineWorkflow } from './recording-pipeline';
 import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
 
@@ -48,9 +49,8 @@ export const DEFAULT_SETTINGS: Required<MeetingSettings> = {
 const MINUTE = 60_000;
 
 /** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */
-const invalid = (message: string) => ApplicationFailure.create({ message, type: 'InvalidArgument', nonRetryable: true });
-const conflict = (message: string) => ApplicationFailure.create({ message, type: 'Conflict', nonRetryable: true });
-const CANCELLABLE: MeetingPhase[] = ['scheduled', 'inviting', 'waiting', 'live'];
+const invalid = (message: string) => ApplicationFailure.create({ message, type: REFUSAL_TYPES.invalid, nonRetryable: true });
+const conflict = (message: string) => ApplicationFailure.create({ message, type: REFUSAL_TYPES.conflict, nonRetryable: true });
 const nowIso = () => new Date(Date.now()).toISOString();
 
 /**
@@ -168,7 +168,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
         const at = Date.parse(start);
         if (Number.isNaN(at)) throw invalid(`"${start}" is not a date and time: use ISO 8601, e.g. 2026-12-03T14:00:00Z`);
         if (at <= Date.now()) throw invalid(`the new start ${new Date(at).toISOString()} is in the past`);
-        if (!['scheduled', 'inviting', 'waiting'].includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
+        if (!isPhaseIn(meeting.phase, RESCHEDULABLE_PHASES)) throw conflict(`the meeting is ${meeting.phase}: only a meeting that has not started can be rescheduled`);
         if (meeting.cancelReason !== undefined) throw conflict('the meeting is being cancelled');
       },
     },
@@ -183,7 +183,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
     },
     {
       validator: (_reason: string) => {
-        if (!CANCELLABLE.includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: it can no longer be cancelled`);
+        if (!isPhaseIn(meeting.phase, CANCELLABLE_PHASES)) throw conflict(`the meeting is ${meeting.phase}: it can no longer be cancelled`);
       },
     },
   );
@@ -214,7 +214,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
       validator: ({ invitationToken, response }) => {
         if (!meeting.tokens.has(invitationToken)) throw invalid('unknown invitation token for this meeting');
         if (response !== 'accept' && response !== 'decline') throw invalid(`response must be "accept" or "decline", not "${String(response)}"`);
-        if (['processing', 'completed', 'cancelled', 'failed'].includes(meeting.phase)) throw conflict(`the meeting is ${meeting.phase}: it no longer takes replies`);
+        if (isPhaseIn(meeting.phase, CLOSED_PHASES)) throw conflict(`the meeting is ${meeting.phase}: it no longer takes replies`);
       },
     },
   );
@@ -344,7 +344,7 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   if (hasRoom && recordsTracks && (meeting.input.settings?.autoRecord ?? true) && patched('per-track-recorder')) {
     await startTrackRecorder(meeting, settings);
   } else if (hasRoom && settings.autoRecord && patched('auto-record')) {
-    const recordingId = await db.startRoomRecording({ roomId: meeting.input.roomId });
+    const recordingId = await video.startRoomRecording({ roomId: meeting.input.roomId });
     if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
       meeting.status.recordings.push({ recordingId, status: 'recording' });
       await db.recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
@@ -364,7 +364,7 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   meeting.status.endReason ??= meeting.cancelReason !== undefined ? undefined : meeting.endRequested ? 'ended by the host' : 'the room closed';
   await closeParticipants(meeting);
   meeting.status.endedAt = nowIso();
-  await db.closeMeetingRoom({ roomId: meeting.input.roomId });
+  await video.closeMeetingRoom({ roomId: meeting.input.roomId });
 }
 
 /**
@@ -467,7 +467,7 @@ async function waitForRecordings(meeting: MeetingState, settings: Required<Meeti
     const wait = reconcile ? Math.min(settings.reconcileSeconds * 1000, deadline - Date.now()) : deadline - Date.now();
     if (await condition(() => !stillRecording(), wait)) return;
     if (!reconcile) return;
-    for (const egress of await db.reconcileRecordings({ roomId: meeting.input.roomId })) {
+    for (const egress of await video.reconcileRecordings({ roomId: meeting.input.roomId })) {
       const recording = meeting.status.recordings.find((r) => r.recordingId === egress.egressId && r.status === 'recording');
       if (!recording || !['complete', 'failed', 'aborted', 'limit_reached'].includes(egress.status)) continue;
       const finished = { eventId: `reconcile-${egress.egressId}`, at: egress.endedAt ?? nowIso(), recordingId: egress.egressId, filePath: egress.filePath, fileUrl: egress.fileUrl, fileSize: egress.fileSize, durationSeconds: egress.durationSeconds, error: egress.status === 'complete' || egress.status === 'limit_reached' ? undefined : (egress.error ?? `the recording ended ${egress.status}`) };

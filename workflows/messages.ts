@@ -4,8 +4,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-export const MEETING_PHASES = ['scheduled', 'inviting', 'waiting', 'live', 'processing', 'completed', 'cancelled', 'failed'] as const;
-export type MeetingPhase = (typeof MEETING_PHASES)[number];
+import type { MeetingPhase } from './phases';
+
+export { MEETING_PHASES, type MeetingPhase } from './phases';
 
 export interface Invitee {
   /** A Meetflow user id, when the invitee is one. */

@@ -1,5 +1,7 @@
 import { NotFoundError, UniqueConstraintViolationException, ValidationError } from '@mikro-orm/core';
 import type { Middleware } from 'koa';
+import { MeetingRefusal } from '../../clients/meetings';
+import { CommandError } from '../../commands/types';
 
 /** An error a client can act on: its status, a stable code and a message that says what to fix. */
 export class HttpError extends Error {
@@ -37,9 +39,22 @@ export function problem(status: number, code: string, detail: string, extras: Re
   return { type: `urn:meetflow:problem:${code}`, code, title: TITLES[code] ?? code, status, detail, ...extras };
 }
 
-/** Turns what handlers, the ORM and the body parser throw into an HttpError; anything else is a 500. */
+const COMMAND_STATUS = { not_found: 404, forbidden: 403, invalid: 422, conflict: 409, gone: 410 } as const;
+const COMMAND_CODE = { not_found: 'not_found', forbidden: 'forbidden', invalid: 'invalid_request', conflict: 'conflict', gone: 'gone' } as const;
+
+/**
+ * A meeting's refusal as HTTP: 422 for input it cannot take (the validator says what), 409 for the wrong moment
+ * (cancelling a meeting already processed) or a meeting that is over.
+ */
+function refusalAsHttp(refusal: MeetingRefusal): HttpError {
+  return refusal.kind === 'invalid' ? new HttpError(422, 'invalid_request', refusal.message) : new HttpError(409, 'conflict', refusal.message);
+}
+
+/** Turns what handlers, commands, the ORM and the body parser throw into an HttpError; anything else is a 500. */
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (error instanceof CommandError) return new HttpError(COMMAND_STATUS[error.kind], COMMAND_CODE[error.kind], error.message);
+  if (error instanceof MeetingRefusal) return refusalAsHttp(error);
   if (error instanceof UniqueConstraintViolationException) return new HttpError(409, 'conflict', 'This already exists (a unique value is taken)');
   if (error instanceof NotFoundError) return new HttpError(404, 'not_found', error.message);
   if (error instanceof ValidationError) return new HttpError(400, 'validation_error', error.message);

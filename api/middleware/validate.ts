@@ -45,8 +45,3 @@ export function validate<S extends RouteSchemas>(schemas: S): Middleware {
     await next();
   };
 }
-
-/** The validated input of this request (set by validate()). */
-export function inputOf<S extends RouteSchemas>(ctx: Context, _schemas: S): InputOf<S> {
-  return ctx.state.input as InputOf<S>;
-}

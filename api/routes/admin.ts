@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { AUDIT_ACTIONS } from '../../db/audit';
 import { AuditEvent, type AuditEventEntity } from '../../db/entities';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { auditRequest } from '../audit';
 import { HttpError } from '../middleware/errors';
-import { inputOf } from '../middleware/validate';
 import type { RouteRegistry } from '../routing';
 
 const auditQuery = {
@@ -52,8 +51,7 @@ export function adminRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     admin: true,
     schemas: auditQuery,
-    handler: async (ctx) => {
-      const { query } = inputOf(ctx, auditQuery);
+    handler: async (ctx, { query }) => {
       const em = deps.orm.em;
       const after = query.cursor ? decodeCursor(query.cursor) : undefined;
       const events = await em.find(

@@ -4,12 +4,11 @@ import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, User, type UserEntity } from '../../db/entities';
 import { consumePasswordLink, createSession } from '../../db/sessions';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { auditRequest } from '../audit';
 import { currentSession, currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { rateLimit, RateLimiter } from '../middleware/rate-limit';
-import { inputOf } from '../middleware/validate';
 import type { RouteRegistry } from '../routing';
 import { sessionView, userView } from '../views';
 
@@ -59,8 +58,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: false,
     schemas: register,
     status: 201,
-    handler: async (ctx) => {
-      const { body } = inputOf(ctx, register);
+    handler: async (ctx, { body }) => {
       const em = deps.orm.em;
       const existing = await em.findOne(User, { email: body.email });
       if (existing?.passwordHash) throw new HttpError(409, 'email_taken', `An account with ${body.email} exists: log in instead`);
@@ -81,8 +79,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: false,
     schemas: login,
     before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
-    handler: async (ctx) => {
-      const { body } = inputOf(ctx, login);
+    handler: async (ctx, { body }) => {
       const wait = perEmail.hit(`email:${body.email}`);
       if (wait) {
         ctx.set('Retry-After', String(wait));
@@ -109,8 +106,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: false,
     schemas: setPassword,
     before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
-    handler: async (ctx) => {
-      const { body } = inputOf(ctx, setPassword);
+    handler: async (ctx, { body }) => {
       const em = deps.orm.em;
       const user = await consumePasswordLink(em, body.token);
       if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
@@ -173,8 +169,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: sessionId,
     status: 204,
-    handler: async (ctx) => {
-      const { params } = inputOf(ctx, sessionId);
+    handler: async (ctx, { params }) => {
       const revoked = await deps.orm.em.nativeUpdate(Session, { id: params.id, user: currentUser(ctx).id, revokedAt: null }, { revokedAt: new Date() });
       if (revoked === 0) throw new HttpError(404, 'not_found', `No live session ${params.id} of yours`);
       await auditRequest(ctx, deps.orm.em, { action: 'session.revoke', target: { type: 'session', id: params.id }, details: { how: 'revoked from another session' } });

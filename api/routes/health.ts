@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Providers } from '../../integrations';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 
 export interface DependencyCheck {
   ok: boolean;

@@ -11,7 +11,7 @@ import {
   recordingStartedSignal,
   roomFinishedSignal,
 } from '../../workflows/messages';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 
 type WebhookEvent = Awaited<ReturnType<WebhookReceiver['receive']>>;

@@ -1,18 +1,16 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { scheduleMeeting } from '../../clients/meetings';
-import { ActionItem, Participant, ParticipantReport, Recording, Room, Transcript, User, type RoomEntity } from '../../db/entities';
-import { ROOM_STATUSES } from '../../db/entities/room';
+import { MeetingsClient } from '../../clients/meetings';
+import { cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
+import { authorize } from '../../commands/types';
+import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
 import { latestSummary } from '../../db/summaries';
-import { meetingWorkflowId } from '../../workflows/ids';
-import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, statusQuery, type MeetingStatus } from '../../workflows/messages';
-import { requireHost, VISIBLE_ROOM_SQL, visibleMeeting, visibleRoomParams } from '../access';
-import type { ApiDeps } from '../app';
-import { auditRequest } from '../audit';
-import { currentUser } from '../middleware/auth';
+import { visibleMeetings } from '../../db/visibility';
+import { canManageMeeting } from '../../policies/meetings';
+import { MEETING_PHASES } from '../../workflows/phases';
+import { apiActor, auditRequest } from '../audit';
+import { commandDeps, type ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
-import { inputOf } from '../middleware/validate';
-import { asHttp } from '../temporal-errors';
 import type { RouteRegistry } from '../routing';
 import { actionItemView, meetingView, participantView, recordingView, reportView, summaryView } from '../views';
 
@@ -50,7 +48,7 @@ const create = {
 
 const list = {
   query: z.object({
-    status: z.enum(ROOM_STATUSES).optional(),
+    status: z.enum(MEETING_PHASES).optional(),
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
     tag: z.string().optional(),
@@ -69,7 +67,7 @@ interface Cursor {
   start: string;
   id: string;
 }
-const encodeCursor = (room: RoomEntity) => Buffer.from(JSON.stringify({ start: room.scheduledStartTime?.toISOString() ?? '', id: room.id })).toString('base64url');
+const encodeCursor = (room: { scheduledStartTime?: Date | null; id: string }) => Buffer.from(JSON.stringify({ start: room.scheduledStartTime?.toISOString() ?? '', id: room.id })).toString('base64url');
 function decodeCursor(cursor: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
@@ -81,8 +79,7 @@ function decodeCursor(cursor: string): Cursor {
 }
 
 export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
-  const handleOf = (roomId: string) => deps.temporal.workflow.getHandle(meetingWorkflowId(roomId));
-  const meeting = async (ctx: Context) => visibleMeeting(deps.orm.em, currentUser(ctx), inputOf(ctx, byId).params.id);
+  const meeting = (ctx: Context, id: string) => findVisibleMeeting(commandDeps(deps), apiActor(ctx), id);
 
   routes.add({
     method: 'post',
@@ -91,16 +88,18 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: create,
     status: 201,
-    handler: async (ctx) => {
-      const { body } = inputOf(ctx, create);
-      const em = deps.orm.em;
-      const invitees = await resolveInvitees(em, body.invitees);
-      const host = await em.findOneOrFail(User, currentUser(ctx).id);
-      const { room, workflowId } = await scheduleMeeting(
-        { em, temporal: deps.temporal, cfg: deps.cfg },
-        { host, title: body.title, description: body.description, start: new Date(body.start), durationMinutes: body.durationMinutes, invitees, tags: body.tags, settings: body.settings, type: body.type },
-      );
-      await auditRequest(ctx, em, { action: 'meeting.create', target: { type: 'meeting', id: room.id }, details: { title: room.name, start: body.start, invitees: invitees.length } });
+    handler: async (ctx, { body }) => {
+      const invitees = await resolveInvitees(deps.orm.em, body.invitees);
+      const { room, workflowId } = await createMeeting(commandDeps(deps), apiActor(ctx), {
+        title: body.title,
+        description: body.description,
+        start: new Date(body.start),
+        durationMinutes: body.durationMinutes,
+        invitees,
+        tags: body.tags,
+        settings: body.settings,
+        type: body.type,
+      });
       ctx.set('Location', `/meetings/${room.id}`);
       ctx.body = { meeting: meetingView(room), workflowId };
     },
@@ -112,34 +111,17 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'My meetings (hosted, joined or invited), newest start first; filters and cursor pagination',
     auth: true,
     schemas: list,
-    handler: async (ctx) => {
-      const { query } = inputOf(ctx, list);
-      const user = currentUser(ctx);
-      const conditions: string[] = [];
-      const params: unknown[] = [];
-      const where = (sql: string, ...values: unknown[]) => {
-        conditions.push(sql);
-        params.push(...values);
-      };
-      if (user.role !== 'admin') where(VISIBLE_ROOM_SQL, ...visibleRoomParams(user));
-      if (query.status) where('r.status = ?', query.status);
-      if (query.from) where('r.scheduled_start_time >= ?', query.from);
-      if (query.to) where('r.scheduled_start_time < ?', query.to);
-      if (query.tag) where('r.tags @> array[?]::text[]', query.tag);
-      if (query.cursor) {
-        const cursor = decodeCursor(query.cursor);
-        where(`(coalesce(r.scheduled_start_time, 'epoch'), r.id) < (coalesce(?::timestamptz, 'epoch'), ?::uuid)`, cursor.start || null, cursor.id);
-      }
-      if (conditions.length === 0) where('true');
-      const em = deps.orm.em;
-      const ids = await em.getConnection().execute<{ id: string }[]>(
-        `select r.id from rooms r where ${conditions.join(' and ')} order by coalesce(r.scheduled_start_time, 'epoch') desc, r.id desc limit ?`,
-        [...params, query.limit + 1],
-      );
-      const page = ids.slice(0, query.limit).map((row) => row.id);
-      const rooms = await em.find(Room, { id: { $in: page } }, { populate: ['host'] });
-      const ordered = page.map((id) => rooms.find((room) => room.id === id)!);
-      ctx.body = { meetings: ordered.map(meetingView), nextCursor: ids.length > query.limit ? encodeCursor(ordered[ordered.length - 1]) : null };
+    handler: async (ctx, { query }) => {
+      const rooms = await visibleMeetings(deps.orm.em, apiActor(ctx).user, {
+        phases: query.status ? [query.status] : undefined,
+        from: query.from,
+        to: query.to,
+        tag: query.tag,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        limit: query.limit + 1,
+      });
+      const page = rooms.slice(0, query.limit);
+      ctx.body = { meetings: page.map(meetingView), nextCursor: rooms.length > query.limit ? encodeCursor(page[page.length - 1]) : null };
     },
   });
 
@@ -149,11 +131,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'A meeting: its row and the live status of its workflow',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      const live = await handleOf(room.id)
-        .query(statusQuery)
-        .catch(() => null as MeetingStatus | null);
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
+      const live = await new MeetingsClient(deps.temporal).status(room.id).catch(() => null);
       ctx.body = { meeting: meetingView(room), live };
     },
   });
@@ -164,13 +144,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'Move a meeting that has not started (sends updated invites)',
     auth: true,
     schemas: reschedule,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      requireHost(room, currentUser(ctx), 'reschedule this meeting');
-      const { body } = inputOf(ctx, reschedule);
-      const status = await asHttp(() => handleOf(room.id).executeUpdate(rescheduleUpdate, { args: [body.start] }));
-      await auditRequest(ctx, deps.orm.em, { action: 'meeting.reschedule', target: { type: 'meeting', id: room.id }, details: { from: room.scheduledStartTime?.toISOString() ?? null, to: body.start } });
-      ctx.body = { status };
+    handler: async (ctx, { params, body }) => {
+      const room = await meeting(ctx, params.id);
+      ctx.body = { status: await rescheduleMeeting(commandDeps(deps), apiActor(ctx), room, new Date(body.start)) };
     },
   });
 
@@ -180,13 +156,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'Cancel a meeting before processing began (sends cancellations)',
     auth: true,
     schemas: cancel,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      requireHost(room, currentUser(ctx), 'cancel this meeting');
-      const { body } = inputOf(ctx, cancel);
-      const status = await asHttp(() => handleOf(room.id).executeUpdate(cancelUpdate, { args: [body.reason] }));
-      await auditRequest(ctx, deps.orm.em, { action: 'meeting.cancel', target: { type: 'meeting', id: room.id }, details: { reason: body.reason } });
-      ctx.body = { status };
+    handler: async (ctx, { params, body }) => {
+      const room = await meeting(ctx, params.id);
+      ctx.body = { status: await cancelMeeting(commandDeps(deps), apiActor(ctx), room, body.reason) };
     },
   });
 
@@ -196,12 +168,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'End a live meeting (processing starts)',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      requireHost(room, currentUser(ctx), 'end this meeting');
-      const status = await asHttp(() => handleOf(room.id).executeUpdate(endMeetingUpdate));
-      await auditRequest(ctx, deps.orm.em, { action: 'meeting.end', target: { type: 'meeting', id: room.id } });
-      ctx.body = { status };
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
+      ctx.body = { status: await endMeeting(commandDeps(deps), apiActor(ctx), room) };
     },
   });
 
@@ -211,14 +180,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'A token to join the video room (LiveKit), with the URL to connect to; the host gets admin and recording rights',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      const user = currentUser(ctx);
-      if (!deps.video.hasRooms || !deps.video.joinToken) throw new HttpError(409, 'conflict', 'This Meetflow has no video provider: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
-      if (['completed', 'cancelled', 'failed', 'processing'].includes(room.status)) throw new HttpError(409, 'conflict', `The meeting is ${room.status}: its room is closed`);
-      const role = room.host.id === user.id ? 'host' : 'participant';
-      const { token, url } = await deps.video.joinToken({ roomName: room.livekitRoomName, identity: user.id, name: user.name, role, ttlSeconds: 6 * 3600 });
-      ctx.body = { token, url, room: room.livekitRoomName, role };
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
+      ctx.body = await joinToken(deps.providers.video, apiActor(ctx), room);
     },
   });
 
@@ -228,8 +192,8 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'Who was invited, joined and for how long',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
       const participants = await deps.orm.em.find(Participant, { room: room.id }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
       ctx.body = { participants: participants.map(participantView) };
     },
@@ -241,8 +205,8 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: "The meeting's recordings",
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
       const recordings = await deps.orm.em.find(Recording, { room: room.id }, { orderBy: { createdAt: 'asc' } });
       ctx.body = { recordings: recordings.map(recordingView) };
     },
@@ -254,9 +218,8 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'The transcript: text and segments, paged by segment',
     auth: true,
     schemas: transcriptPage,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      const { query } = inputOf(ctx, transcriptPage);
+    handler: async (ctx, { params, query }) => {
+      const room = await meeting(ctx, params.id);
       const transcript = await deps.orm.em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } });
       if (!transcript) throw new HttpError(404, 'not_found', 'This meeting has no transcript (yet): it is made after the meeting from its recording');
       if (transcript.purgedAt) {
@@ -278,9 +241,8 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'The summary (latest version, or ?version=n)',
     auth: true,
     schemas: summaryQuery,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      const { query } = inputOf(ctx, summaryQuery);
+    handler: async (ctx, { params, query }) => {
+      const room = await meeting(ctx, params.id);
       const summary = await latestSummary(deps.orm.em, room.id, query.version);
       if (!summary) throw new HttpError(404, 'not_found', query.version ? `No summary version ${query.version} for this meeting` : 'This meeting has no summary (yet)');
       await auditRequest(ctx, deps.orm.em, { action: 'summary.read', target: { type: 'summary', id: summary.id }, details: { meetingId: room.id, version: summary.version } });
@@ -294,8 +256,8 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: "The action items of the meeting's latest summary",
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
       const em = deps.orm.em;
       const summary = await latestSummary(em, room.id);
       const items = summary ? await em.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo', 'room'], orderBy: { position: 'asc' } }) : [];
@@ -309,10 +271,10 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'My participant report for this meeting',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
       const reports = await latestReports(room.id);
-      const mine = reports.find((report) => report.participant.user.id === currentUser(ctx).id);
+      const mine = reports.find((report) => report.participant.user.id === apiActor(ctx).user.id);
       if (!mine) throw new HttpError(404, 'not_found', 'You have no report for this meeting (reports are made for participants after it is processed)');
       await auditRequest(ctx, deps.orm.em, { action: 'report.read', target: { type: 'participant_report', id: mine.id }, details: { meetingId: room.id, whose: 'own' } });
       ctx.body = { report: reportView(mine) };
@@ -325,9 +287,9 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: "Every participant's report (host only)",
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const room = await meeting(ctx);
-      requireHost(room, currentUser(ctx), "see everyone's reports (GET /meetings/{id}/reports/me shows yours)");
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
+      authorize(apiActor(ctx), (user) => canManageMeeting(user, room), "Only the host can see everyone's reports (GET /meetings/{id}/reports/me shows yours)");
       const reports = await latestReports(room.id);
       await auditRequest(ctx, deps.orm.em, { action: 'report.read', target: { type: 'meeting', id: room.id }, details: { meetingId: room.id, whose: 'all', count: reports.length } });
       ctx.body = { reports: reports.map(reportView) };

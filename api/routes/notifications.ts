@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { Notification } from '../../db/entities';
-import type { ApiDeps } from '../app';
+import type { ApiDeps } from '../deps';
 import { currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
-import { inputOf } from '../middleware/validate';
 import type { RouteRegistry } from '../routing';
 import { notificationView } from '../views';
 
@@ -22,8 +21,7 @@ export function notificationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'My notifications, newest first (?unread=true)',
     auth: true,
     schemas: list,
-    handler: async (ctx) => {
-      const { query } = inputOf(ctx, list);
+    handler: async (ctx, { query }) => {
       const rows = await deps.orm.em
         .find(Notification, { user: currentUser(ctx).id, ...(query.unread ? { isRead: query.unread === 'false' } : {}) }, { orderBy: { createdAt: 'desc' }, limit: query.limit });
       ctx.body = { notifications: rows.map(notificationView) };
@@ -36,8 +34,7 @@ export function notificationRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     summary: 'Mark one notification read',
     auth: true,
     schemas: byId,
-    handler: async (ctx) => {
-      const { params } = inputOf(ctx, byId);
+    handler: async (ctx, { params }) => {
       const em = deps.orm.em;
       const row = await em.findOne(Notification, { id: params.id, user: currentUser(ctx).id });
       if (!row) throw new HttpError(404, 'not_found', `No notification ${params.id} of yours`);

@@ -2,9 +2,12 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties, textArray } from './base';
 import { User } from './user';
 
-export const ROOM_STATUSES = ['scheduled', 'inviting', 'waiting', 'live', 'processing', 'completed', 'cancelled', 'failed'] as const;
+import { MEETING_PHASES, type MeetingPhase } from '../../workflows/phases';
+
+/** rooms.status mirrors the workflow's phase: the same names. */
+export const ROOM_STATUSES = MEETING_PHASES;
 export const ROOM_TYPES = ['scheduled', 'instant', 'recurring'] as const;
-export type RoomStatus = (typeof ROOM_STATUSES)[number];
+export type RoomStatus = MeetingPhase;
 
 export const Room = defineEntity({
   name: 'Room',
@@ -16,7 +19,7 @@ export const Room = defineEntity({
     description: p.text().nullable(),
     slug: p.string().unique(),
     type: p.string().length(20).$type<(typeof ROOM_TYPES)[number]>().default('scheduled'),
-    status: p.string().length(20).$type<(typeof ROOM_STATUSES)[number]>().default('scheduled'),
+    status: p.string().length(20).$type<RoomStatus>().default('scheduled'),
     livekitRoomName: p.string().unique(),
     maxParticipants: p.integer().default(50),
     currentParticipants: p.integer().default(0),

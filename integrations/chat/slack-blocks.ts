@@ -1,5 +1,8 @@
+import type { ChatActionId, ChatBlock, ChatButton, ChatLayout } from './types';
+
 /**
- * Block Kit layouts of the messages Meetflow sends, shared by the worker (DMs) and the bot (replies).
+ * Slack's Block Kit: the rendering of Meetflow's platform-neutral messages (toBlockKit) and the builders the
+ * bot uses for its own replies.
  * Slack's limits are kept here: at most 50 blocks a message and 3,000 characters a text section; longer
  * content is cut with a link to the full version, never refused.
  */
@@ -8,13 +11,14 @@ export const MAX_SECTION_TEXT = 3000;
 
 export type Block = Record<string, unknown>;
 
-export const ACTIONS = {
+/** Slack action_id of each of Meetflow's buttons (the bot listens on these). */
+export const ACTIONS: Record<ChatActionId, string> = {
   rsvpAccept: 'rsvp_accept',
   rsvpDecline: 'rsvp_decline',
   actionItemDone: 'action_item_done',
   actionItemSnooze: 'action_item_snooze',
   cancelMeeting: 'meeting_cancel',
-} as const;
+};
 
 export function truncate(text: string, max = MAX_SECTION_TEXT, more?: string): string {
   if (text.length <= max) return text;
@@ -39,45 +43,28 @@ export function fitBlocks(blocks: Block[], more: string): Block[] {
   return [...blocks.slice(0, MAX_BLOCKS - 1), context(`${blocks.length - MAX_BLOCKS + 1} more items: <${more}|see everything>`)];
 }
 
-export function inviteBlocks(input: { title: string; when: string; host: string; token?: string; kind: 'invite' | 'update' | 'cancel'; reason?: string; url: string }): Block[] {
-  if (input.kind === 'cancel') {
-    return [section(`~${input.title}~\n*Cancelled*${input.reason ? `: ${input.reason}` : ''} (was ${input.when})`)];
+function buttonElement(chatButton: ChatButton): Block {
+  if (chatButton.kind === 'link') return linkButton(chatButton.label, chatButton.url);
+  return button(chatButton.label, ACTIONS[chatButton.action], chatButton.value, chatButton.style);
+}
+
+function blockOf(block: ChatBlock, more?: string): Block {
+  switch (block.kind) {
+    case 'heading':
+      return header(block.text);
+    case 'text':
+      return block.button ? { ...section(block.text, more), accessory: buttonElement(block.button) } : section(block.text, more);
+    case 'note':
+      return context(block.link ? `${block.text}<${block.link.url}|${block.link.label}>` : block.text);
+    case 'buttons':
+      return { type: 'actions', elements: block.buttons.map(buttonElement) };
+    case 'divider':
+      return divider();
   }
-  const lead = input.kind === 'update' ? `*${input.title}* has moved to *${input.when}*` : `*${input.host}* invited you to *${input.title}*\n${input.when}`;
-  return [
-    section(lead),
-    ...(input.token
-      ? [{ type: 'actions', elements: [button('Accept', ACTIONS.rsvpAccept, input.token, 'primary'), button('Decline', ACTIONS.rsvpDecline, input.token), linkButton('Details', input.url)] }]
-      : []),
-  ];
 }
 
-export interface ResultsBlocksInput {
-  title: string;
-  generator: string;
-  summary: string;
-  decisions: string[];
-  mine: { id: string; title: string; due?: string | null }[];
-  all?: { title: string; owner: string; due?: string | null }[];
-  report: string;
-  url: string;
-}
-
-export function resultsBlocks(input: ResultsBlocksInput): Block[] {
-  const blocks: Block[] = [header(`Summary: ${input.title}`), section(input.summary, input.url)];
-  if (input.decisions.length) blocks.push(section(`*Decisions*\n${input.decisions.map((d) => `• ${d}`).join('\n')}`, input.url));
-  blocks.push(divider(), section(input.mine.length ? '*Your action items*' : 'You have no action items from this meeting.'));
-  for (const item of input.mine) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`• ${item.title}${item.due ? ` _(due ${item.due})_` : ''}`) }, accessory: button('Mark done', ACTIONS.actionItemDone, item.id) });
-  }
-  if (input.all?.length) blocks.push(section(`*All action items*\n${input.all.map((i) => `• ${i.title} (${i.owner}${i.due ? `, due ${i.due}` : ''})`).join('\n')}`, input.url));
-  blocks.push(divider(), section(`*Your report*\n${input.report}`, input.url), context(`Made by the ${input.generator} summarizer · <${input.url}|full summary>`));
-  return fitBlocks(blocks, input.url);
-}
-
-export function reminderBlocks(input: { itemId: string; title: string; meeting: string; due: string }): Block[] {
-  return [
-    section(`:alarm_clock: *${input.title}* from _${input.meeting}_ is due *${input.due}*.`),
-    { type: 'actions', elements: [button('Mark done', ACTIONS.actionItemDone, input.itemId, 'primary'), button('Snooze 1 day', ACTIONS.actionItemSnooze, input.itemId)] },
-  ];
+/** A neutral message layout as Block Kit, within Slack's limits (long text cut with a link to `more`). */
+export function toBlockKit(layout: ChatLayout): Block[] {
+  const blocks = layout.blocks.map((block) => blockOf(block, layout.more));
+  return layout.more ? fitBlocks(blocks, layout.more) : blocks.slice(0, MAX_BLOCKS);
 }

@@ -1,6 +1,7 @@
 import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { ChatMessage, ChatProvider, ChatRecipient } from './types';
+import { toBlockKit } from './slack-blocks';
+import type { ChatLayout, ChatMessage, ChatProvider, ChatRecipient } from './types';
 
 /** Slack asked us to slow down; Temporal retries the activity after `retryAfterSeconds`. */
 export class ChatRateLimitedError extends Error {
@@ -50,7 +51,7 @@ export class SlackChatProvider implements ChatProvider {
       this.client.chat.postMessage({
         channel,
         text: message.text,
-        blocks: message.blocks as never,
+        blocks: message.layout ? (toBlockKit(message.layout) as never) : undefined,
         unfurl_links: false,
         metadata: { event_type: METADATA_EVENT, event_payload: { key: message.idempotencyKey } },
       }),
@@ -66,9 +67,9 @@ export class SlackChatProvider implements ChatProvider {
   }
 
   /** Rewrites a message sent earlier (an invite after a reschedule); messageId is what send() returned. */
-  async update(messageId: string, text: string, blocks?: unknown[]): Promise<void> {
+  async update(messageId: string, text: string, layout?: ChatLayout): Promise<void> {
     const [channel, ts] = messageId.split(':');
-    await this.call(() => this.client.chat.update({ channel, ts, text, blocks: blocks as never }));
+    await this.call(() => this.client.chat.update({ channel, ts, text, blocks: layout ? (toBlockKit(layout) as never) : undefined }));
   }
 
   private async directChannel(recipient: ChatRecipient): Promise<string> {

@@ -26,7 +26,6 @@ export function apiDeps(orm: MikroORM, connection: Connection, world: TestWorld,
     log: pino({ level: 'silent' }),
     cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue },
     limits: DEFAULT_LIMITS,
-    video: world.providers.video,
     providers: world.providers,
     ...overrides,
   };

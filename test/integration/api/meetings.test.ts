@@ -77,7 +77,8 @@ test('reschedule, then cancel; refusals come back as 409/422 with the reason', a
   expect((await api.call('GET', `/meetings/${meeting.id}`, { token: host.token })).body.meeting.start).toBe(later);
 
   const notHost = await api.call('POST', `/meetings/${meeting.id}/reschedule`, { token: guest.token, body: { start: later } });
-  expect([notHost.status, notHost.body.detail]).toEqual([403, 'Only the host can reschedule this meeting']);
+  expect(notHost.status).toBe(403);
+  expect(notHost.body.detail).toMatch(/^only the host \(.+\) can reschedule "/);
   const notLive = await api.call('POST', `/meetings/${meeting.id}/end`, { token: host.token });
   expect(notLive).toMatchObject({ status: 409, body: { code: 'conflict', detail: 'the meeting is waiting: only a live meeting can be ended' } });
 

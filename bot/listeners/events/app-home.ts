@@ -1,27 +1,13 @@
 import type { App } from '@slack/bolt';
-import { ActionItem, MeetingSummary } from '../db/entities';
-import { ACTIONS, button, context, divider, header, section, type Block, fitBlocks } from '../integrations/chat/slack-blocks';
-import type { BotDeps } from './app';
-import { myMeetings, shortId } from './meetings';
-import { formatInZone } from './time';
-import { slackUser, timeZoneOf } from './users';
-
-/** Events Slack redelivers (x-slack-retry-num) carry the same event_id: each is handled once. */
-export function dedupeEvents(app: App, remember = 5_000): void {
-  const seen = new Set<string>();
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId) {
-      if (seen.has(eventId)) return;
-      seen.add(eventId);
-      if (seen.size > remember) seen.delete(seen.values().next().value!);
-    }
-    await next();
-  });
-}
+import { ActionItem, MeetingSummary } from '../../../db/entities';
+import { ACTIONS, button, context, divider, header, section, type Block, fitBlocks } from '../../../integrations/chat/slack-blocks';
+import type { BotDeps } from '../../deps';
+import { myMeetings, shortId } from '../../meetings';
+import { formatInZone } from '../../time';
+import { slackUser, timeZoneOf } from '../../users';
 
 /** The App Home tab: upcoming meetings, open action items (with Mark done) and recent summaries. */
-export function registerHome(app: App, deps: BotDeps): void {
+export function registerAppHome(app: App, deps: BotDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const em = deps.orm.em.fork();

@@ -1,9 +1,9 @@
-import type { ActionItemEntity, MeetingSummaryEntity, ParticipantReportEntity, RoomEntity, UserEntity } from '../db/entities';
-import { resultsBlocks } from '../integrations/chat/slack-blocks';
-import type { ActivityContext } from './context';
-import type { OutgoingMessage } from './delivery';
+import type { ActionItemEntity, MeetingSummaryEntity, ParticipantReportEntity, RoomEntity, UserEntity } from '../../db/entities';
+import type { ChatBlock, ChatLayout } from '../../integrations/chat/types';
 import { formatDuration } from './format';
-import { meetingUrl } from './meetings';
+import { messageKeys } from './keys';
+import { summaryUrl } from './links';
+import type { MessageSettings, OutgoingMessage } from './types';
 
 const bullet = (lines: string[]) => lines.map((line) => `• ${line}`).join('\n');
 
@@ -15,7 +15,7 @@ function describeItem(item: ActionItemEntity, withOwner: boolean): string {
 
 /** The one message a participant gets after the meeting: summary, decisions, their tasks, their report. */
 export function resultsMessage(
-  ctx: ActivityContext,
+  settings: MessageSettings,
   input: { summary: MeetingSummaryEntity; room: RoomEntity; report: ParticipantReportEntity; items: ActionItemEntity[]; user: UserEntity; isHost: boolean },
 ): OutgoingMessage {
   const { summary, room, report, items, user, isHost } = input;
@@ -33,10 +33,10 @@ export function resultsMessage(
     ]
       .filter(Boolean)
       .join('\n'),
-    `Full summary: ${meetingUrl(ctx, room.id)}/summary`,
+    `Full summary: ${summaryUrl(settings.publicUrl, room.id)}`,
   ];
   const text = sections.filter(Boolean).join('\n\n');
-  const blocks = resultsBlocks({
+  const layout = resultsLayout({
     title: room.name,
     generator: summary.generator,
     summary: summary.executiveSummary,
@@ -44,18 +44,41 @@ export function resultsMessage(
     mine: mine.map((item) => ({ id: item.id, title: item.title, due: item.dueDate })),
     all: isHost ? items.map((item) => ({ title: item.title, owner: item.assignedTo?.name ?? 'unassigned', due: item.dueDate })) : undefined,
     report: `Speaking time ${formatDuration(report.speakingTime)} (${report.speakingPercentage.toFixed(0)}%), engagement ${Math.round(report.engagementScore * 100)}/100.${report.keyContributions.length ? `\n${bullet(report.keyContributions.map((point) => point.text))}` : ''}`,
-    url: `${meetingUrl(ctx, room.id)}/summary`,
+    url: summaryUrl(settings.publicUrl, room.id),
   });
   return {
-    blocks,
-    key: `results:${summary.id}:${user.id}`,
+    layout,
+    key: messageKeys.results(summary.id, user.id),
     user,
     type: 'meeting_summary',
     title: `Summary: ${room.name}`,
     text,
     data: { roomId: room.id, summaryId: summary.id, actionItemIds: mine.map((item) => item.id) },
-    actionUrl: `${meetingUrl(ctx, room.id)}/summary`,
+    actionUrl: summaryUrl(settings.publicUrl, room.id),
     channel: 'chat-or-email',
     email: { subject: `Summary: ${room.name}`, text },
   };
+}
+
+interface ResultsLayoutInput {
+  title: string;
+  generator: string;
+  summary: string;
+  decisions: string[];
+  mine: { id: string; title: string; due?: string | null }[];
+  all?: { title: string; owner: string; due?: string | null }[];
+  report: string;
+  url: string;
+}
+
+function resultsLayout(input: ResultsLayoutInput): ChatLayout {
+  const blocks: ChatBlock[] = [{ kind: 'heading', text: `Summary: ${input.title}` }, { kind: 'text', text: input.summary }];
+  if (input.decisions.length) blocks.push({ kind: 'text', text: `*Decisions*\n${bullet(input.decisions)}` });
+  blocks.push({ kind: 'divider' }, { kind: 'text', text: input.mine.length ? '*Your action items*' : 'You have no action items from this meeting.' });
+  for (const item of input.mine) {
+    blocks.push({ kind: 'text', text: `• ${item.title}${item.due ? ` _(due ${item.due})_` : ''}`, button: { kind: 'action', label: 'Mark done', action: 'actionItemDone', value: item.id } });
+  }
+  if (input.all?.length) blocks.push({ kind: 'text', text: `*All action items*\n${bullet(input.all.map((i) => `${i.title} (${i.owner}${i.due ? `, due ${i.due}` : ''})`))}` });
+  blocks.push({ kind: 'divider' }, { kind: 'text', text: `*Your report*\n${input.report}` }, { kind: 'note', text: `Made by the ${input.generator} summarizer · `, link: { label: 'full summary', url: input.url } });
+  return { blocks, more: input.url };
 }

@@ -1,0 +1,53 @@
+import { heartbeat } from '@temporalio/activity';
+import { Notification, RoomInvitation } from '../db/entities';
+import { peopleToNotify } from '../db/meetings';
+import type { ActivityContext } from './context';
+import { deliverOnce, recipientOf } from './delivery';
+import { type InviteChange, inviteDm, inviteEmail } from './messages/invites';
+import { messageKeys } from './messages/keys';
+import { meetingReminder } from './messages/meeting-notices';
+import { roomForActivity } from './room';
+
+/** What invitees hear before the meeting: the invite (its updates, its cancellation) and the reminder. */
+export function createInvitationActivities(ctx: ActivityContext) {
+  const em = () => ctx.orm.em.fork();
+  const room = (roomId: string) => roomForActivity(ctx, roomId);
+
+  return {
+    /** Emails every invitee the calendar invite (REQUEST, or CANCEL) and sends a DM; one delivery per kind and sequence. */
+    async sendInvites(input: InviteChange & { roomId: string }): Promise<number> {
+      const meeting = await room(input.roomId);
+      const db = em();
+      const invitations = await db.find(RoomInvitation, { room: meeting.id }, { populate: ['invitee'] });
+      let sent = 0;
+      for (const invitation of invitations) {
+        if (!invitation.invitee || (input.kind === 'update' && invitation.status === 'declined')) continue;
+        await deliverOnce(db, inviteEmail(ctx, meeting, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx);
+        if (ctx.providers.chat.canReach(recipientOf(invitation.invitee))) {
+          // A reschedule or a cancel rewrites the invite DM in place (where the platform can), so the buttons
+          // people see always belong to the meeting as it is now.
+          const original = input.kind === 'invite' ? null : await db.findOne(Notification, { idempotencyKey: messageKeys.inviteDm('invite', meeting.id, 0, invitation.invitee.id), deliveryStatus: 'sent' });
+          const dm = inviteDm(ctx, meeting, invitation.invitee, invitation.token, input);
+          await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx);
+        }
+        sent += 1;
+        heartbeat(sent);
+      }
+      if (input.kind === 'cancel') {
+        await db.nativeUpdate(RoomInvitation, { room: meeting.id, status: 'pending' }, { status: 'cancelled' });
+      }
+      return sent;
+    },
+
+    /** The reminder before the start, to the host and everyone who has not declined; once per start time. */
+    async sendMeetingReminder(input: { roomId: string; scheduledStart: string; minutesBefore: number }): Promise<number> {
+      const meeting = await room(input.roomId);
+      const people = await peopleToNotify(em(), meeting);
+      for (const user of people) {
+        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore), ctx);
+        heartbeat();
+      }
+      return people.length;
+    },
+  };
+}

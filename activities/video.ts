@@ -1,0 +1,51 @@
+import { heartbeat } from '@temporalio/activity';
+import { peopleToNotify } from '../db/meetings';
+import type { VideoRecordingState } from '../integrations/video/types';
+import type { ActivityContext } from './context';
+import { roomForActivity } from './room';
+import { deliverOnce } from './delivery';
+import { meetingStarting } from './messages/meeting-notices';
+
+/** The meeting's video room at the provider: open, record, ask, close. */
+export function createVideoActivities(ctx: ActivityContext) {
+  const em = () => ctx.orm.em.fork();
+  const room = (roomId: string) => roomForActivity(ctx, roomId);
+
+  return {
+    /**
+     * Opens the video room (when there is a video provider) and tells everyone the meeting is starting.
+     * `recordsTracks`: the room is recorded by Meetflow's own recorder (the workflow runs it), not by Egress.
+     */
+    async startMeetingRoom(input: { roomId: string }): Promise<{ hasRoom: boolean; recordsTracks: boolean }> {
+      const meeting = await room(input.roomId);
+      await ctx.providers.video.openRoom({ roomName: meeting.livekitRoomName, maxParticipants: meeting.maxParticipants, emptyTimeoutSeconds: 300 });
+      for (const user of await peopleToNotify(em(), meeting)) {
+        await deliverOnce(em(), meetingStarting(ctx, meeting, user), ctx);
+        heartbeat();
+      }
+      const video = ctx.providers.video;
+      return { hasRoom: video.hasRooms, recordsTracks: video.hasRooms && video.recordingMode === 'tracks' };
+    },
+
+    /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
+    async startRoomRecording(input: { roomId: string }): Promise<string | null> {
+      const meeting = await room(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
+      return video.startRecording(meeting.livekitRoomName, `${meeting.livekitRoomName}-${Date.now()}.ogg`);
+    },
+
+    /** What the video provider says about the room's recordings now (webhooks may have been dropped). */
+    async reconcileRecordings(input: { roomId: string }): Promise<VideoRecordingState[]> {
+      const meeting = await room(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.roomState || (video.recordingMode ?? 'egress') !== 'egress') return [];
+      return (await video.roomState(meeting.livekitRoomName)).egresses;
+    },
+
+    async closeMeetingRoom(input: { roomId: string }): Promise<void> {
+      const meeting = await room(input.roomId);
+      await ctx.providers.video.closeRoom(meeting.livekitRoomName);
+    },
+  };
+}

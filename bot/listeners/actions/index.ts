@@ -1,0 +1,64 @@
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { completeActionItem, snoozeActionItem } from '../../../commands/action-items';
+import { answerInvitation, cancelMeeting, findVisibleMeeting } from '../../../commands/meetings';
+import type { UserEntity } from '../../../db/entities';
+import { ACTIONS } from '../../../integrations/chat/slack-blocks';
+import { slackActor } from '../../actor';
+import { commandDeps, type BotDeps } from '../../deps';
+import { replyForError } from '../../errors';
+import { slackUser } from '../../users';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
+
+/** Buttons: ack first, then act as the person who pressed it, and tell them (ephemerally) what happened. */
+function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm) => Promise<string>) {
+  return async ({ ack, action, body, client, respond }: ButtonArgs) => {
+    await ack();
+    const em = deps.orm.em.fork();
+    let text: string;
+    try {
+      text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
+    } catch (error) {
+      text = replyForError(error, deps.log, { action: action.action_id });
+    }
+    await respond({ response_type: 'ephemeral', replace_original: false, text });
+  };
+}
+
+export function registerActions(app: App, deps: BotDeps): void {
+  for (const [actionId, response] of [
+    [ACTIONS.rsvpAccept, 'accept'],
+    [ACTIONS.rsvpDecline, 'decline'],
+  ] as const) {
+    app.action<BlockButtonAction>(
+      actionId,
+      button(deps, async (token, me, em) => {
+        const { invitation, status } = await answerInvitation(commandDeps(deps, em), token, response, me);
+        return status.status === 'accepted' ? `You accepted "${invitation.room.name}". See you there!` : `You declined "${invitation.room.name}".`;
+      }),
+    );
+  }
+
+  app.action<BlockButtonAction>(
+    ACTIONS.actionItemDone,
+    button(deps, async (itemId, me, em) => `:white_check_mark: Done: ${(await completeActionItem(commandDeps(deps, em), slackActor(me), itemId)).title}`),
+  );
+
+  app.action<BlockButtonAction>(
+    ACTIONS.actionItemSnooze,
+    button(deps, async (itemId, me, em) => {
+      const item = await snoozeActionItem(commandDeps(deps, em), slackActor(me), itemId, new Date(Date.now() + 86_400_000));
+      return `:zzz: I'll remind you about "${item.title}" again tomorrow.`;
+    }),
+  );
+
+  app.action<BlockButtonAction>(
+    ACTIONS.cancelMeeting,
+    button(deps, async (roomId, me, em) => {
+      const room = await findVisibleMeeting(commandDeps(deps, em), slackActor(me), roomId);
+      await cancelMeeting(commandDeps(deps, em), slackActor(me), room, 'cancelled from Slack');
+      return `Cancelled "${room.name}".`;
+    }),
+  );
+}
