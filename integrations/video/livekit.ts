@@ -198,7 +198,8 @@ export class LiveKitVideoProvider implements VideoProvider {
     const rooms = await this.call('RoomService.ListRooms', () => this.rooms.listRooms([roomName]));
     const exists = rooms.some((room) => room.name === roomName);
     const participants = exists ? await this.participants(roomName) : [];
-    const egresses = await this.call('Egress.ListEgress', () => this.egress.listEgress({ roomName }));
+    // Without Egress (the embedded server: "egress not connected") there are no egresses to list.
+    const egresses = this.recordingMode === 'egress' ? await this.call('Egress.ListEgress', () => this.egress.listEgress({ roomName })) : [];
     return { exists, participants, egresses: egresses.filter((info) => info.roomName === roomName || !info.roomName).map(recordingState) };
   }
 
