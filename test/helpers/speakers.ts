@@ -52,10 +52,19 @@ export class Speaker {
   private sending?: Promise<void>;
   private stopped = false;
 
-  /** Joins and starts sending; resolves once the microphone track is published (ms epoch of the join). */
-  static async join(url: string, token: string): Promise<{ speaker: Speaker; joinedAt: number }> {
+  /**
+   * Joins and starts sending; resolves once the microphone track is published (ms epoch of the join). Tried
+   * again when the LiveKit client loses its own room handle while connecting (seen with many rooms in one process).
+   */
+  static async join(url: string, token: string, attempts = 3): Promise<{ speaker: Speaker; joinedAt: number }> {
     const speaker = new Speaker();
-    await speaker.room.connect(url, token, { autoSubscribe: false, dynacast: false });
+    try {
+      await speaker.room.connect(url, token, { autoSubscribe: false, dynacast: false });
+    } catch (error) {
+      if (attempts <= 1 || !/handle not found/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return Speaker.join(url, token, attempts - 1);
+    }
     const joinedAt = Date.now();
     speaker.track = LocalAudioTrack.createAudioTrack('microphone', speaker.source);
     await speaker.room.localParticipant!.publishTrack(speaker.track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
