@@ -14,4 +14,13 @@ export interface ActivityContext {
   summaryMaxAttempts: number;
   /** The worker's own metrics (deliveries, provider calls); absent outside a worker. */
   metrics?: WorkerMetrics;
+  /** Local state (DATA_DIR): the recorder writes under recordings/. Default: the configured DATA_DIR. */
+  dataDir?: string;
+  /**
+   * Asked before the recorder subscribes to someone's audio: false and they are never recorded (the consent
+   * hook). Absent: everyone is recorded.
+   */
+  mayRecord?: MayRecord;
 }
+
+export type MayRecord = (input: { roomId: string; recordingId: string; identity: string }) => boolean | Promise<boolean>;

@@ -5,6 +5,7 @@ import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
+import { createRecorderActivities } from './recorder';
 import { createSeriesActivities } from './series';
 import { createVideoActivities } from './video';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvitationActivities(deps),
     ...createVideoActivities(deps),
     ...createPipelineActivities(deps),
+    ...createRecorderActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
     ...createMaintenanceActivities(deps.orm),

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import {
@@ -6,6 +7,7 @@ import {
   Participant,
   ParticipantReport,
   Recording,
+  RecordingTrack,
   Room,
   Transcript,
   type MeetingSummaryEntity,
@@ -14,7 +16,7 @@ import {
 import { buildParticipantReports } from '../integrations/summarizer/reports';
 import { NonRetryableProviderError, RetryableProviderError, summarizeWithFallback } from '../integrations/summarizer/claude';
 import type { MeetingParticipant, MeetingSummaryResult, SummaryInput } from '../integrations/summarizer/types';
-import { UntranscribableError } from '../integrations/transcription/types';
+import { UntranscribableError, type TrackAudio } from '../integrations/transcription/types';
 import type { ActivityContext } from './context';
 import { deliverOnce } from './delivery';
 import { resultsMessage } from './messages/results';
@@ -45,13 +47,15 @@ export function createPipelineActivities(ctx: ActivityContext) {
       if (existing) return { transcriptId: existing.id, segments: existing.segments.length, speakers: existing.speakerCount };
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
+      const tracks = await trackAudio(db, recording.id);
       const transcript = await heartbeating(
         ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
           filePath: recording.filePath ?? undefined,
           fileUrl: recording.fileUrl ?? undefined,
           language: String(recording.room.settings.language ?? 'en'),
-          speakerCountHint: participants || undefined,
+          speakerCountHint: (tracks.length ? new Set(tracks.map((track) => track.speaker)).size : participants) || undefined,
+          ...(tracks.length ? { tracks } : {}),
         }),
       ).catch((error: unknown) => {
         if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
@@ -225,6 +229,15 @@ export function createPipelineActivities(ctx: ActivityContext) {
       return (await em().findOne(Transcript, { room: input.roomId }, { orderBy: { createdAt: 'desc' } }))?.id;
     },
   };
+}
+
+/**
+ * The per-person parts of a recording made by Meetflow's own recorder (none for Egress recordings and uploads),
+ * each named after its speaker: their Meetflow name, else the name they joined with.
+ */
+async function trackAudio(db: EntityManager, recordingId: string): Promise<TrackAudio[]> {
+  const rows = await db.find(RecordingTrack, { recording: recordingId, status: 'complete', durationMs: { $gt: 0 } }, { populate: ['user'], orderBy: { offsetMs: 'asc', identity: 'asc', part: 'asc' } });
+  return rows.map((row) => ({ filePath: row.filePath, speaker: row.user?.name ?? row.name, offsetSeconds: row.offsetMs / 1000 }));
 }
 
 /**

@@ -12,22 +12,26 @@ export function createVideoActivities(ctx: ActivityContext) {
   const room = (roomId: string) => roomForActivity(ctx, roomId);
 
   return {
-    /** Opens the video room (when there is a video provider) and tells everyone the meeting is starting. */
-    async startMeetingRoom(input: { roomId: string }): Promise<{ hasRoom: boolean }> {
+    /**
+     * Opens the video room (when there is a video provider) and tells everyone the meeting is starting.
+     * `recordsTracks`: the room is recorded by Meetflow's own recorder (the workflow runs it), not by Egress.
+     */
+    async startMeetingRoom(input: { roomId: string }): Promise<{ hasRoom: boolean; recordsTracks: boolean }> {
       const meeting = await room(input.roomId);
       await ctx.providers.video.openRoom({ roomName: meeting.livekitRoomName, maxParticipants: meeting.maxParticipants, emptyTimeoutSeconds: 300 });
       for (const user of await peopleToNotify(em(), meeting)) {
         await deliverOnce(em(), meetingStarting(ctx, meeting, user), ctx);
         heartbeat();
       }
-      return { hasRoom: ctx.providers.video.hasRooms };
+      const video = ctx.providers.video;
+      return { hasRoom: video.hasRooms, recordsTracks: video.hasRooms && video.recordingMode === 'tracks' };
     },
 
     /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
     async startRoomRecording(input: { roomId: string }): Promise<string | null> {
       const meeting = await room(input.roomId);
       const video = ctx.providers.video;
-      if (!video.hasRooms || !video.startRecording) return null;
+      if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
       return video.startRecording(meeting.livekitRoomName, `${meeting.livekitRoomName}-${Date.now()}.ogg`);
     },
 
@@ -35,7 +39,7 @@ export function createVideoActivities(ctx: ActivityContext) {
     async reconcileRecordings(input: { roomId: string }): Promise<VideoRecordingState[]> {
       const meeting = await room(input.roomId);
       const video = ctx.providers.video;
-      if (!video.hasRooms || !video.roomState) return [];
+      if (!video.hasRooms || !video.roomState || (video.recordingMode ?? 'egress') !== 'egress') return [];
       return (await video.roomState(meeting.livekitRoomName)).egresses;
     },
 

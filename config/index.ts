@@ -83,6 +83,13 @@ export const configSchema = z.object({
   LIVEKIT_URL: optional,
   LIVEKIT_API_KEY: optional,
   LIVEKIT_API_SECRET: optional,
+  /**
+   * How LiveKit rooms are recorded. `tracks`: Meetflow's own hidden participant writes each person's audio to
+   * its own file under DATA_DIR/recordings (no Egress needed); `egress`: LiveKit Egress records the room to
+   * RECORDING_OUTPUT; `off`: never. `auto`: tracks for a LiveKit on this machine (the embedded server has no
+   * Egress), egress for any other.
+   */
+  RECORDER: z.enum(['auto', 'tracks', 'egress', 'off']).default('auto'),
   /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
   RECORDING_OUTPUT: z.string().default('/recordings'),
   /** Read notifications older than this are deleted. */

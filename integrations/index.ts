@@ -15,7 +15,7 @@ import { GoogleSpeechProvider } from './transcription/google';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
 import { LiveKitVideoProvider } from './video/livekit';
-import { NoVideoProvider, type VideoProvider } from './video/types';
+import { NoVideoProvider, type RecordingMode, type VideoProvider } from './video/types';
 
 export interface Providers {
   mail: MailProvider;
@@ -44,7 +44,15 @@ export function createVideoProvider(cfg: Config): VideoProvider {
     apiKey: cfg.LIVEKIT_API_KEY,
     apiSecret: cfg.LIVEKIT_API_SECRET,
     recordingOutput: { kind: 'file', pathTemplate: `${cfg.RECORDING_OUTPUT.replace(/\/$/, '')}/{path}` },
+    recordingMode: recordingMode(cfg.RECORDER, cfg.LIVEKIT_URL),
   });
+}
+
+/** `auto`: a LiveKit on this machine is the embedded one, which has no Egress: Meetflow records it itself. */
+export function recordingMode(setting: Config['RECORDER'], livekitUrl: string): RecordingMode {
+  if (setting !== 'auto') return setting;
+  const host = new URL(livekitUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\./.test(host) ? 'tracks' : 'egress';
 }
 
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */

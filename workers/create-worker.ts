@@ -19,6 +19,8 @@ export interface MeetflowWorkerOptions {
   taskQueue: string;
   /** How long running activities may finish after a shutdown request (default 30 s). */
   shutdownGraceSeconds?: number;
+  /** Local state (DATA_DIR): recordings made by Meetflow's own recorder go under it. */
+  dataDir?: string;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'>;

@@ -6,6 +6,7 @@ import { createLogger } from '../config/logger';
 import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
+import { releaseRecorderRuntime } from '../integrations/video/recorder/room-recorder';
 import { createMeetflowWorker, type MeetflowWorkerOptions } from './create-worker';
 import { activityLogFields, temporalLogger } from './logging';
 import { ensureMaintenanceSchedules } from './schedules';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     publicUrl: cfg.PUBLIC_URL,
     timeZone: cfg.DEFAULT_TIME_ZONE,
     summaryMaxAttempts: cfg.SUMMARY_MAX_ATTEMPTS,
+    dataDir: cfg.DATA_DIR,
     shutdownGraceSeconds: cfg.WORKER_SHUTDOWN_GRACE_SECONDS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM: no new tasks, running activities get the grace time.
   await worker.run();
+  await releaseRecorderRuntime();
   await connection.close();
   await orm.close();
   log.info('worker stopped');

@@ -57,3 +57,15 @@ export const summarization = proxyActivities<Profile<'summarizeTranscript'>>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['TranscriptPurged'] },
 });
+
+/**
+ * Meetflow's own recorder: one activity as long as the meeting (its maximum duration plus a margin), heartbeating
+ * every 5 s, so a worker that died mid-meeting is noticed in 20 s and another one rejoins and records on.
+ */
+export function recorder(maxDurationMinutes: number) {
+  return proxyActivities<Profile<'recordRoom'>>({
+    startToCloseTimeout: `${maxDurationMinutes + 30} minutes`,
+    heartbeatTimeout: '20 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', maximumAttempts: 40, nonRetryableErrorTypes: ['RecordingNotFound', 'RecordingOfAnotherMeeting', 'NoTrackRecorder'] },
+  });
+}

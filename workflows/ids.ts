@@ -8,6 +8,11 @@ export function recordingWorkflowId(roomId: string, recordingId: string): string
   return `meeting-${roomId}-recording-${recordingId}`;
 }
 
+/** A recording made by Meetflow's own recorder (the `n`th of the meeting), stored as its livekit_recording_id. */
+export function trackRecordingId(roomId: string, n: number): string {
+  return `meetflow-${roomId}-${n}`;
+}
+
 /** The durable reminder of one action item. */
 export function actionItemWorkflowId(actionItemId: string): string {
   return `action-item-${actionItemId}`;

@@ -9,8 +9,8 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ParticipantRow } from '../activities/meetings';
-import { db, delivery, video } from './activity-options';
-import { recordingWorkflowId } from './ids';
+import { db, delivery, recorder, video } from './activity-options';
+import { recordingWorkflowId, trackRecordingId } from './ids';
 import {
   cancelUpdate,
   endMeetingUpdate,
@@ -23,6 +23,7 @@ import {
   participantJoinedSignal,
   participantLeftSignal,
   type ParticipantEvent,
+  type RecordingStatus,
   recordingFinishedSignal,
   type RecordingFinishedEvent,
   recordingStartedSignal,
@@ -88,6 +89,8 @@ class MeetingState {
   startMoved = false;
   /** A reschedule is writing its start and sending its invites (they run one at a time). */
   rescheduling = false;
+  /** Meetflow's own recorder, running beside the live meeting until its room closes. */
+  recorder?: Promise<void>;
   /** Participants whose row is behind their state, and the one loop writing them (see saveParticipant). */
   readonly unsavedParticipants = new Set<string>();
   participantWriter?: Promise<void>;
@@ -341,9 +344,13 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   const startedAt = nowIso();
   meeting.status.startedAt = startedAt;
   await meeting.enter('live', { startedAt });
-  const { hasRoom } = await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
+  const { hasRoom, recordsTracks } = await delivery.startMeetingRoom({ roomId: meeting.input.roomId });
   meeting.hasRoom = hasRoom;
-  if (hasRoom && settings.autoRecord && patched('auto-record')) {
+  // With Meetflow's own recorder, a meeting is recorded unless its settings say not to: it costs nothing, and
+  // without it nobody's words reach a summary. (Egress recordings stay opt-in.)
+  if (hasRoom && recordsTracks && (meeting.input.settings?.autoRecord ?? true) && patched('per-track-recorder')) {
+    await startTrackRecorder(meeting, settings);
+  } else if (hasRoom && settings.autoRecord && patched('auto-record')) {
     const recordingId = await video.startRoomRecording({ roomId: meeting.input.roomId });
     if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
       meeting.status.recordings.push({ recordingId, status: 'recording' });
@@ -365,6 +372,34 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
   await closeParticipants(meeting);
   meeting.status.endedAt = nowIso();
   await video.closeMeetingRoom({ roomId: meeting.input.roomId });
+}
+
+/**
+ * Registers the recording, then runs Meetflow's recorder beside the live meeting (not awaited here). The
+ * activity returns when the room closes; that is the recording's finish, as recordingFinished is for Egress.
+ */
+async function startTrackRecorder(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+  const { roomId } = meeting.input;
+  const recordingId = trackRecordingId(roomId, 1);
+  const recording: RecordingStatus = { recordingId, status: 'recording' };
+  meeting.status.recordings.push(recording);
+  await db.recordRecording({ roomId, recordingId, startedAt: nowIso() });
+  const finish = async (event: Omit<RecordingFinishedEvent, 'eventId' | 'at' | 'recordingId'>) => {
+    // Given up on already (not finished within the grace time after the meeting's end).
+    if (recording.status !== 'recording') return;
+    const finished = { eventId: `recorder-${recordingId}`, at: nowIso(), recordingId, ...event };
+    // Stored before the status changes, so the pipeline (which waits on the status) reads the finished row.
+    await db.recordRecording({ roomId, recordingId, finished });
+    if (recording.status !== 'recording') return;
+    recording.status = event.error ? 'failed' : 'finished';
+    recording.error = event.error;
+  };
+  meeting.recorder = recorder(settings.maxDurationMinutes)
+    .recordRoom({ roomId, recordingId })
+    .then(
+      (result) => finish({ filePath: result.dir, fileSize: result.fileSize, durationSeconds: result.durationSeconds, error: result.parts ? undefined : 'the recorder heard nobody: no audio track was recorded' }),
+      (error: unknown) => finish({ error: `the recorder failed: ${rootCause(error)}` }),
+    );
 }
 
 /** Everyone still present when the meeting ends leaves at its end (their time is counted). */
@@ -433,7 +468,8 @@ async function processRecordings(meeting: MeetingState, settings: Required<Meeti
  */
 async function waitForRecordings(meeting: MeetingState, settings: Required<MeetingSettings>, stillRecording: () => boolean): Promise<void> {
   const deadline = Date.now() + settings.recordingGraceMinutes * MINUTE;
-  const reconcile = meeting.hasRoom && patched('reconcile-recordings');
+  // Meetflow's own recorder reports its end itself (its activity returns): there is no Egress to ask.
+  const reconcile = meeting.hasRoom && !meeting.recorder && patched('reconcile-recordings');
   while (stillRecording() && Date.now() < deadline) {
     const wait = reconcile ? Math.min(settings.reconcileSeconds * 1000, deadline - Date.now()) : deadline - Date.now();
     if (await condition(() => !stillRecording(), wait)) return;

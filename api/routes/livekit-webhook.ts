@@ -3,6 +3,7 @@ import { WebhookReceiver } from 'livekit-server-sdk';
 import getRawBody from 'raw-body';
 import { Room } from '../../db/entities';
 import { MeetingEvents } from '../../clients/video-events';
+import { isRecorder } from '../../integrations/video/livekit';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 
@@ -56,6 +57,8 @@ async function signal(deps: ApiDeps, roomId: string, event: WebhookEvent): Promi
   if (event.event.startsWith('egress_') && !egress?.egressId) {
     throw new HttpError(400, 'invalid_request', `An ${event.event} event must carry its egress (egressInfo.egressId)`);
   }
+  // Recorders (Meetflow's own, Egress's) are in the room but not in the meeting.
+  if (participant && isRecorder(participant)) return;
   switch (event.event) {
     case 'participant_joined':
       return events.join(participant!.identity, participant!.name || undefined, origin);

@@ -2,6 +2,7 @@ export * from './user';
 export * from './room';
 export * from './participant';
 export * from './recording';
+export * from './recording-track';
 export * from './transcript';
 export * from './meeting-summary';
 export * from './action-item';
@@ -18,13 +19,14 @@ import { Notification } from './notification';
 import { Participant } from './participant';
 import { ParticipantReport } from './participant-report';
 import { Recording } from './recording';
+import { RecordingTrack } from './recording-track';
 import { Room } from './room';
 import { RoomInvitation } from './room-invitation';
 import { Session } from './session';
 import { Transcript } from './transcript';
 import { User } from './user';
 
-/** Every table: the seed schema's 11, in dependency order, then the audit log. */
+/** Every table: the seed schema's 11, in dependency order, then the audit log and the recordings' per-person tracks. */
 export const entities = [
   User,
   Room,
@@ -38,4 +40,5 @@ export const entities = [
   RoomInvitation,
   Notification,
   AuditEvent,
+  RecordingTrack,
 ];

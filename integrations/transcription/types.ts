@@ -1,5 +1,14 @@
 import type { ParsedTranscript } from '../transcripts/types';
 
+/** One person's own audio (a part of a per-track recording): every word in it is theirs. */
+export interface TrackAudio {
+  filePath: string;
+  /** The speaker's real name. */
+  speaker: string;
+  /** Where the file starts on the recording's timeline, in seconds. */
+  offsetSeconds: number;
+}
+
 export interface TranscriptionRequest {
   recordingId: string;
   filePath?: string;
@@ -7,6 +16,8 @@ export interface TranscriptionRequest {
   language: string;
   /** Expected number of speakers (participants), to guide diarization. */
   speakerCountHint?: number;
+  /** Per-person tracks (Meetflow's own recorder): transcribe each and merge on the timeline; no diarization needed. */
+  tracks?: TrackAudio[];
 }
 
 export interface TranscriptionProvider {

@@ -16,6 +16,7 @@ import {
 import type {
   JoinToken,
   JoinTokenRequest,
+  RecordingMode,
   VideoParticipantState,
   VideoProvider,
   VideoRecordingState,
@@ -45,6 +46,8 @@ export interface LiveKitOptions {
   recordingOutput?: LiveKitRecordingOutput;
   /** Per-request timeout of the server API, in seconds (the SDK's default is 10). */
   requestTimeoutSeconds?: number;
+  /** How rooms are recorded (default egress). */
+  recordingMode?: RecordingMode;
 }
 
 /**
@@ -103,6 +106,7 @@ function isServerError(error: unknown, ...codes: string[]): boolean {
 export class LiveKitVideoProvider implements VideoProvider {
   readonly name = 'livekit';
   readonly hasRooms = true;
+  readonly recordingMode: RecordingMode;
   /** The URL clients connect to (ws:// or wss://). */
   readonly clientUrl: string;
   private readonly rooms: RoomServiceClient;
@@ -113,6 +117,7 @@ export class LiveKitVideoProvider implements VideoProvider {
     const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[parsed.protocol];
     if (!scheme) throw new Error(`LIVEKIT_URL must be ws://, wss://, http:// or https://, not ${parsed.protocol}`);
     if (!options.apiKey || !options.apiSecret) throw new Error('LiveKit needs an API key and secret');
+    this.recordingMode = options.recordingMode ?? 'egress';
     const base = options.url.replace(/\/+$/, '');
     const apiUrl = scheme + base.slice(parsed.protocol.length);
     this.clientUrl = (scheme === 'https:' ? 'wss:' : 'ws:') + base.slice(parsed.protocol.length);
@@ -175,12 +180,26 @@ export class LiveKitVideoProvider implements VideoProvider {
     return { token: await token.toJwt(), url: this.clientUrl };
   }
 
+  /**
+   * Meetflow's recorder: hidden (nobody sees it), subscribe-only, and a `recorder`, which LiveKit counts as
+   * dependent: an empty room still closes around it. LiveKit creates rooms on join, so a room that is not
+   * open gets no token.
+   */
+  async recorderJoin(roomName: string, identity: string): Promise<JoinToken | null> {
+    const rooms = await this.call('RoomService.ListRooms', () => this.rooms.listRooms([roomName]));
+    if (!rooms.some((room) => room.name === roomName)) return null;
+    const token = new AccessToken(this.options.apiKey, this.options.apiSecret, { identity, name: 'Meetflow recorder', ttl: 24 * 3600 });
+    token.addGrant({ roomJoin: true, room: roomName, hidden: true, recorder: true, canPublish: false, canPublishData: false, canSubscribe: true });
+    return { token: await token.toJwt(), url: this.clientUrl };
+  }
+
   /** The room as LiveKit has it now: whether it exists, who is in it (recorders left out), and its recordings. */
   async roomState(roomName: string): Promise<VideoRoomState> {
     const rooms = await this.call('RoomService.ListRooms', () => this.rooms.listRooms([roomName]));
     const exists = rooms.some((room) => room.name === roomName);
     const participants = exists ? await this.participants(roomName) : [];
-    const egresses = await this.call('Egress.ListEgress', () => this.egress.listEgress({ roomName }));
+    // Without Egress (the embedded server: "egress not connected") there are no egresses to list.
+    const egresses = this.recordingMode === 'egress' ? await this.call('Egress.ListEgress', () => this.egress.listEgress({ roomName })) : [];
     return { exists, participants, egresses: egresses.filter((info) => info.roomName === roomName || !info.roomName).map(recordingState) };
   }
 
@@ -194,7 +213,7 @@ export class LiveKitVideoProvider implements VideoProvider {
       throw this.wrap('RoomService.ListParticipants', error);
     }
     return infos
-      .filter((info) => (info.kind as number) !== EGRESS_PARTICIPANT_KIND && info.state !== ParticipantInfo_State.DISCONNECTED)
+      .filter((info) => !isRecorder(info) && info.state !== ParticipantInfo_State.DISCONNECTED)
       .map((info) => ({
         identity: info.identity,
         name: info.name,
@@ -251,6 +270,10 @@ export class LiveKitVideoProvider implements VideoProvider {
     return new LiveKitError(operation, undefined, undefined, reason, { cause: error });
   }
 }
+
+/** Egress's participant, or Meetflow's own recorder: not a person in the meeting. */
+export const isRecorder = (info: Pick<ParticipantInfo, 'kind' | 'permission'>) =>
+  (info.kind as number) === EGRESS_PARTICIPANT_KIND || Boolean(info.permission?.recorder || info.permission?.hidden);
 
 function recordingState(info: EgressInfo): VideoRecordingState {
   const result = info.fileResults[0] ?? (info.result.case === 'file' ? info.result.value : undefined);

@@ -7,6 +7,8 @@ export interface VideoRoomRequest {
 
 export type VideoRole = 'host' | 'participant';
 
+export type RecordingMode = 'tracks' | 'egress' | 'off';
+
 export interface JoinTokenRequest {
   roomName: string;
   /** The participant's identity in the room: a Meetflow user id. */
@@ -60,12 +62,22 @@ export interface VideoProvider {
   check?(): Promise<void>;
   /** Whether meetings get a real room (else they run without one and video events come from elsewhere). */
   readonly hasRooms: boolean;
+  /**
+   * How rooms are recorded: `tracks` by Meetflow's own hidden participant, one file per person (no Egress
+   * needed: the embedded server); `egress` by the provider's room composite; `off` not at all.
+   */
+  readonly recordingMode?: RecordingMode;
   openRoom(request: VideoRoomRequest): Promise<void>;
   closeRoom(roomName: string): Promise<void>;
   /** Starts an audio-only recording of the room; returns the provider's recording id. */
   startRecording?(roomName: string, filePath: string): Promise<string>;
   /** Stops a recording; stopping one that is already ending or ended succeeds. */
   stopRecording?(recordingId: string): Promise<void>;
+  /**
+   * A token for Meetflow's recorder (hidden, subscribe-only, and not keeping an empty room open), or null when
+   * the room is not open (a recorder must not bring a closed meeting's room back).
+   */
+  recorderJoin?(roomName: string, identity: string): Promise<JoinToken | null>;
   /** A token a client joins the room with. */
   joinToken?(request: JoinTokenRequest): Promise<JoinToken>;
   roomState?(roomName: string): Promise<VideoRoomState>;

@@ -28,6 +28,9 @@ export interface LocalLiveKitOptions {
   port?: number;
   /** Seconds an empty room stays open when the room's own setting does not say (LiveKit's default is 20). */
   departureTimeoutSeconds?: number;
+  /** The key pair, when the caller had to configure Meetflow with it before the server starts; fresh ones otherwise. */
+  apiKey?: string;
+  apiSecret?: string;
 }
 
 async function freeUdpPort(): Promise<number> {
@@ -45,7 +48,7 @@ async function freeUdpPort(): Promise<number> {
 export async function startLocalLiveKit(options: LocalLiveKitOptions = {}): Promise<LocalLiveKit> {
   if (!existsSync(LIVEKIT_SERVER_BIN)) throw new Error(`no LiveKit server at ${LIVEKIT_SERVER_BIN}: run bash scripts/livekit.sh install (npm test does)`);
   const port = options.port ?? (await freePort());
-  const [udpPort, apiKey, apiSecret] = [await freeUdpPort(), `test${randomBytes(4).toString('hex')}`, randomBytes(32).toString('hex')];
+  const [udpPort, apiKey, apiSecret] = [await freeUdpPort(), options.apiKey ?? `test${randomBytes(4).toString('hex')}`, options.apiSecret ?? randomBytes(32).toString('hex')];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-livekit-'));
   const config = [
     `port: ${port}`,

@@ -27,7 +27,7 @@ export function testWorld(label: string, env: Record<string, string> = {}): Test
 }
 
 export function testActivities(orm: MikroORM, world: TestWorld) {
-  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS });
+  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS, dataDir: world.dataDir });
 }
 
 export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld): Promise<Worker> {
@@ -39,6 +39,7 @@ export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, wo
     publicUrl: world.cfg.PUBLIC_URL,
     timeZone: 'UTC',
     summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS,
+    dataDir: world.dataDir,
     namespace: env.namespace ?? 'default',
     taskQueue: world.taskQueue,
     workflowBundle: await workflowBundle(),

@@ -15,8 +15,8 @@ const SEED_TABLES = [
   'transcripts',
   'users',
 ];
-/** The seed's tables and the audit log the security notes ask for. */
-const ALL_TABLES = [...SEED_TABLES, 'audit_events'].sort();
+/** The seed's tables, the audit log the security notes ask for, and the recordings' per-person tracks. */
+const ALL_TABLES = [...SEED_TABLES, 'audit_events', 'recording_tracks'].sort();
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let orm: MikroORM;
@@ -39,7 +39,7 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-test('an empty database migrates to exactly the 11 tables of the seed schema and the audit log', async () => {
+test('an empty database migrates to exactly the 11 tables of the seed schema, the audit log and the recording tracks', async () => {
   expect(await publicTables()).toEqual(ALL_TABLES);
 });
 
@@ -111,6 +111,7 @@ test('the unique keys of the seed exist', async () => {
       'notifications(idempotency_key)',
       'action_items(position,summary_id)',
       'participant_reports(participant_id,summary_id)',
+      'recording_tracks(identity,part,recording_id)',
     ]),
   );
 });

@@ -1,0 +1,166 @@
+import { AudioFrame, AudioSource, LocalAudioTrack, Room, TrackPublishOptions, TrackSource } from '@livekit/rtc-node';
+import { AccessToken } from 'livekit-server-sdk';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readWavSamples } from '../../integrations/video/recorder/wav';
+
+/** What publishers send: LiveKit's native rate, 10 ms frames. */
+const RATE = 48_000;
+const FRAME = RATE / 100;
+
+export interface Speech {
+  sampleRate: number;
+  samples: Int16Array;
+}
+
+/** A phrase spoken by espeak-ng (installed with the OS packages), at 48 kHz. */
+export function speech(text: string, voice: string): Speech {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'meetflow-speech-')), 'speech.wav');
+  execFileSync('espeak-ng', ['-v', voice, '-s', '150', '-w', file, text]);
+  const spoken = readWavSamples(file);
+  return { sampleRate: RATE, samples: resample(spoken.samples, spoken.sampleRate, RATE) };
+}
+
+function resample(samples: Int16Array, from: number, to: number): Int16Array {
+  const out = new Int16Array(Math.floor((samples.length * to) / from));
+  for (let i = 0; i < out.length; i += 1) {
+    const at = (i * from) / to;
+    const left = Math.floor(at);
+    const right = Math.min(samples.length - 1, left + 1);
+    out[i] = Math.round(samples[left] + (samples[right] - samples[left]) * (at - left));
+  }
+  return out;
+}
+
+export function speakerToken(credentials: { apiKey: string; apiSecret: string }, roomName: string, identity: string, name: string): Promise<string> {
+  const token = new AccessToken(credentials.apiKey, credentials.apiSecret, { identity, name, ttl: 3600 });
+  token.addGrant({ roomJoin: true, room: roomName, canPublish: true, canSubscribe: false });
+  return token.toJwt();
+}
+
+/**
+ * A person in a LiveKit room, as a browser would be: a microphone track that sends a 10 ms frame every 10 ms
+ * (silence, or the phrase being said), paced by the wall clock.
+ */
+export class Speaker {
+  private readonly room = new Room();
+  private readonly source = new AudioSource(RATE, 1, 200);
+  private track?: LocalAudioTrack;
+  private queue: { samples: Int16Array; at: number; started?: (time: number) => void }[] = [];
+  private sending?: Promise<void>;
+  private stopped = false;
+
+  /**
+   * Joins and starts sending; resolves once the microphone track is published (ms epoch of the join). Tried
+   * again when the LiveKit client loses its own room handle while connecting (seen with many rooms in one process).
+   */
+  static async join(url: string, token: string, attempts = 3): Promise<{ speaker: Speaker; joinedAt: number }> {
+    const speaker = new Speaker();
+    try {
+      await speaker.room.connect(url, token, { autoSubscribe: false, dynacast: false });
+    } catch (error) {
+      if (attempts <= 1 || !/handle not found/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return Speaker.join(url, token, attempts - 1);
+    }
+    const joinedAt = Date.now();
+    speaker.track = LocalAudioTrack.createAudioTrack('microphone', speaker.source);
+    await speaker.room.localParticipant!.publishTrack(speaker.track, new TrackPublishOptions({ source: TrackSource.SOURCE_MICROPHONE }));
+    speaker.sending = speaker.send();
+    return { speaker, joinedAt };
+  }
+
+  /** Says the phrase next; resolves with the moment (ms epoch) its first frame went out, once it has all been sent. */
+  say(phrase: Speech): Promise<{ startedAt: number; endedAt: number }> {
+    return new Promise((resolve) => {
+      let startedAt = 0;
+      this.queue.push({ samples: phrase.samples, at: 0, started: (time) => (startedAt = time) });
+      this.queue.push({ samples: new Int16Array(0), at: 0, started: (time) => resolve({ startedAt, endedAt: time }) });
+    });
+  }
+
+  async leave(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.sending;
+    await this.room.disconnect();
+    // Released here, once: left to the garbage collector, a handle the room already dropped crashes the process.
+    await this.track?.close();
+    await this.source.close();
+  }
+
+  private async send(): Promise<void> {
+    const start = performance.now();
+    let frames = 0;
+    while (!this.stopped) {
+      const due = Math.floor((performance.now() - start) / 10) + 2;
+      for (; frames < due && !this.stopped; frames += 1) await this.source.captureFrame(this.nextFrame());
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private nextFrame(): AudioFrame {
+    const frame = new Int16Array(FRAME);
+    let filled = 0;
+    while (filled < FRAME && this.queue.length) {
+      const head = this.queue[0];
+      // It goes out after what the source still holds ahead of it.
+      if (head.at === 0) head.started?.(Date.now() + this.source.queuedDuration + (filled / RATE) * 1000);
+      const take = Math.min(FRAME - filled, head.samples.length - head.at);
+      frame.set(head.samples.subarray(head.at, head.at + take), filled);
+      head.at += take;
+      filled += take;
+      if (head.at >= head.samples.length) this.queue.shift();
+      else break;
+    }
+    return new AudioFrame(frame, RATE, 1, FRAME);
+  }
+}
+
+/** Loudness over time: RMS of `windowMs` windows every `hopMs` (never the samples themselves: codecs change those). */
+export function envelope(audio: Speech, windowMs = 50, hopMs = 10): number[] {
+  const window = Math.round((audio.sampleRate * windowMs) / 1000);
+  const hop = Math.round((audio.sampleRate * hopMs) / 1000);
+  const out: number[] = [];
+  for (let start = 0; start + window <= audio.samples.length; start += hop) {
+    let sum = 0;
+    for (let i = start; i < start + window; i += 1) sum += audio.samples[i] * audio.samples[i];
+    out.push(Math.sqrt(sum / window));
+  }
+  return out;
+}
+
+function pearson(a: number[], b: number[]): number {
+  const n = a.length;
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / n;
+  const [ma, mb] = [mean(a), mean(b)];
+  let [num, da, db] = [0, 0, 0];
+  for (let i = 0; i < n; i += 1) {
+    num += (a[i] - ma) * (b[i] - mb);
+    da += (a[i] - ma) ** 2;
+    db += (b[i] - mb) ** 2;
+  }
+  return da && db ? num / Math.sqrt(da * db) : 0;
+}
+
+/**
+ * Where a phrase is in a recorded file, both on the recording's timeline: `expectedMs` is when it was said,
+ * `fileStartMs` where the file starts. Returns the lag (found minus expected) with the best envelope
+ * correlation, and that correlation. Lags up to `searchMs` either way are tried.
+ */
+export function locate(phrase: Speech, expectedMs: number, recorded: Speech, fileStartMs: number, searchMs = 1500): { lagMs: number; correlation: number } {
+  const hop = 10;
+  const source = envelope(phrase, 50, hop);
+  const file = envelope(recorded, 50, hop);
+  // Before and after the file there was nothing to hear: silence.
+  const at = (i: number) => (i >= 0 && i < file.length ? file[i] : 0);
+  let best = { lagMs: 0, correlation: -1 };
+  for (let lag = -searchMs; lag <= searchMs; lag += hop) {
+    const first = Math.round((expectedMs + lag - fileStartMs) / hop);
+    const correlation = pearson(source, source.map((_, i) => at(first + i)));
+    if (correlation > best.correlation) best = { lagMs: lag, correlation };
+  }
+  return best;
+}
