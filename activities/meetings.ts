@@ -8,6 +8,7 @@ import { buildCalendarEvent } from '../integrations/calendar/ical';
 import { inviteBlocks, linkButton, section } from '../integrations/chat/slack-blocks';
 import type { VideoRecordingState } from '../integrations/video/types';
 import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
+import { meetingRoomUrl } from '../config/urls';
 import type { ActivityContext } from './context';
 import { deliverOnce, recipientOf } from './delivery';
 import { formatWhen } from './format';
@@ -170,12 +171,12 @@ export function createMeetingActivities(ctx: ActivityContext) {
             user,
             type: 'meeting_starting',
             title: `Starting now: ${room.name}`,
-            text: `"${room.name}" is starting now. Join: ${meetingUrl(ctx, room.id)}/join`,
+            text: `"${room.name}" is starting now. Join: ${meetingRoomUrl(ctx.publicUrl, room.id)}`,
             data: { roomId: room.id },
-            actionUrl: `${meetingUrl(ctx, room.id)}/join`,
+            actionUrl: meetingRoomUrl(ctx.publicUrl, room.id),
             channel: 'chat-or-email',
-            blocks: [section(`:movie_camera: *${room.name}* is starting now.`), { type: 'actions', elements: [linkButton('Join', `${meetingUrl(ctx, room.id)}/join`)] }],
-            email: { subject: `Starting now: ${room.name}`, text: `Join: ${meetingUrl(ctx, room.id)}/join` },
+            blocks: [section(`:movie_camera: *${room.name}* is starting now.`), { type: 'actions', elements: [linkButton('Join', meetingRoomUrl(ctx.publicUrl, room.id))] }],
+            email: { subject: `Starting now: ${room.name}`, text: `Join: ${meetingRoomUrl(ctx.publicUrl, room.id)}` },
           },
           ctx,
         );
@@ -271,8 +272,8 @@ function inviteMessage(
   const rsvp = `${ctx.publicUrl}/invitations/${token}`;
   const subject = { invite: `Invitation: ${room.name}`, update: `Updated: ${room.name}`, cancel: `Cancelled: ${room.name}` }[input.kind];
   const text = {
-    invite: `${room.host.name} invites you to "${room.name}" on ${when}.\nAccept or decline: ${rsvp}`,
-    update: `"${room.name}" has moved to ${when}.\nAccept or decline: ${rsvp}`,
+    invite: `${room.host.name} invites you to "${room.name}" on ${when}.\nAccept or decline: ${rsvp}\nJoin: ${meetingRoomUrl(ctx.publicUrl, room.id)}`,
+    update: `"${room.name}" has moved to ${when}.\nAccept or decline: ${rsvp}\nJoin: ${meetingRoomUrl(ctx.publicUrl, room.id)}`,
     cancel: `"${room.name}" on ${when} is cancelled${input.reason ? `: ${input.reason}` : ''}.`,
   }[input.kind];
   const method = input.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
@@ -286,7 +287,7 @@ function inviteMessage(
     end,
     organizer: { name: room.host.name, email: room.host.email },
     attendees: attendees.map((email) => ({ email })),
-    url: meetingUrl(ctx, room.id),
+    url: meetingRoomUrl(ctx.publicUrl, room.id),
   });
   return {
     key: `${input.kind}-email:${room.id}:${input.sequence}:${invitee.id}`,
@@ -316,8 +317,8 @@ function inviteDm(ctx: ActivityContext, room: RoomEntity, invitee: UserEntity, t
     title: text,
     text,
     data: { roomId: room.id, sequence: input.sequence },
-    actionUrl: meetingUrl(ctx, room.id),
+    actionUrl: meetingRoomUrl(ctx.publicUrl, room.id),
     channel: 'chat' as const,
-    blocks: inviteBlocks({ title: room.name, when, host: room.host.name, token, kind: input.kind, reason: input.reason, url: meetingUrl(ctx, room.id) }),
+    blocks: inviteBlocks({ title: room.name, when, host: room.host.name, token, kind: input.kind, reason: input.reason, url: meetingRoomUrl(ctx.publicUrl, room.id) }),
   };
 }

@@ -6,6 +6,7 @@ import { ROOM_STATUSES } from '../../db/entities/room';
 import { latestSummary } from '../../db/summaries';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, statusQuery, type MeetingStatus } from '../../workflows/messages';
+import { joinRoom } from '../join-room';
 import { requireHost, VISIBLE_ROOM_SQL, visibleMeeting, visibleRoomParams } from '../access';
 import type { ApiDeps } from '../app';
 import { auditRequest } from '../audit';
@@ -212,13 +213,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: byId,
     handler: async (ctx) => {
-      const room = await meeting(ctx);
-      const user = currentUser(ctx);
-      if (!deps.video.hasRooms || !deps.video.joinToken) throw new HttpError(409, 'conflict', 'This Meetflow has no video provider: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET');
-      if (['completed', 'cancelled', 'failed', 'processing'].includes(room.status)) throw new HttpError(409, 'conflict', `The meeting is ${room.status}: its room is closed`);
-      const role = room.host.id === user.id ? 'host' : 'participant';
-      const { token, url } = await deps.video.joinToken({ roomName: room.livekitRoomName, identity: user.id, name: user.name, role, ttlSeconds: 6 * 3600 });
-      ctx.body = { token, url, room: room.livekitRoomName, role };
+      ctx.body = await joinRoom(deps.video, await meeting(ctx), currentUser(ctx));
     },
   });
 
