@@ -124,7 +124,7 @@ export class LiveKitVideoProvider implements VideoProvider {
 
   /** The server answers and accepts our key (ListRooms). */
   async check(): Promise<void> {
-    await this.rooms.listRooms([]);
+    await this.call('RoomService.ListRooms', () => this.rooms.listRooms([]));
   }
 
   /**
