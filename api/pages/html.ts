@@ -35,7 +35,7 @@ export function layout(options: { title: string; body: Html; scripts?: string[];
 <link rel="stylesheet" href="/assets/meetflow.css">
 </head>
 <body>
-<header class="top"><a href="/" class="brand">Meetflow</a>${signOut}</header>
+<header class="top"><span class="brand">Meetflow</span>${signOut}</header>
 <main id="main">
 ${options.body}
 </main>
@@ -49,7 +49,7 @@ export const STYLESHEET = `
 * { box-sizing: border-box; }
 body { font: 1.05rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; }
 .top { display: flex; flex-wrap: wrap; gap: .5rem; justify-content: space-between; align-items: center; padding: .75rem 1rem; border-bottom: 1px solid #8884; }
-.brand { font-weight: 700; text-decoration: none; color: inherit; }
+.brand { font-weight: 700; }
 .sign-out { display: flex; gap: .5rem; align-items: center; font-size: .9rem; }
 main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.5rem; line-height: 1.25; margin: .5rem 0 1rem; }

@@ -73,8 +73,9 @@ export const ROOM_SCRIPT = `'use strict';
       var answer = await response.json();
       if (!response.ok) throw new Error(answer.detail || 'could not get a join token');
       room = new LK.Room();
-      [LK.RoomEvent.ParticipantConnected, LK.RoomEvent.ParticipantDisconnected, LK.RoomEvent.TrackMuted, LK.RoomEvent.TrackUnmuted,
-        LK.RoomEvent.LocalTrackPublished, LK.RoomEvent.ParticipantNameChanged].forEach(function (event) { room.on(event, renderPeople); });
+      [LK.RoomEvent.ParticipantConnected, LK.RoomEvent.ParticipantDisconnected, LK.RoomEvent.TrackPublished, LK.RoomEvent.TrackUnpublished,
+        LK.RoomEvent.TrackMuted, LK.RoomEvent.TrackUnmuted, LK.RoomEvent.LocalTrackPublished, LK.RoomEvent.LocalTrackUnpublished,
+        LK.RoomEvent.ParticipantNameChanged].forEach(function (event) { room.on(event, renderPeople); });
       room.on(LK.RoomEvent.TrackSubscribed, function (track) {
         if (track.kind === 'audio') document.body.appendChild(track.attach());
       });

@@ -35,7 +35,8 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
 
   const securityHeaders = (ctx: Context) => {
     const livekit = deps.cfg.LIVEKIT_URL ? new URL(deps.cfg.LIVEKIT_URL) : undefined;
-    const livekitOrigins = livekit ? ['ws', 'http'].map((scheme) => `${scheme}${livekit.protocol.endsWith('s:') ? 's' : ''}://${livekit.host}`) : [];
+    const secure = livekit?.protocol === 'wss:' || livekit?.protocol === 'https:';
+    const livekitOrigins = livekit ? ['ws', 'http'].map((scheme) => `${scheme}${secure ? 's' : ''}://${livekit.host}`) : [];
     ctx.set('Content-Security-Policy', `default-src 'self'; connect-src 'self' ${livekitOrigins.join(' ')}; media-src 'self' blob: mediastream:; frame-ancestors 'none'; form-action 'self'`);
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Referrer-Policy', 'same-origin');
@@ -45,7 +46,8 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
   /** A form post must come from this site's own pages (the browser's Origin header says where it comes from). */
   const sameOrigin = async (ctx: Context, next: Next) => {
     const origin = ctx.get('origin');
-    if (origin && origin !== new URL(publicUrl).origin && origin !== ctx.origin) throw new HttpError(403, 'forbidden', 'This form must be sent from a Meetflow page');
+    // (Koa 3's ctx.origin is that header itself: this site's own origin is built from the request.)
+    if (origin && origin !== new URL(publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new HttpError(403, 'forbidden', 'This form must be sent from a Meetflow page');
     await next();
   };
 
