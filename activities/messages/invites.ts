@@ -3,7 +3,7 @@ import { buildCalendarEvent } from '../../integrations/calendar/ical';
 import type { ChatLayout } from '../../integrations/chat/types';
 import { formatWhen } from './format';
 import { type InviteKind, messageKeys } from './keys';
-import { meetingUrl, rsvpUrl } from './links';
+import { meetingRoomUrl, rsvpUrl } from './links';
 import { type MessageSettings, type OutgoingMessage, zoneOf } from './types';
 
 export interface InviteChange {
@@ -19,10 +19,11 @@ export function inviteEmail(settings: MessageSettings, room: RoomEntity, invitee
   const end = new Date(start.getTime() + (room.plannedDuration ?? 30) * 60_000);
   const when = formatWhen(start, settings.timeZone);
   const rsvp = rsvpUrl(settings.publicUrl, token);
+  const join = meetingRoomUrl(settings.publicUrl, room.id);
   const subject = { invite: `Invitation: ${room.name}`, update: `Updated: ${room.name}`, cancel: `Cancelled: ${room.name}` }[change.kind];
   const text = {
-    invite: `${room.host.name} invites you to "${room.name}" on ${when}.\nAccept or decline: ${rsvp}`,
-    update: `"${room.name}" has moved to ${when}.\nAccept or decline: ${rsvp}`,
+    invite: `${room.host.name} invites you to "${room.name}" on ${when}.\nAccept or decline: ${rsvp}\nJoin: ${join}`,
+    update: `"${room.name}" has moved to ${when}.\nAccept or decline: ${rsvp}\nJoin: ${join}`,
     cancel: `"${room.name}" on ${when} is cancelled${change.reason ? `: ${change.reason}` : ''}.`,
   }[change.kind];
   const method = change.kind === 'cancel' ? 'CANCEL' : 'REQUEST';
@@ -36,7 +37,7 @@ export function inviteEmail(settings: MessageSettings, room: RoomEntity, invitee
     end,
     organizer: { name: room.host.name, email: room.host.email },
     attendees: attendees.map((email) => ({ email })),
-    url: meetingUrl(settings.publicUrl, room.id),
+    url: join,
   });
   return {
     key: messageKeys.inviteEmail(change.kind, room.id, change.sequence, invitee.id),
@@ -66,9 +67,9 @@ export function inviteDm(settings: MessageSettings, room: RoomEntity, invitee: U
     title: text,
     text,
     data: { roomId: room.id, sequence: change.sequence },
-    actionUrl: meetingUrl(settings.publicUrl, room.id),
+    actionUrl: meetingRoomUrl(settings.publicUrl, room.id),
     channel: 'chat',
-    layout: inviteLayout({ title: room.name, when, host: room.host.name, token, change, url: meetingUrl(settings.publicUrl, room.id) }),
+    layout: inviteLayout({ title: room.name, when, host: room.host.name, token, change, url: meetingRoomUrl(settings.publicUrl, room.id) }),
   };
 }
 

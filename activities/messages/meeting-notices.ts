@@ -1,7 +1,7 @@
 import type { RoomEntity, UserEntity } from '../../db/entities';
 import { formatWhen } from './format';
 import { messageKeys } from './keys';
-import { joinUrl, meetingUrl } from './links';
+import { meetingRoomUrl, meetingUrl } from './links';
 import type { MessageSettings, OutgoingMessage } from './types';
 
 /** "Starting in N min": to the host and everyone who has not declined, once per start time. */
@@ -22,7 +22,7 @@ export function meetingReminder(settings: MessageSettings, room: RoomEntity, use
 
 /** "Starting now", with the way in. */
 export function meetingStarting(settings: MessageSettings, room: RoomEntity, user: UserEntity): OutgoingMessage {
-  const join = joinUrl(settings.publicUrl, room.id);
+  const join = meetingRoomUrl(settings.publicUrl, room.id);
   return {
     key: messageKeys.meetingStarting(room.id, user.id),
     user,

@@ -51,7 +51,7 @@ function refusalAsHttp(refusal: MeetingRefusal): HttpError {
 }
 
 /** Turns what handlers, commands, the ORM and the body parser throw into an HttpError; anything else is a 500. */
-function toHttpError(error: unknown): HttpError | undefined {
+export function asHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof CommandError) return new HttpError(COMMAND_STATUS[error.kind], COMMAND_CODE[error.kind], error.message);
   if (error instanceof MeetingRefusal) return refusalAsHttp(error);
@@ -75,7 +75,7 @@ export function errorHandler(onUnexpected: (error: unknown, requestId: string) =
       }
     } catch (error) {
       const requestId = String(ctx.state.requestId ?? '');
-      const known = toHttpError(error);
+      const known = asHttpError(error);
       if (!known) onUnexpected(error, requestId);
       const http = known ?? new HttpError(500, 'internal_error', `Something went wrong on our side; it has been logged (request ${requestId})`);
       ctx.status = http.status;

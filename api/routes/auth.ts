@@ -41,15 +41,49 @@ document.getElementById('f').addEventListener('submit', async (event) => {
 
 /** Opens a session for this device and answers with the user and the token (shown this once). */
 async function answerWithSession(ctx: Context, em: EntityManager, user: UserEntity): Promise<void> {
-  const { token, session } = await createSession(em, user, device(ctx));
+  const { token, session } = await createSession(em, user, deviceOf(ctx));
   ctx.body = { user: userView(user), token, expiresAt: session.expiresAt.toISOString() };
 }
 
-const device = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
+export interface PasswordSignIn {
+  /** Per client IP, for every route that takes a password or a one-time link. */
+  perIp: RateLimiter;
+  /** The active user with this email and password; else a 429, 403 or 401 HttpError. Audited either way. */
+  check(ctx: Context, email: string, password: string): Promise<UserEntity>;
+}
 
-export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
+/** The one password check, shared by POST /auth/login and the sign-in page (POST /login), with their rate limits. */
+export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
   const perEmail = new RateLimiter(deps.limits.loginPerEmail, 15 * 60_000);
   const perIp = new RateLimiter(deps.limits.loginPerIp, 15 * 60_000);
+  return {
+    perIp,
+    async check(ctx, rawEmail, password) {
+      const email = rawEmail.trim().toLowerCase();
+      const wait = perEmail.hit(`email:${email}`);
+      if (wait) {
+        ctx.set('Retry-After', String(wait));
+        throw new HttpError(429, 'rate_limited', `Too many attempts for this account: try again in ${wait} s`);
+      }
+      const em = deps.orm.em;
+      const user = await em.findOne(User, { email });
+      const matches = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+      if (!user?.passwordHash || !matches || !user.isActive) {
+        const reason = user?.passwordHash && matches ? 'account deactivated' : 'wrong email or password';
+        await auditRequest(ctx, em, { actor: user ?? { label: email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user?.id }, details: { email, reason } });
+        if (reason === 'account deactivated') throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
+        throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
+      }
+      await auditRequest(ctx, em, { actor: user, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { method: 'password' } });
+      return user;
+    },
+  };
+}
+
+export const deviceOf = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
+
+export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: PasswordSignIn): void {
+  const { perIp } = signIn;
 
   routes.add({
     method: 'post',
@@ -80,22 +114,8 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     schemas: login,
     before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
     handler: async (ctx, { body }) => {
-      const wait = perEmail.hit(`email:${body.email}`);
-      if (wait) {
-        ctx.set('Retry-After', String(wait));
-        throw new HttpError(429, 'rate_limited', `Too many attempts for this account: try again in ${wait} s`);
-      }
-      const em = deps.orm.em;
-      const user = await em.findOne(User, { email: body.email });
-      const matches = await bcrypt.compare(body.password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user?.passwordHash || !matches || !user.isActive) {
-        const reason = user?.passwordHash && matches ? 'account deactivated' : 'wrong email or password';
-        await auditRequest(ctx, em, { actor: user ?? { label: body.email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user?.id }, details: { email: body.email, reason } });
-        if (reason === 'account deactivated') throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
-        throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
-      }
-      await auditRequest(ctx, em, { actor: user, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { method: 'password' } });
-      await answerWithSession(ctx, em, user);
+      const user = await signIn.check(ctx, body.email, body.password);
+      await answerWithSession(ctx, deps.orm.em, user);
     },
   });
 

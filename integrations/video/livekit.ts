@@ -44,6 +44,11 @@ export interface LiveKitOptions {
   apiKey: string;
   apiSecret: string;
   recordingOutput?: LiveKitRecordingOutput;
+  /**
+   * Where the Egress (recording) API is served, when not at `url`, as `http(s)://` or `ws(s)://` (the LiveKit
+   * server forwards Egress calls to its Egress service; a server without one, like the embedded one, cannot record).
+   */
+  egressUrl?: string;
   /** Per-request timeout of the server API, in seconds (the SDK's default is 10). */
   requestTimeoutSeconds?: number;
   /** How rooms are recorded (default egress). */
@@ -113,22 +118,18 @@ export class LiveKitVideoProvider implements VideoProvider {
   private readonly egress: EgressClient;
 
   constructor(private readonly options: LiveKitOptions) {
-    const parsed = new URL(options.url);
-    const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[parsed.protocol];
-    if (!scheme) throw new Error(`LIVEKIT_URL must be ws://, wss://, http:// or https://, not ${parsed.protocol}`);
     if (!options.apiKey || !options.apiSecret) throw new Error('LiveKit needs an API key and secret');
     this.recordingMode = options.recordingMode ?? 'egress';
-    const base = options.url.replace(/\/+$/, '');
-    const apiUrl = scheme + base.slice(parsed.protocol.length);
-    this.clientUrl = (scheme === 'https:' ? 'wss:' : 'ws:') + base.slice(parsed.protocol.length);
+    const api = serverUrls(options.url);
+    this.clientUrl = api.clientUrl;
     const clientOptions = options.requestTimeoutSeconds ? { requestTimeout: options.requestTimeoutSeconds } : undefined;
-    this.rooms = new RoomServiceClient(apiUrl, options.apiKey, options.apiSecret, clientOptions);
-    this.egress = new EgressClient(apiUrl, options.apiKey, options.apiSecret, clientOptions);
+    this.rooms = new RoomServiceClient(api.apiUrl, options.apiKey, options.apiSecret, clientOptions);
+    this.egress = new EgressClient(options.egressUrl ? serverUrls(options.egressUrl).apiUrl : api.apiUrl, options.apiKey, options.apiSecret, clientOptions);
   }
 
   /** The server answers and accepts our key (ListRooms). */
   async check(): Promise<void> {
-    await this.rooms.listRooms([]);
+    await this.call('RoomService.ListRooms', () => this.rooms.listRooms([]));
   }
 
   /**
@@ -274,6 +275,15 @@ export class LiveKitVideoProvider implements VideoProvider {
 /** Egress's participant, or Meetflow's own recorder: not a person in the meeting. */
 export const isRecorder = (info: Pick<ParticipantInfo, 'kind' | 'permission'>) =>
   (info.kind as number) === EGRESS_PARTICIPANT_KIND || Boolean(info.permission?.recorder || info.permission?.hidden);
+
+/** The server API's http(s) URL and the ws(s) URL clients connect to, from a LiveKit URL in either form. */
+function serverUrls(url: string): { apiUrl: string; clientUrl: string } {
+  const parsed = new URL(url);
+  const scheme = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[parsed.protocol];
+  if (!scheme) throw new Error(`LIVEKIT_URL must be ws://, wss://, http:// or https://, not ${parsed.protocol}`);
+  const rest = url.replace(/\/+$/, '').slice(parsed.protocol.length);
+  return { apiUrl: scheme + rest, clientUrl: (scheme === 'https:' ? 'wss:' : 'ws:') + rest };
+}
 
 function recordingState(info: EgressInfo): VideoRecordingState {
   const result = info.fileResults[0] ?? (info.result.case === 'file' ? info.result.value : undefined);

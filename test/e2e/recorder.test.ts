@@ -60,7 +60,7 @@ beforeAll(async () => {
   [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
   api = await startApi(apiDeps(orm, env.connection, world));
   // The room closes 2 s after its last person leaves (the recorder does not keep it open).
-  livekit = await startLocalLiveKit({ port, webhookUrl: `${api.url}/webhooks/livekit`, departureTimeoutSeconds: 2, ...credentials });
+  livekit = await startLocalLiveKit({ port, webhookUrl: `${api.url}/webhooks/livekit`, departureTimeoutSeconds: 2, keys: credentials });
   worker = await startWorker(1);
 });
 

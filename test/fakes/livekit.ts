@@ -1,42 +1,25 @@
 /**
- * A protocol-level stand-in for LiveKit's server API: a real HTTP server on 127.0.0.1 answering the Twirp (JSON)
- * routes the Meetflow provider uses —
- *   POST /twirp/livekit.RoomService/{CreateRoom,DeleteRoom,ListRooms,ListParticipants}
+ * A protocol-level stand-in for LiveKit's Egress API only: rooms, participants, join tokens and their webhooks come
+ * from a real livekit-server (test/helpers/livekit-server.ts), but Egress (the recorder service it forwards
+ * recording calls to) cannot be installed here. A real HTTP server on 127.0.0.1 answers the Twirp (JSON) routes
  *   POST /twirp/livekit.Egress/{StartRoomCompositeEgress,StopEgress,ListEgress}
- * — the way livekit-server does:
+ * the way livekit-server does:
  *   - `Authorization: Bearer <JWT>`, HS256 with the API secret, `iss` = the API key, `exp` required (checked here
- *     with node:crypto, independently of the SDK's jose); then the `video` grant the method needs: roomCreate
- *     (CreateRoom, DeleteRoom), roomList (ListRooms), roomAdmin for that room (ListParticipants), roomRecord (egress).
- *     Every refusal is a 401 with Twirp's `{"code":"unauthenticated","msg":...}`. (The real server answers a token
- *     that does not verify with a 401 and a plain-text body, and a missing grant with the Twirp JSON; the SDK turns
- *     both into a ServerError with status 401.)
+ *     with node:crypto, independently of the SDK's jose); then the `roomRecord` grant. Every refusal is a 401 with
+ *     Twirp's `{"code":"unauthenticated","msg":...}`.
  *   - requests are protobuf-JSON, read with @livekit/protocol's generated types (unknown fields ignored, as Twirp's
  *     Go server does); answers are protobuf-JSON written by hand the way Go's protojson writes them (camelCase,
  *     int64 as strings, enums by name, default values left out), and each is checked against the generated type
  *     (strictly) before it is sent, so a shape error here fails the test rather than passing silently.
  *   - errors are Twirp JSON with `Content-Type: application/json` and the HTTP status of the code.
- * State (rooms, participants, egresses) is in memory; tests add participants and finish egresses, script failures,
- * and read the recorded calls.
+ *   - a recording of a room the real server does not have is `not_found`, as LiveKit answers (`roomExists`).
+ * State (egresses) is in memory; tests finish egresses, script failures, and read the recorded calls. The egress
+ * webhooks (egress_started, egress_ended) are built and signed here, as the real server would send them.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateRoomRequest,
-  DeleteRoomRequest,
-  DeleteRoomResponse,
-  EgressInfo,
-  ListEgressRequest,
-  ListEgressResponse,
-  ListParticipantsRequest,
-  ListParticipantsResponse,
-  ListRoomsRequest,
-  ListRoomsResponse,
-  Room,
-  RoomCompositeEgressRequest,
-  StopEgressRequest,
-  WebhookEvent,
-} from '@livekit/protocol';
+import { EgressInfo, ListEgressRequest, ListEgressResponse, RoomCompositeEgressRequest, StopEgressRequest, WebhookEvent } from '@livekit/protocol';
 
 export type EgressStatusName =
   | 'EGRESS_STARTING'
@@ -48,27 +31,6 @@ export type EgressStatusName =
   | 'EGRESS_LIMIT_REACHED';
 
 const ENDED: EgressStatusName[] = ['EGRESS_COMPLETE', 'EGRESS_FAILED', 'EGRESS_ABORTED', 'EGRESS_LIMIT_REACHED'];
-
-export interface FakeParticipant {
-  sid: string;
-  identity: string;
-  name: string;
-  joinedAt: Date;
-  kind: 'STANDARD' | 'EGRESS' | 'AGENT' | 'SIP';
-  state: 'JOINING' | 'JOINED' | 'ACTIVE' | 'DISCONNECTED';
-}
-
-export interface FakeRoom {
-  sid: string;
-  name: string;
-  emptyTimeout: number;
-  departureTimeout: number;
-  maxParticipants: number;
-  metadata: string;
-  createdAt: Date;
-  turnPassword: string;
-  participants: Map<string, FakeParticipant>;
-}
 
 export interface FakeFileResult {
   filename: string;
@@ -110,16 +72,12 @@ export interface RecordedCall {
 
 export type FakeFailure = { status: number; code: string; msg?: string } | 'reset';
 
-export interface FakeLiveKit {
-  /** `http://127.0.0.1:<port>` (the provider also accepts it as `ws://`). */
+export interface FakeEgressService {
+  /** `http://127.0.0.1:<port>`: the provider's `egressUrl`. */
   url: string;
   port: number;
   calls: RecordedCall[];
-  rooms: Map<string, FakeRoom>;
   egresses: Map<string, FakeEgress>;
-  /** Someone joins (the room is created if needed, as LiveKit auto-creates rooms on join). */
-  addParticipant(room: string, participant: { identity: string; name?: string; joinedAt?: Date; kind?: FakeParticipant['kind']; state?: FakeParticipant['state'] }): FakeParticipant;
-  removeParticipant(room: string, identity: string): void;
   /** The egress finishes (completes unless told otherwise) with this file. */
   finishEgress(egressId: string, outcome?: { status?: EgressStatusName; size?: number; durationSeconds?: number; location?: string; error?: string }): FakeEgress;
   /** The next `count` calls fail: 503 Twirp `unavailable` unless told otherwise; `'reset'` drops the connection. */
@@ -173,44 +131,6 @@ function compact(fields: Record<string, unknown>): Record<string, unknown> {
     out[key] = value;
   }
   return out;
-}
-
-/** The codecs a default livekit-server configuration enables. */
-const ENABLED_CODECS = [{ mime: 'audio/opus' }, { mime: 'audio/red' }, { mime: 'video/VP8' }, { mime: 'video/H264' }, { mime: 'video/VP9' }, { mime: 'video/AV1' }];
-
-function roomJson(room: FakeRoom, egresses: Iterable<FakeEgress>): Record<string, unknown> {
-  const visible = [...room.participants.values()].filter((p) => p.kind !== 'EGRESS');
-  return compact({
-    sid: room.sid,
-    name: room.name,
-    emptyTimeout: room.emptyTimeout,
-    departureTimeout: room.departureTimeout,
-    maxParticipants: room.maxParticipants,
-    creationTime: seconds(room.createdAt),
-    creationTimeMs: String(room.createdAt.getTime()),
-    turnPassword: room.turnPassword,
-    enabledCodecs: ENABLED_CODECS,
-    metadata: room.metadata,
-    numParticipants: visible.length,
-    activeRecording: [...egresses].some((egress) => egress.roomName === room.name && !ENDED.includes(egress.status)),
-  });
-}
-
-function participantJson(p: FakeParticipant, extra: { disconnectReason?: string } = {}): Record<string, unknown> {
-  const recorder = p.kind === 'EGRESS';
-  return compact({
-    sid: p.sid,
-    identity: p.identity,
-    state: p.state === 'JOINING' ? undefined : p.state,
-    joinedAt: seconds(p.joinedAt),
-    joinedAtMs: String(p.joinedAt.getTime()),
-    name: p.name,
-    version: 1,
-    permission: compact({ canSubscribe: true, canPublish: !recorder, canPublishData: !recorder, hidden: recorder, recorder }),
-    region: 'local',
-    kind: p.kind === 'STANDARD' ? undefined : p.kind,
-    disconnectReason: extra.disconnectReason,
-  });
 }
 
 function fileInfoJson(egress: Pick<FakeEgress, 'startedAt' | 'endedAt'>, result: FakeFileResult): Record<string, unknown> {
@@ -291,37 +211,23 @@ function verifyToken(token: string, apiKey: string, apiSecret: string): Claims {
 
 /** The message types' strict JSON readers, to check an answer before it goes out. */
 const ANSWER_TYPES: Record<string, { fromJson(json: any): unknown }> = {
-  'RoomService/CreateRoom': Room,
-  'RoomService/DeleteRoom': DeleteRoomResponse,
-  'RoomService/ListRooms': ListRoomsResponse,
-  'RoomService/ListParticipants': ListParticipantsResponse,
   'Egress/StartRoomCompositeEgress': EgressInfo,
   'Egress/StopEgress': EgressInfo,
   'Egress/ListEgress': ListEgressResponse,
 };
 
-export async function startFakeLiveKit(options: { apiKey: string; apiSecret: string }): Promise<FakeLiveKit> {
+export interface FakeEgressOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** The room's sid when the LiveKit server has a room of that name (StartRoomCompositeEgress needs one). */
+  roomSid?: (roomName: string) => Promise<string | undefined>;
+}
+
+export async function startFakeEgress(options: FakeEgressOptions): Promise<FakeEgressService> {
   const calls: RecordedCall[] = [];
-  const rooms = new Map<string, FakeRoom>();
   const egresses = new Map<string, FakeEgress>();
   const failures: FakeFailure[] = [];
-
-  function createRoom(name: string): FakeRoom {
-    const room: FakeRoom = {
-      sid: livekitId('RM_'),
-      name,
-      // livekit-server's defaults (room.empty_timeout, room.departure_timeout).
-      emptyTimeout: 300,
-      departureTimeout: 20,
-      maxParticipants: 0,
-      metadata: '',
-      createdAt: new Date(),
-      turnPassword: randomBytes(16).toString('base64url'),
-      participants: new Map(),
-    };
-    rooms.set(name, room);
-    return room;
-  }
+  const roomSid = options.roomSid ?? (async () => livekitId('RM_'));
 
   function endEgress(egress: FakeEgress, outcome: { status?: EgressStatusName; size?: number; durationSeconds?: number; location?: string; error?: string } = {}) {
     const ended = nowNanos();
@@ -332,7 +238,6 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
     egress.error = outcome.error;
     const duration = outcome.durationSeconds ?? Number((ended - egress.startedAt) / 1_000_000n) / 1000;
     egress.result = { filename: egress.filepath, size: outcome.size ?? 0, durationSeconds: duration, location: outcome.location };
-    rooms.get(egress.roomName)?.participants.delete(egress.egressId);
   }
 
   function grantFor(claims: Claims | undefined): Record<string, any> {
@@ -341,46 +246,12 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
     return claims.video;
   }
 
-  const handlers: Record<string, (body: unknown, claims: Claims | undefined) => Record<string, unknown>> = {
-    'RoomService/CreateRoom'(body, claims) {
-      if (!grantFor(claims).roomCreate) throw new TwirpFailure('unauthenticated', 'permissions denied');
-      const request = CreateRoomRequest.fromJson(body as any, { ignoreUnknownFields: true });
-      if (!request.name) throw new TwirpFailure('invalid_argument', 'room name is required');
-      // The real allocator loads the existing room by name and applies the request's non-zero settings to it.
-      const room = rooms.get(request.name) ?? createRoom(request.name);
-      if (request.emptyTimeout > 0) room.emptyTimeout = request.emptyTimeout;
-      if (request.departureTimeout > 0) room.departureTimeout = request.departureTimeout;
-      if (request.maxParticipants > 0) room.maxParticipants = request.maxParticipants;
-      if (request.metadata) room.metadata = request.metadata;
-      return roomJson(room, egresses.values());
-    },
-    'RoomService/DeleteRoom'(body, claims) {
-      if (!grantFor(claims).roomCreate) throw new TwirpFailure('unauthenticated', 'permissions denied');
-      const request = DeleteRoomRequest.fromJson(body as any, { ignoreUnknownFields: true });
-      if (!rooms.has(request.room)) throw new TwirpFailure('not_found', 'room not found');
-      // A room composite egress ends with its room.
-      for (const egress of egresses.values()) if (egress.roomName === request.room && !ENDED.includes(egress.status)) endEgress(egress);
-      rooms.delete(request.room);
-      return {};
-    },
-    'RoomService/ListRooms'(body, claims) {
-      if (!grantFor(claims).roomList) throw new TwirpFailure('unauthenticated', 'permissions denied');
-      const request = ListRoomsRequest.fromJson(body as any, { ignoreUnknownFields: true });
-      const listed = [...rooms.values()].filter((room) => request.names.length === 0 || request.names.includes(room.name));
-      return compact({ rooms: listed.map((room) => roomJson(room, egresses.values())) });
-    },
-    'RoomService/ListParticipants'(body, claims) {
-      const request = ListParticipantsRequest.fromJson(body as any, { ignoreUnknownFields: true });
-      const grant = grantFor(claims);
-      if (!grant.roomAdmin || grant.room !== request.room) throw new TwirpFailure('unauthenticated', 'permissions denied');
-      const room = rooms.get(request.room);
-      return compact({ participants: room ? [...room.participants.values()].map((p) => participantJson(p)) : [] });
-    },
-    'Egress/StartRoomCompositeEgress'(body, claims) {
+  const handlers: Record<string, (body: unknown, claims: Claims | undefined) => Promise<Record<string, unknown>> | Record<string, unknown>> = {
+    async 'Egress/StartRoomCompositeEgress'(body, claims) {
       if (!grantFor(claims).roomRecord) throw new TwirpFailure('unauthenticated', 'permissions denied');
       const request = RoomCompositeEgressRequest.fromJson(body as any, { ignoreUnknownFields: true });
-      const room = rooms.get(request.roomName);
-      if (!room) throw new TwirpFailure('not_found', 'requested room does not exist');
+      const sid = await roomSid(request.roomName);
+      if (!sid) throw new TwirpFailure('not_found', 'requested room does not exist');
       const file = request.fileOutputs[0] ?? (request.output.case === 'file' ? request.output.value : undefined);
       if (!file && request.streamOutputs.length === 0 && request.segmentOutputs.length === 0 && request.output.case === undefined) {
         throw new TwirpFailure('invalid_argument', 'no outputs provided');
@@ -388,8 +259,8 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
       const now = nowNanos();
       const egress: FakeEgress = {
         egressId: livekitId('EG_'),
-        roomId: room.sid,
-        roomName: room.name,
+        roomId: sid,
+        roomName: request.roomName,
         status: 'EGRESS_STARTING',
         startedAt: 0n,
         endedAt: 0n,
@@ -400,8 +271,6 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
       };
       egresses.set(egress.egressId, egress);
       const answer = egressJson(egress);
-      // The recorder joins the room as a hidden participant and starts right away.
-      room.participants.set(egress.egressId, { sid: livekitId('PA_'), identity: egress.egressId, name: '', joinedAt: new Date(), kind: 'EGRESS', state: 'ACTIVE' });
       egress.status = 'EGRESS_ACTIVE';
       egress.startedAt = now;
       return answer;
@@ -472,7 +341,7 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
         claims = verifyToken(authorization.slice('Bearer '.length), options.apiKey, options.apiSecret);
         call.grant = claims.video;
       }
-      const answer = handler(call.body, claims);
+      const answer = await handler(call.body, claims);
       try {
         ANSWER_TYPES[key].fromJson(answer);
       } catch (error) {
@@ -501,24 +370,7 @@ export async function startFakeLiveKit(options: { apiKey: string; apiSecret: str
     url: `http://127.0.0.1:${port}`,
     port,
     calls,
-    rooms,
     egresses,
-    addParticipant(roomName, participant) {
-      const room = rooms.get(roomName) ?? createRoom(roomName);
-      const added: FakeParticipant = {
-        sid: livekitId('PA_'),
-        identity: participant.identity,
-        name: participant.name ?? '',
-        joinedAt: participant.joinedAt ?? new Date(),
-        kind: participant.kind ?? 'STANDARD',
-        state: participant.state ?? 'ACTIVE',
-      };
-      room.participants.set(added.identity, added);
-      return added;
-    },
-    removeParticipant(roomName, identity) {
-      rooms.get(roomName)?.participants.delete(identity);
-    },
     finishEgress(egressId, outcome) {
       const egress = egresses.get(egressId);
       if (!egress) throw new Error(`no egress ${egressId}`);
@@ -561,36 +413,8 @@ export function signWebhook(body: string, apiKey: string, apiSecret: string, opt
   return `${signingInput}.${createHmac('sha256', apiSecret).update(signingInput).digest('base64url')}`;
 }
 
-export type WebhookEventName =
-  | 'room_started'
-  | 'room_finished'
-  | 'participant_joined'
-  | 'participant_left'
-  | 'participant_connection_aborted'
-  | 'egress_started'
-  | 'egress_ended';
-
-export interface WebhookRoomFields {
-  sid?: string;
-  name: string;
-  emptyTimeout?: number;
-  departureTimeout?: number;
-  maxParticipants?: number;
-  creationTime?: Date;
-  metadata?: string;
-  numParticipants?: number;
-}
-
-export interface WebhookParticipantFields {
-  sid?: string;
-  identity: string;
-  name?: string;
-  joinedAt?: Date;
-  /** ACTIVE for participant_joined, DISCONNECTED for participant_left / participant_connection_aborted, unless told. */
-  state?: FakeParticipant['state'];
-  /** A DisconnectReason name; participant_left defaults to CLIENT_INITIATED. */
-  disconnectReason?: string;
-}
+/** The webhooks only Egress causes (the real server sends the room and participant ones). */
+export type EgressWebhookName = 'egress_started' | 'egress_ended';
 
 export interface WebhookEgressFields {
   egressId: string;
@@ -611,98 +435,42 @@ export interface WebhookEgressFields {
 }
 
 export interface WebhookFields {
-  room?: WebhookRoomFields;
-  participant?: WebhookParticipantFields;
-  egress?: WebhookEgressFields;
+  egress: WebhookEgressFields;
   /** Event id (`EV_…` by default). */
   id?: string;
   createdAt?: Date;
 }
 
-/** The JSON body of a webhook, exactly as LiveKit sends it (field order as in the .proto, as Go's protojson writes). */
-export function webhookEvent(event: WebhookEventName, fields: WebhookFields = {}): string {
+/** The JSON body of an egress webhook, exactly as LiveKit sends it (field order as in the .proto, as Go's protojson writes). */
+export function webhookEvent(event: EgressWebhookName, fields: WebhookFields): string {
   const createdAt = fields.createdAt ?? new Date();
-  // Room and participant events carry the room; participant events the participant; egress events only the egress.
-  const isEgress = event.startsWith('egress_');
-  const isParticipant = event.startsWith('participant_');
-  if (!isEgress && !fields.room) throw new Error(`${event} carries the room: give fields.room`);
-  if (isParticipant && !fields.participant) throw new Error(`${event} carries the participant: give fields.participant`);
-  if (isEgress && !fields.egress) throw new Error(`${event} carries the egress: give fields.egress`);
-
-  let room: Record<string, unknown> | undefined;
-  if (fields.room && !isEgress) {
-    const r = fields.room;
-    const created = r.creationTime ?? createdAt;
-    room = compact({
-      sid: r.sid ?? livekitId('RM_'),
-      name: r.name,
-      emptyTimeout: r.emptyTimeout ?? 300,
-      departureTimeout: r.departureTimeout ?? 20,
-      maxParticipants: r.maxParticipants,
-      creationTime: seconds(created),
-      creationTimeMs: String(created.getTime()),
-      enabledCodecs: ENABLED_CODECS,
-      metadata: r.metadata,
-      numParticipants: r.numParticipants,
-    });
-  }
-
-  let participant: Record<string, unknown> | undefined;
-  if (fields.participant && isParticipant) {
-    const p = fields.participant;
-    const left = event === 'participant_left' || event === 'participant_connection_aborted';
-    participant = participantJson(
-      {
-        sid: p.sid ?? livekitId('PA_'),
-        identity: p.identity,
-        name: p.name ?? '',
-        joinedAt: p.joinedAt ?? createdAt,
-        kind: 'STANDARD',
-        state: p.state ?? (left ? 'DISCONNECTED' : 'ACTIVE'),
-      },
-      { disconnectReason: p.disconnectReason ?? (event === 'participant_left' ? 'CLIENT_INITIATED' : undefined) },
-    );
-  }
-
-  let egressInfo: Record<string, unknown> | undefined;
-  if (fields.egress && isEgress) {
-    const e = fields.egress;
-    const ended = event === 'egress_ended';
-    const startedAt = e.startedAt ?? createdAt;
-    const endedAt = ended ? (e.endedAt ?? createdAt) : undefined;
-    const filepath = e.filepath ?? e.file?.filename ?? '';
-    const egress: FakeEgress = {
-      egressId: e.egressId,
-      roomId: e.roomId ?? livekitId('RM_'),
-      roomName: e.roomName,
-      status: e.status ?? (ended ? (e.error ? 'EGRESS_FAILED' : 'EGRESS_COMPLETE') : 'EGRESS_ACTIVE'),
-      startedAt: dateNanos(startedAt),
-      endedAt: endedAt ? dateNanos(endedAt) : 0n,
-      updatedAt: dateNanos(endedAt ?? startedAt),
-      request: compact({ roomName: e.roomName, audioOnly: e.audioOnly ?? true, fileOutputs: filepath ? [{ filepath }] : [] }),
-      filepath,
-      audioOnly: e.audioOnly ?? true,
-      error: e.error,
+  const e = fields.egress;
+  const ended = event === 'egress_ended';
+  const startedAt = e.startedAt ?? createdAt;
+  const endedAt = ended ? (e.endedAt ?? createdAt) : undefined;
+  const filepath = e.filepath ?? e.file?.filename ?? '';
+  const egress: FakeEgress = {
+    egressId: e.egressId,
+    roomId: e.roomId ?? livekitId('RM_'),
+    roomName: e.roomName,
+    status: e.status ?? (ended ? (e.error ? 'EGRESS_FAILED' : 'EGRESS_COMPLETE') : 'EGRESS_ACTIVE'),
+    startedAt: dateNanos(startedAt),
+    endedAt: endedAt ? dateNanos(endedAt) : 0n,
+    updatedAt: dateNanos(endedAt ?? startedAt),
+    request: compact({ roomName: e.roomName, audioOnly: e.audioOnly ?? true, fileOutputs: filepath ? [{ filepath }] : [] }),
+    filepath,
+    audioOnly: e.audioOnly ?? true,
+    error: e.error,
+  };
+  if (ended || e.file) {
+    egress.result = {
+      filename: e.file?.filename ?? filepath,
+      size: e.file?.size ?? 0,
+      durationSeconds: e.file?.durationSeconds ?? (endedAt ? (endedAt.getTime() - startedAt.getTime()) / 1000 : 0),
+      location: e.file?.location,
     };
-    if (ended || e.file) {
-      egress.result = {
-        filename: e.file?.filename ?? filepath,
-        size: e.file?.size ?? 0,
-        durationSeconds: e.file?.durationSeconds ?? (endedAt ? (endedAt.getTime() - startedAt.getTime()) / 1000 : 0),
-        location: e.file?.location,
-      };
-    }
-    egressInfo = egressJson(egress, { legacyFile: e.legacyFile });
   }
-
-  const json = compact({
-    event,
-    room,
-    participant,
-    egressInfo,
-    id: fields.id ?? livekitId('EV_'),
-    createdAt: seconds(createdAt),
-  });
+  const json = compact({ event, egressInfo: egressJson(egress, { legacyFile: e.legacyFile }), id: fields.id ?? livekitId('EV_'), createdAt: seconds(createdAt) });
   // Checked against the generated type, strictly, like the API answers.
   WebhookEvent.fromJson(json as any);
   return JSON.stringify(json);

@@ -1,3 +1,4 @@
+import { dispose as disposeRtc, Room } from '@livekit/rtc-node';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,9 +29,8 @@ export interface LocalLiveKitOptions {
   port?: number;
   /** Seconds an empty room stays open when the room's own setting does not say (LiveKit's default is 20). */
   departureTimeoutSeconds?: number;
-  /** The key pair, when the caller had to configure Meetflow with it before the server starts; fresh ones otherwise. */
-  apiKey?: string;
-  apiSecret?: string;
+  /** The API key and secret, when the caller configured Meetflow with them before the server starts; fresh ones otherwise. */
+  keys?: { apiKey: string; apiSecret: string };
 }
 
 async function freeUdpPort(): Promise<number> {
@@ -48,7 +48,8 @@ async function freeUdpPort(): Promise<number> {
 export async function startLocalLiveKit(options: LocalLiveKitOptions = {}): Promise<LocalLiveKit> {
   if (!existsSync(LIVEKIT_SERVER_BIN)) throw new Error(`no LiveKit server at ${LIVEKIT_SERVER_BIN}: run bash scripts/livekit.sh install (npm test does)`);
   const port = options.port ?? (await freePort());
-  const [udpPort, apiKey, apiSecret] = [await freeUdpPort(), options.apiKey ?? `test${randomBytes(4).toString('hex')}`, options.apiSecret ?? randomBytes(32).toString('hex')];
+  const udpPort = await freeUdpPort();
+  const { apiKey, apiSecret } = options.keys ?? { apiKey: `test${randomBytes(4).toString('hex')}`, apiSecret: randomBytes(32).toString('hex') };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-livekit-'));
   const config = [
     `port: ${port}`,
@@ -85,9 +86,26 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions = {}): Prom
     apiSecret,
     output: () => output,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode !== null) return;
+      // A test server holds nothing worth draining (SIGTERM makes LiveKit wait for its rooms to empty).
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
+
+/** Someone in a LiveKit room: a real WebRTC participant (@livekit/rtc-node), as a browser would be. */
+export interface RoomGuest {
+  room: Room;
+  leave: () => Promise<void>;
+}
+
+/** Joins with a join token (from the API or the provider); call `disposeParticipants()` in afterAll. */
+export async function joinAsParticipant(url: string, token: string): Promise<RoomGuest> {
+  const room = new Room();
+  await room.connect(url, token, { autoSubscribe: false, dynacast: false });
+  return { room, leave: () => room.disconnect() };
+}
+
+/** Frees rtc-node's native side: without it the test process does not exit. */
+export const disposeParticipants = () => disposeRtc();

@@ -2,12 +2,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { startFakeAnthropic } from '../fakes/anthropic';
-import { startFakeLiveKit } from '../fakes/livekit';
 import { startFakeSlackApi } from '../fakes/slack-api';
 import { startFakeSmtp } from '../fakes/smtp';
 import { apiDeps } from '../helpers/api';
 import { openTestOrm } from '../helpers/db';
 import { listen } from '../helpers/http';
+import { startLocalLiveKit } from '../helpers/livekit-server';
 import { freePort } from '../helpers/processes';
 import { testWorld } from '../helpers/worker';
 
@@ -60,29 +60,36 @@ test('/health and /ready report PostgreSQL and Temporal as up', async () => {
 });
 
 test('/ready checks each configured provider: Slack, SMTP, Claude and LiveKit answering are ok; one that does not answer is reported, not fatal', async () => {
-  const [slack, smtp, claude, livekit] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeAnthropic(), startFakeLiveKit({ apiKey: 'lk-key', apiSecret: 'lk-secret-long-enough-for-hmac-256' })]);
+  const [slack, smtp, claude, livekit] = await Promise.all([startFakeSlackApi(), startFakeSmtp(), startFakeAnthropic(), startLocalLiveKit()]);
   const port = await freePort();
   try {
     const configured = testWorld('api-health-providers', {
       SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: slack.url, SMTP_URL: smtp.url, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url,
-      LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'lk-key', LIVEKIT_API_SECRET: 'lk-secret-long-enough-for-hmac-256',
+      LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret,
     });
     const ready = await get(createApp(apiDeps(orm, connection, configured)), '/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.providers).toMatchObject({ chat: { name: 'slack', ok: true }, mail: { name: 'smtp', ok: true }, summarizer: { name: 'claude', ok: true }, video: { name: 'livekit', ok: true } });
     expect(ready.body.degraded).toEqual([]);
     expect(slack.calls.map((call) => call.method)).toContain('auth.test');
-    expect(livekit.calls.map((call) => call.method)).toContain('ListRooms');
     expect(claude.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v1/models/claude-sonnet-4-5']);
 
-    const broken = testWorld('api-health-broken', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_MODEL: 'gpt-typo' });
+    // The LiveKit server answers a key it does not know with 401; a server that is down does not answer at all.
+    const wrongKey = testWorld('api-health-livekit-key', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'not-its-key', LIVEKIT_API_SECRET: livekit.apiSecret });
+    expect((await get(createApp(apiDeps(orm, connection, wrongKey)), '/ready')).body.providers.video).toMatchObject({ name: 'livekit', ok: false, error: expect.stringContaining('401') });
+    await livekit.stop();
+    const broken = testWorld('api-health-broken', {
+      SLACK_BOT_TOKEN: 'xoxb-test', SLACK_API_URL: `http://127.0.0.1:${port}/api/`, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: claude.url, ANTHROPIC_MODEL: 'gpt-typo',
+      LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret,
+    });
     const degraded = await get(createApp(apiDeps(orm, connection, broken)), '/ready');
-    expect([degraded.status, degraded.body.status, degraded.body.degraded]).toEqual([200, 'ready', ['chat', 'summarizer']]);
+    expect([degraded.status, degraded.body.status, degraded.body.degraded]).toEqual([200, 'ready', ['chat', 'summarizer', 'video']]);
+    expect(degraded.body.providers.video).toMatchObject({ name: 'livekit', ok: false, error: expect.stringContaining('ECONNREFUSED') });
     expect(degraded.body.providers.chat).toMatchObject({ name: 'slack', ok: false, error: expect.any(String) });
     expect(degraded.body.providers.summarizer).toMatchObject({ name: 'claude', ok: false, error: expect.stringContaining('gpt-typo') });
     expect((await get(createApp(apiDeps(orm, connection, broken)), '/health')).body.status).toBe('degraded');
   } finally {
-    await Promise.all([slack.close(), smtp.close(), claude.close(), livekit.close()]);
+    await Promise.all([slack.close(), smtp.close(), claude.close(), livekit.stop()]);
   }
 });
 

@@ -1,19 +1,22 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WebhookEvent } from '@livekit/protocol';
 import { createHash, createHmac } from 'node:crypto';
 import { waitForPhase } from '../../clients/video-events';
 import { Room } from '../../db/entities';
 import { statusQuery } from '../../workflows/messages';
-import { signWebhook, webhookEvent } from '../fakes/livekit';
+import { signWebhook } from '../fakes/livekit';
 import { signUp, type TestApi } from '../helpers/api';
 import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
+import { disposeParticipants } from '../helpers/livekit-server';
 import { waitFor } from '../helpers/wait';
 
 // Hostile requests at POST /webhooks/livekit, the door LiveKit knocks on: whatever arrives, the answer is a clear
 // 4xx (204 for a redelivered event, as LiveKit must not retry it), never a 5xx, and nothing changes: no row, no
 // signal to the meeting. (test/e2e/livekit-meeting.test.ts covers a tampered body, a wrong secret, an unknown room.)
-const KEY = 'APIhostile';
-const SECRET = 'secret-that-is-long-enough-for-hs256-signing-hostile';
+// The meeting runs on a real LiveKit server; the hostile requests are crafted here, with its key and secret.
+let KEY: string;
+let SECRET: string;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let stack: LiveKitStack;
@@ -24,8 +27,9 @@ let roomName: string;
 let guestId: string;
 
 beforeAll(async () => {
-  stack = await startLiveKitStack('livekit-hostile', { apiKey: KEY, apiSecret: SECRET });
+  stack = await startLiveKitStack('livekit-hostile');
   ({ env, orm, api, postWebhook: post } = stack);
+  ({ apiKey: KEY, apiSecret: SECRET } = stack.livekit);
   const host = await signUp(api, 'Hana Host');
   const guest = await signUp(api, 'Gert Guest');
   guestId = guest.user.id;
@@ -33,15 +37,19 @@ beforeAll(async () => {
   roomId = created.body.meeting.id;
   await waitForPhase(env.client.workflow.getHandle(created.body.workflowId), ['live']);
   roomName = (await orm.em.fork().findOneOrFail(Room, roomId)).livekitRoomName;
-  // One real, signed event first: the guest is in the room.
-  expect((await post(joined('EV_first'))).status).toBe(204);
-  await waitFor('the guest to be in the room', async () => (await snapshot()).participants.includes(`${guestId}:joined`), 10_000, 50);
-}, 60_000);
+  // The guest really joins: the server's own signed participant_joined puts them in the room.
+  await stack.join(roomId, guest.token);
+  await waitFor('the guest to be in the room', async () => (await snapshot()).participants.includes(`${guestId}:joined`), 15_000, 50);
+}, 120_000);
 
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  await disposeParticipants();
+});
 
-const joined = (id: string) => webhookEvent('participant_joined', { id, room: { name: roomName }, participant: { identity: guestId, name: 'Gert Guest' } });
-
+/** A participant_joined body as LiveKit writes it (protobuf JSON from @livekit/protocol's own types). */
+const joined = (id: string, room = roomName) =>
+  new WebhookEvent({ event: 'participant_joined', id, createdAt: BigInt(Math.floor(Date.now() / 1000)), room: { name: room }, participant: { identity: guestId, name: 'Gert Guest' } }).toJsonString();
 
 /** Everything a webhook could change: the room's participant rows, the room row, its recordings, the workflow's view. */
 async function snapshot() {
@@ -96,7 +104,7 @@ test('unsigned, badly signed, expired, foreign-key and malformed webhooks: 4xx, 
 
 test('an event for a room nobody scheduled is 404; a body over 1 MB is 413; nothing changes', async () => {
   const before = await snapshot();
-  const stranger = webhookEvent('participant_joined', { room: { name: `${roomName}-not` }, participant: { identity: guestId } });
+  const stranger = joined('EV_stranger', `${roomName}-not`);
   expect(await post(stranger)).toMatchObject({ status: 404, body: { code: 'not_found' } });
   const huge = JSON.stringify({ event: 'room_started', room: { name: roomName, metadata: 'x'.repeat(1_100_000) } });
   expect((await post(huge)).status).toBe(413);
@@ -112,8 +120,10 @@ test('a correctly signed participant event without its participant is refused as
 });
 
 test('a redelivered event (same id, signed again later) is accepted (204, so LiveKit stops) and changes nothing', async () => {
+  expect((await post(joined('EV_once'))).status).toBe(204);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
   const before = await snapshot();
-  expect((await post(joined('EV_first'))).status).toBe(204);
+  expect((await post(joined('EV_once'))).status).toBe(204);
   // A signal, if one were sent, would be applied within a workflow task: give it time to show.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   expect(await snapshot()).toEqual(before);

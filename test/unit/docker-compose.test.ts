@@ -10,7 +10,21 @@ const services = compose.services as Record<string, Record<string, any>>;
 const APP_SERVICES = ['migrate', 'worker', 'api', 'bot'];
 
 test('the stack has every service Meetflow needs', () => {
-  expect(Object.keys(services).sort()).toEqual(['api', 'bot', 'migrate', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+  expect(Object.keys(services).sort()).toEqual(['api', 'bot', 'livekit', 'migrate', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+});
+
+test('LiveKit: the pinned server the scripts build, its webhooks to the API, the app pointed at it with the same key', () => {
+  const script = readFileSync(path.join(root, 'scripts', 'livekit.sh'), 'utf8');
+  const pinned = /^LIVEKIT_SERVER_VERSION=(v[\d.]+)$/m.exec(script)![1];
+  expect(services.livekit.image).toBe(`livekit/livekit-server:${pinned}`);
+  const config = parse(compose.configs.livekit.content);
+  expect(config.webhook.urls).toEqual(['http://api:3000/webhooks/livekit']);
+  // One key for all three: the server's keys, the key it signs webhooks with, and the app's LIVEKIT_API_KEY.
+  expect(services.livekit.environment.LIVEKIT_KEYS).toBe('${LIVEKIT_API_KEY:-meetflow}: ${LIVEKIT_API_SECRET:-}');
+  expect(config.webhook.api_key).toBe('${LIVEKIT_API_KEY:-meetflow}');
+  expect(services.api.environment.LIVEKIT_API_KEY).toBe('${LIVEKIT_API_KEY:-meetflow}');
+  expect(services.livekit.ports).toEqual(['7880:7880', '7881:7881', '7882:7882/udp']);
+  for (const name of ['worker', 'api']) expect(services[name].environment.LIVEKIT_URL).toBe('${LIVEKIT_URL:-ws://livekit:7880}');
 });
 
 test.each(APP_SERVICES)('%s is built from our Dockerfile and runs a file the build produces', (name) => {

@@ -1,0 +1,33 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Context } from 'koa';
+import type { SessionEntity } from '../../db/entities';
+import { findLiveSession, SESSION_TTL_DAYS } from '../../db/sessions';
+
+/**
+ * The pages' sign-in: the same sessions as the API's bearer tokens (db/sessions.ts), carried in a cookie that
+ * scripts cannot read (HttpOnly), that other sites' forms and frames do not send (SameSite=Lax), and that only
+ * travels over TLS when Meetflow is served over https.
+ */
+export const SESSION_COOKIE = 'meetflow_session';
+
+function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return [`${SESSION_COOKIE}=${value}`, 'Path=/', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+}
+
+const isHttps = (publicUrl: string) => publicUrl.startsWith('https:');
+
+export function setSessionCookie(ctx: Context, token: string, publicUrl: string): void {
+  ctx.append('Set-Cookie', cookie(token, SESSION_TTL_DAYS * 86_400, isHttps(publicUrl)));
+}
+
+export function clearSessionCookie(ctx: Context, publicUrl: string): void {
+  ctx.append('Set-Cookie', cookie('', 0, isHttps(publicUrl)));
+}
+
+/** The live session of the request's cookie, with its (active) user; null when there is none. */
+export async function cookieSession(orm: MikroORM, ctx: Context): Promise<SessionEntity | null> {
+  const token = ctx.cookies.get(SESSION_COOKIE);
+  if (!token || !/^[\w-]{20,100}$/.test(token)) return null;
+  const session = await findLiveSession(orm.em, token);
+  return session?.user.isActive ? session : null;
+}

@@ -1,0 +1,136 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { readFile } from 'node:fs/promises';
+import getRawBody from 'raw-body';
+import { Session } from '../../db/entities';
+import { createSession } from '../../db/sessions';
+import { findVisibleMeeting, joinToken } from '../../commands/meetings';
+import { auditRequest, personActor } from '../audit';
+import { commandDeps, type ApiDeps } from '../deps';
+import { asHttpError, HttpError } from '../middleware/errors';
+import { rateLimit } from '../middleware/rate-limit';
+import { clearSessionCookie, cookieSession, setSessionCookie } from '../middleware/session-cookie';
+import { html, layout, STYLESHEET } from '../pages/html';
+import { loginPage } from '../pages/login';
+import { ROOM_SCRIPT, roomPage } from '../pages/room';
+import { deviceOf, type PasswordSignIn } from './auth';
+
+/** The link people get in invites and reminders: the meeting's join page. */
+export const meetingRoomPath = (roomId: string) => `/meetings/${roomId}/room`;
+
+/** Only a path on this site: `next` comes from the query string, so it must not send people elsewhere. */
+const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/');
+
+const livekitClientBuild = () => readFile(require.resolve('livekit-client'), 'utf8');
+
+/**
+ * The pages people open in a browser (the API's other routes are JSON for programs): sign in with a form that
+ * sets the session cookie, and each meeting's join page. Page errors are pages; the token route answers JSON.
+ */
+export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
+  const router = new Router();
+  const publicUrl = deps.cfg.PUBLIC_URL;
+  let livekitClient: Promise<string> | undefined;
+
+  const securityHeaders = (ctx: Context) => {
+    const livekit = deps.cfg.LIVEKIT_URL ? new URL(deps.cfg.LIVEKIT_URL) : undefined;
+    const secure = livekit?.protocol === 'wss:' || livekit?.protocol === 'https:';
+    const livekitOrigins = livekit ? ['ws', 'http'].map((scheme) => `${scheme}${secure ? 's' : ''}://${livekit.host}`) : [];
+    ctx.set('Content-Security-Policy', `default-src 'self'; connect-src 'self' ${livekitOrigins.join(' ')}; media-src 'self' blob: mediastream:; frame-ancestors 'none'; form-action 'self'`);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'same-origin');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+  };
+
+  /** A form post must come from this site's own pages (the browser's Origin header says where it comes from). */
+  const sameOrigin = async (ctx: Context, next: Next) => {
+    const origin = ctx.get('origin');
+    // (Koa 3's ctx.origin is that header itself: this site's own origin is built from the request.)
+    if (origin && origin !== new URL(publicUrl).origin && origin !== `${ctx.protocol}://${ctx.host}`) throw new HttpError(403, 'forbidden', 'This form must be sent from a Meetflow page');
+    await next();
+  };
+
+  /** Errors of a page become a page with the same status (a non-member gets 404, as from the API). */
+  const pageErrors = async (ctx: Context, next: Next) => {
+    try {
+      await next();
+    } catch (error) {
+      const problem = asHttpError(error);
+      if (!problem) throw error;
+      ctx.status = problem.status;
+      ctx.type = 'text/html; charset=utf-8';
+      securityHeaders(ctx);
+      ctx.body = layout({ title: 'Meetflow', body: html`<h1>${problem.status === 404 ? 'Not found' : 'This did not work'}</h1><p role="alert">${problem.message}</p><p><a href="/login">Sign in</a></p>` });
+    }
+  };
+
+  const renderPage = (ctx: Context, page: string, status = 200) => {
+    securityHeaders(ctx);
+    ctx.status = status;
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = page;
+  };
+
+  const asset = (type: string, body: () => Promise<string> | string) => async (ctx: Context) => {
+    ctx.type = type;
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = await body();
+  };
+  router.get('/assets/meetflow.css', asset('text/css; charset=utf-8', () => STYLESHEET));
+  router.get('/assets/room.js', asset('text/javascript; charset=utf-8', () => ROOM_SCRIPT));
+  router.get('/assets/livekit-client.js', asset('text/javascript; charset=utf-8', () => (livekitClient ??= livekitClientBuild())));
+
+  router.get('/login', pageErrors, async (ctx) => {
+    const next = safeNext(ctx.query.next);
+    if (await cookieSession(deps.orm, ctx)) return ctx.redirect(next);
+    renderPage(ctx, loginPage({ next }));
+  });
+
+  router.post('/login', pageErrors, sameOrigin, rateLimit(signIn.perIp, (ctx) => [`ip:${ctx.ip}`]), async (ctx) => {
+    const form = new URLSearchParams(await getRawBody(ctx.req, { limit: '16kb', encoding: 'utf8' }));
+    const [email, password, next] = [form.get('email') ?? '', form.get('password') ?? '', safeNext(form.get('next'))];
+    if (!email || !password) return renderPage(ctx, loginPage({ next, email, error: 'Enter your email and your password.' }), 400);
+    let user;
+    try {
+      user = await signIn.check(ctx, email, password);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return renderPage(ctx, loginPage({ next, email, error: error.message }), error.status);
+    }
+    const { token } = await createSession(deps.orm.em, user, deviceOf(ctx));
+    setSessionCookie(ctx, token, publicUrl);
+    ctx.status = 303;
+    ctx.redirect(next);
+  });
+
+  router.post('/logout', pageErrors, sameOrigin, async (ctx) => {
+    const session = await cookieSession(deps.orm, ctx);
+    if (session) {
+      await deps.orm.em.nativeUpdate(Session, session.id, { revokedAt: new Date() });
+      await auditRequest(ctx, deps.orm.em, { actor: session.user, action: 'session.revoke', target: { type: 'session', id: session.id }, details: { how: 'sign out (page)' } });
+    }
+    clearSessionCookie(ctx, publicUrl);
+    ctx.status = 303;
+    ctx.redirect('/login');
+  });
+
+  router.get('/meetings/:id/room', pageErrors, async (ctx) => {
+    const session = await cookieSession(deps.orm, ctx);
+    if (!session) return ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
+    const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, session.user), ctx.params.id);
+    renderPage(ctx, roomPage(room, session.user));
+  });
+
+  // JSON for the page's script: the errors are the API's problem documents.
+  router.get('/meetings/:id/room/token', async (ctx) => {
+    const session = await cookieSession(deps.orm, ctx);
+    if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again (your session ended)');
+    const actor = personActor(ctx, session.user);
+    const room = await findVisibleMeeting(commandDeps(deps), actor, ctx.params.id);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await joinToken(deps.providers.video, actor, room);
+  });
+
+  return router;
+}
