@@ -4,6 +4,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 load_env_file
 bash scripts/deps.sh
+bash scripts/whisper.sh
 bash scripts/services.sh up
 step "Applying database migrations"
 node_modules/.bin/tsx db/migrate.ts up || fail "migrations failed: see the message above"
