@@ -45,6 +45,9 @@ export function createPipelineActivities(ctx: ActivityContext) {
       if (existing) return { transcriptId: existing.id, segments: existing.segments.length, speakers: existing.speakerCount };
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
+      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them).
+      const activity = Context.current();
+      let progress = 0;
       const transcript = await heartbeating(
         ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
@@ -52,7 +55,12 @@ export function createPipelineActivities(ctx: ActivityContext) {
           fileUrl: recording.fileUrl ?? undefined,
           language: String(recording.room.settings.language ?? 'en'),
           speakerCountHint: participants || undefined,
+          onProgress: (fraction) => {
+            progress = fraction;
+            activity.heartbeat({ progress });
+          },
         }),
+        () => ({ progress }),
       ).catch((error: unknown) => {
         if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
         throw error;
@@ -268,7 +276,7 @@ async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): P
 }
 
 /** Heartbeats every 5 s while a long provider call runs (the activity's heartbeat timeout then spots a dead worker). */
-function heartbeating<T>(work: Promise<T>): Promise<T> {
-  const timer = setInterval(() => Context.current().heartbeat(), 5_000);
+function heartbeating<T>(work: Promise<T>, details?: () => unknown): Promise<T> {
+  const timer = setInterval(() => Context.current().heartbeat(details?.()), 5_000);
   return work.finally(() => clearInterval(timer));
 }

@@ -13,6 +13,11 @@ const cron = (fallback: string) =>
     .regex(/^\S+( \S+){4}$/, { error: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), UTC' })
     .default(fallback);
 const retentionDays = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const projectPath = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((dir) => path.resolve(__dirname, '..', dir));
 const optional = z
   .string()
   .optional()
@@ -59,10 +64,7 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optional,
   SLACK_API_URL: optional,
   /** Local state (outbox, chat log, recordings); relative paths are taken from the project folder. */
-  DATA_DIR: z
-    .string()
-    .default('.data')
-    .transform((dir) => path.resolve(__dirname, '..', dir)),
+  DATA_DIR: projectPath('.data'),
   MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(10),
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(15),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(240),
@@ -73,6 +75,23 @@ export const configSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optional,
   /** host:port of a Speech endpoint without TLS (an emulator or the test stand-in). */
   GOOGLE_SPEECH_ENDPOINT: optional,
+  /**
+   * Speech-to-text: auto = Google when its credentials or endpoint are set, else local Whisper when its model is
+   * installed (scripts/whisper.sh), else sidecar transcripts.
+   */
+  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'local', 'sidecar', 'google']).default('auto'),
+  /** The local Whisper model (CTranslate2) and the Python that runs it; relative paths from the project folder. */
+  WHISPER_MODEL_DIR: projectPath('.tools/whisper/model'),
+  WHISPER_PYTHON: projectPath('.tools/whisper/venv/bin/python'),
+  /**
+   * Beam width of the local Whisper decoder. bench/transcription (espeak-ng speech, Whisper base int8, 2 threads):
+   * beam 5 is the more accurate, greedy (1) the faster; see the README's benchmark figures.
+   */
+  WHISPER_BEAM_SIZE: z.coerce.number().int().min(1).max(10).default(5),
+  /** CPU threads of the transcriber process (one per worker). */
+  WHISPER_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Largest recording accepted by POST /meetings/{id}/recordings. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(500),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
   ANTHROPIC_BASE_URL: optional,
