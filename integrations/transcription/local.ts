@@ -159,9 +159,27 @@ export function whisperLanguage(language: string | undefined): string | null {
   return !code || code === 'auto' ? null : code;
 }
 
+/**
+ * A silence longer than this inside one Whisper segment splits it (seconds). Voice activity detection glues the
+ * speech of a person's track together before Whisper hears it, so one segment can span someone else's turn.
+ */
+const SEGMENT_PAUSE_SECONDS = 1.5;
+
+function splitAtPauses(segment: WhisperResult['segments'][number], speaker: string): Segment[] {
+  if (segment.words.length === 0) return [{ speaker, start: segment.start, end: segment.end, text: segment.text.trim() }];
+  const runs: WhisperWord[][] = [];
+  for (const word of segment.words) {
+    const run = runs.at(-1);
+    if (run && word.start - run.at(-1)!.end <= SEGMENT_PAUSE_SECONDS) run.push(word);
+    else runs.push([word]);
+  }
+  if (runs.length === 1) return [{ speaker, start: segment.start, end: segment.end, text: segment.text.trim() }];
+  return runs.map((run) => ({ speaker, start: run[0].start, end: run.at(-1)!.end, text: run.map((word) => word.word).join(' ') }));
+}
+
 export function toParsedTranscript(result: WhisperResult, speaker: string): ParsedTranscript {
   const spoken = result.segments.filter((segment) => segment.text.trim() !== '');
-  const segments: Segment[] = spoken.map((segment) => ({ speaker, start: segment.start, end: segment.end, text: segment.text.trim() }));
+  const segments = spoken.flatMap((segment) => splitAtPauses(segment, speaker));
   const whisperWords = spoken.flatMap((segment) => segment.words);
   const words: Word[] = whisperWords.map((word) => ({ word: word.word, start: word.start, end: word.end, speaker }));
   const confidence = whisperWords.length ? Math.round((1000 * whisperWords.reduce((sum, word) => sum + word.probability, 0)) / whisperWords.length) / 1000 : null;
