@@ -21,6 +21,7 @@ import { invitationRoutes } from './routes/invitations';
 import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
+import { recordingRoutes } from './routes/recordings';
 import { searchRoutes } from './routes/search';
 
 export interface ApiDeps {
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): Koa {
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);
   notificationRoutes(routes, deps);
+  recordingRoutes(routes, deps);
   searchRoutes(routes, deps);
   adminRoutes(routes, deps);
   const openApi = routes.openApi({ title: 'Meetflow API', version: '1', serverUrl: deps.cfg.PUBLIC_URL });
