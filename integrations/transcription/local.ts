@@ -61,6 +61,8 @@ export class WhisperProcess {
   private child?: TranscriberChild;
   private readonly pending = new Map<string, Pending>();
   private stderrTail: string[] = [];
+  /** Seconds the running process took to load the model (once it has). */
+  loadSeconds?: number;
 
   constructor(private readonly options: LocalWhisperOptions) {}
 
@@ -119,6 +121,7 @@ export class WhisperProcess {
       return;
     }
     if (reply.type === 'ready') {
+      this.loadSeconds = reply.loadSeconds;
       this.options.log?.info({ pid: this.child?.pid, loadSeconds: reply.loadSeconds }, 'transcriber model loaded');
       return;
     }
@@ -204,6 +207,10 @@ export class LocalWhisperProvider implements TranscriptionProvider {
 
   get transcriberPid(): number | undefined {
     return this.process.pid;
+  }
+
+  get modelLoadSeconds(): number | undefined {
+    return this.process.loadSeconds;
   }
 
   /** Fails when the model or the Python venv is missing (scripts/whisper.sh installs both). */
