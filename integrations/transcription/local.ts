@@ -86,6 +86,8 @@ export class WhisperProcess {
     const child = this.child;
     if (!child) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Held open until it has exited: an idle transcriber is unref'd, and Node would otherwise quit mid-stop.
+    child.ref();
     child.stdin.end();
     const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import pino from 'pino';
 import { silence, toOpus, writeWav } from '../../bench/lib/speech';
@@ -7,7 +9,10 @@ import { loadConfig } from '../../config';
 import { createTranscriptionProvider } from '../../integrations';
 import { LocalWhisperProvider } from '../../integrations/transcription/local';
 import { UntranscribableError } from '../../integrations/transcription/types';
+import { ROOT } from '../helpers/temporal';
 import { conversationTracks, monologue, SCRIPT, speechDir, turnAt } from '../helpers/speech';
+
+const run = promisify(execFile);
 
 // Real speech (espeak-ng) through the real model on 2 shared cores: each file takes seconds, not milliseconds.
 jest.setTimeout(240_000);
@@ -120,6 +125,16 @@ test('a killed transcriber fails its request retryably and is started again for 
   const again = await provider.transcribe({ recordingId: 'again', filePath: file, language: 'en' });
   expect(provider.transcriberPid).not.toBe(first);
   expect(wordErrorRate(text, spokenText(again.text))).toBeLessThan(0.1);
+});
+
+test('meetflow transcribe prints the transcript of an audio file, with times', async () => {
+  const { file, text } = await monologue(speechDir('cli'), 'ben');
+  const { stdout, stderr } = await run(process.execPath, [path.join(ROOT, 'bin', 'meetflow.js'), 'transcribe', file, '--language', 'en'], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+  expect(stderr).toBe('(local speech-to-text, language en)\n');
+  const lines = stdout.trim().split('\n');
+  expect(lines[0]).toMatch(/^\[00:00:0\d\] Speaker 1: The budget looks fine|^\[00:00:00\] Speaker 1: Thanks/);
+  expect(lines.every((line) => /^\[\d\d:\d\d:\d\d\] Speaker 1: /.test(line))).toBe(true);
+  expect(wordErrorRate(text, spokenText(lines.map((line) => line.replace(/^\[[\d:]+\] /, '')).join('\n')))).toBeLessThan(0.1);
 });
 
 test('without its model the local provider says what to install (/ready reports it)', async () => {
