@@ -1,13 +1,14 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { startRecordingPipeline } from '../../clients/recordings';
-import { Recording } from '../../db/entities';
+import { Recording, type RecordingEntity } from '../../db/entities';
 import { AUDIO_FORMATS_TEXT, AUDIO_SNIFF_BYTES, type AudioFormat, sniffAudioFormat } from '../../integrations/transcription/audio-format';
 import { requireHost, visibleMeeting } from '../access';
 import type { ApiDeps } from '../app';
@@ -16,7 +17,6 @@ import { currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { inputOf } from '../middleware/validate';
 import type { RouteRegistry } from '../routing';
-import { asHttp } from '../temporal-errors';
 import { recordingView } from '../views';
 
 const byId = { params: z.object({ id: z.uuid({ error: 'must be a meeting id' }) }) };
@@ -90,16 +90,36 @@ export function recordingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       }
       // A refused upload is answered before the client has sent it all: close the connection instead of reading the rest.
       ctx.set('Connection', 'close');
+      const recordingId = uploadId(room.id, ctx.get('idempotency-key'));
+      const em = deps.orm.em.fork();
+      const earlier = await em.findOne(Recording, { livekitRecordingId: recordingId });
+      if (earlier) return answer(ctx, earlier, await startRecordingPipeline(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { roomId: room.id, recordingId }));
       const upload = await receiveAudio(ctx.req, path.join(deps.cfg.DATA_DIR, 'uploads', room.id), deps.cfg.UPLOAD_MAX_MB * 1024 * 1024);
       ctx.remove('Connection');
-      const recordingId = `upload-${randomUUID()}`;
-      const em = deps.orm.em.fork();
-      const recording = em.create(Recording, { room: room.id, startedBy: user.id, livekitRecordingId: recordingId, status: 'completed', filePath: upload.file, fileSize: upload.bytes, completedAt: new Date() });
-      await em.flush();
-      const workflowId = await startRecordingPipeline(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { roomId: room.id, recordingId }).catch(asHttp);
-      await auditRequest(ctx, deps.orm.em, { action: 'recording.upload', target: { type: 'recording', id: recording.id }, details: { meetingId: room.id, bytes: upload.bytes, format: upload.format, workflowId } });
-      ctx.set('Location', `/meetings/${room.id}/transcript`);
-      ctx.body = { recording: recordingView(recording), format: upload.format, workflowId };
+      // Keyed on the recording id: the same Idempotency-Key sent twice at once still makes one row (and one pipeline).
+      await em
+        .createQueryBuilder(Recording)
+        .insert({ room: room.id, startedBy: user.id, livekitRecordingId: recordingId, status: 'completed', filePath: upload.file, fileSize: upload.bytes, completedAt: new Date() })
+        .onConflict('livekit_recording_id')
+        .ignore()
+        .execute();
+      const recording = await em.findOneOrFail(Recording, { livekitRecordingId: recordingId });
+      if (recording.filePath !== upload.file) await rm(upload.file, { force: true });
+      const workflowId = await startRecordingPipeline(deps.temporal, deps.cfg.TEMPORAL_TASK_QUEUE, { roomId: room.id, recordingId });
+      await auditRequest(ctx, deps.orm.em, { action: 'recording.upload', target: { type: 'recording', id: recording.id }, details: { meetingId: room.id, bytes: recording.fileSize, format: upload.format, workflowId } });
+      answer(ctx, recording, workflowId);
     },
   });
+}
+
+/** A retried upload with the same Idempotency-Key names the same recording; without one, every upload is new. */
+function uploadId(roomId: string, idempotencyKey: string): string {
+  if (!idempotencyKey) return `upload-${randomUUID()}`;
+  return `upload-${createHash('sha256').update(`${roomId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
+}
+
+function answer(ctx: Context, recording: RecordingEntity, workflowId: string): void {
+  ctx.status = 202;
+  ctx.set('Location', `/meetings/${recording.room.id}/transcript`);
+  ctx.body = { recording: recordingView(recording), format: path.extname(recording.filePath ?? '').slice(1), workflowId };
 }

@@ -25,8 +25,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function upload(meetingId: string, token: string, body: Buffer | string, contentType = 'audio/wav') {
-  const response = await fetch(`${api.url}/meetings/${meetingId}/recordings`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType }, body });
+async function upload(meetingId: string, token: string, body: Buffer | string, contentType = 'audio/wav', headers: Record<string, string> = {}) {
+  const response = await fetch(`${api.url}/meetings/${meetingId}/recordings`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': contentType, ...headers }, body });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -46,8 +46,11 @@ test('a host uploads a recording made elsewhere: it is transcribed, summarized a
   const meetingId = await meetingWith(host.token, guest.user.email);
   const { file, text } = await monologue(speechDir('upload'), 'ada');
 
-  const response = await upload(meetingId, host.token, readFileSync(file));
+  const response = await upload(meetingId, host.token, readFileSync(file), 'audio/wav', { 'idempotency-key': 'team-call-1' });
   expect(response.status).toBe(202);
+  // The client retries (a timeout on its side): the same recording and pipeline, nothing made twice.
+  const retried = await upload(meetingId, host.token, readFileSync(file), 'audio/wav', { 'idempotency-key': 'team-call-1' });
+  expect([retried.status, retried.body.recording.id, retried.body.workflowId]).toEqual([202, response.body.recording.id, response.body.workflowId]);
   expect(response.body).toMatchObject({ format: 'wav', recording: { status: 'completed', providerId: expect.stringMatching(/^upload-/) }, workflowId: expect.stringMatching(new RegExp(`^meeting-${meetingId}-recording-upload-`)) });
 
   const result: RecordingPipelineResult = await env.client.workflow.getHandle(response.body.workflowId).result();
@@ -59,7 +62,7 @@ test('a host uploads a recording made elsewhere: it is transcribed, summarized a
   const summary = await api.call('GET', `/meetings/${meetingId}/summary`, { token: guest.token });
   expect(summary.status).toBe(200);
   const recordings = await api.call('GET', `/meetings/${meetingId}/recordings`, { token: host.token });
-  expect(JSON.stringify(recordings.body)).toContain(response.body.recording.providerId);
+  expect(recordings.body.recordings.map((recording: { providerId: string }) => recording.providerId)).toEqual([response.body.recording.providerId]);
   await api.call('POST', `/meetings/${meetingId}/cancel`, { token: host.token, body: { reason: 'test over' } });
 });
 
