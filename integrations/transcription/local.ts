@@ -109,7 +109,8 @@ export class WhisperProcess {
     // A broken pipe surfaces as the exit below; without a listener it would crash the worker.
     child.stdin.on('error', () => undefined);
     child.on('error', (error) => this.onExit(child, `could not start ${python}: ${error.message}`));
-    child.on('exit', (code, signal) => this.onExit(child, signal ? `was killed (${signal})` : `exited with code ${code}`));
+    // 'close', not 'exit': its stderr has been read to the end by then, so the error can quote it.
+    child.on('close', (code, signal) => this.onExit(child, signal ? `was killed (${signal})` : `exited with code ${code}`));
     log?.info({ pid: child.pid, modelDir }, 'transcriber process starting');
     return child;
   }
