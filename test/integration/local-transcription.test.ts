@@ -15,7 +15,7 @@ import { conversationTracks, monologue, SCRIPT, speechDir, turnAt } from '../hel
 const run = promisify(execFile);
 
 // Real speech (espeak-ng) through the real model on 2 shared cores: each file takes seconds, not milliseconds.
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 const cfg = loadConfig({ ...process.env, TRANSCRIPTION_PROVIDER: 'auto', GOOGLE_APPLICATION_CREDENTIALS: '', GOOGLE_SPEECH_ENDPOINT: '' });
 const log = pino({ level: 'silent' });

@@ -8,7 +8,7 @@ import { monologue, speechDir } from '../../helpers/speech';
 import { testWorld } from '../../helpers/worker';
 
 // The pipeline runs the real local model on real speech: seconds per step on a shared machine.
-jest.setTimeout(240_000);
+jest.setTimeout(420_000);
 
 let env: TestWorkflowEnvironment;
 let stack: ApiStack;
