@@ -48,6 +48,9 @@ export function createPipelineActivities(ctx: ActivityContext) {
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
       const tracks = await trackAudio(db, recording.id);
+      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them).
+      const activity = Context.current();
+      let progress = 0;
       const transcript = await heartbeating(
         ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
@@ -56,7 +59,12 @@ export function createPipelineActivities(ctx: ActivityContext) {
           language: String(recording.room.settings.language ?? 'en'),
           speakerCountHint: (tracks.length ? new Set(tracks.map((track) => track.speaker)).size : participants) || undefined,
           ...(tracks.length ? { tracks } : {}),
+          onProgress: (fraction) => {
+            progress = fraction;
+            activity.heartbeat({ progress });
+          },
         }),
+        () => ({ progress }),
       ).catch((error: unknown) => {
         if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
         throw error;
@@ -281,7 +289,7 @@ async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): P
 }
 
 /** Heartbeats every 5 s while a long provider call runs (the activity's heartbeat timeout then spots a dead worker). */
-function heartbeating<T>(work: Promise<T>): Promise<T> {
-  const timer = setInterval(() => Context.current().heartbeat(), 5_000);
+function heartbeating<T>(work: Promise<T>, details?: () => unknown): Promise<T> {
+  const timer = setInterval(() => Context.current().heartbeat(details?.()), 5_000);
   return work.finally(() => clearInterval(timer));
 }

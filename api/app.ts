@@ -17,6 +17,7 @@ import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
+import { recordingRoutes } from './routes/recordings';
 import { searchRoutes } from './routes/search';
 
 export { DEFAULT_LIMITS, type ApiDeps } from './deps';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps): Koa {
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);
   notificationRoutes(routes, deps);
+  recordingRoutes(routes, deps);
   searchRoutes(routes, deps);
   adminRoutes(routes, deps);
   const openApi = routes.openApi({ title: 'Meetflow API', version: '1', serverUrl: deps.cfg.PUBLIC_URL });

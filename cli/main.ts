@@ -16,6 +16,7 @@ import { maintenancePlan } from '../workers/schedules';
 import { maintenanceWorkflow } from '../workflows/maintenance';
 import { runDemo } from './demo';
 import { printSummary, summarizeFile } from './summarize';
+import { printTranscript, transcribeFile } from './transcribe';
 import { withTemporalClient, workflowUiUrl } from './temporal';
 
 const USAGE = `usage: meetflow <command>
@@ -23,6 +24,9 @@ const USAGE = `usage: meetflow <command>
 commands:
   summarize <file> [--json]    summary, action items and participant reports of a transcript file
                                (WebVTT, Meetflow JSON or QMSum JSON), offline: no services needed
+  transcribe <file> [--language xx] [--json]
+                               the transcript of an audio file (local Whisper; the language is detected
+                               unless given), offline: no services needed
   demo                         play a whole meeting against the running services (npm start) and print its results
   status <meetingId>           a meeting's live status (phase, times, participants, recordings, summary)
   list [--status <phase>]      meetings known to Temporal, newest first (phases: ${MEETING_PHASES.join(', ')})
@@ -52,6 +56,18 @@ async function summarize(args: string[]): Promise<void> {
   const output = await summarizeFile(file);
   if (args.includes('--json')) console.log(JSON.stringify(output, null, 2));
   else printSummary(output);
+}
+
+async function transcribe(args: string[]): Promise<void> {
+  const languageAt = args.indexOf('--language');
+  const language = languageAt >= 0 ? args[languageAt + 1] : undefined;
+  if (languageAt >= 0 && !language) throw new UsageError('--language needs a language code, e.g. --language de');
+  const file = args.find((arg, i) => !arg.startsWith('--') && (languageAt < 0 || i !== languageAt + 1));
+  if (!file) throw new UsageError('transcribe needs an audio file: meetflow transcribe <file> [--language xx] [--json]');
+  const { provider, transcript } = await transcribeFile(cfg(), file, language);
+  if (args.includes('--json')) return console.log(JSON.stringify(transcript, null, 2));
+  console.error(`(${provider} speech-to-text, language ${transcript.language})`);
+  printTranscript(transcript);
 }
 
 async function demo(): Promise<void> {
@@ -161,6 +177,7 @@ async function main(argv: string[]): Promise<void> {
   const commands: Record<string, () => Promise<void>> = {
     ping: () => ping(args.join(' ') || 'ping'),
     summarize: () => summarize(args),
+    transcribe: () => transcribe(args),
     demo,
     status: () => status(args),
     list: () => list(args),

@@ -14,6 +14,11 @@ const cron = (fallback: string) =>
     .regex(/^\S+( \S+){4}$/, { error: 'must be a 5-field cron expression (minute hour day-of-month month day-of-week), UTC' })
     .default(fallback);
 const retentionDays = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+const projectPath = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((dir) => path.resolve(__dirname, '..', dir));
 const optional = z
   .string()
   .optional()
@@ -60,10 +65,7 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optional,
   SLACK_API_URL: optional,
   /** Local state (outbox, chat log, recordings); relative paths are taken from the project folder. */
-  DATA_DIR: z
-    .string()
-    .default('.data')
-    .transform((dir) => path.resolve(__dirname, '..', dir)),
+  DATA_DIR: projectPath('.data'),
   MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.reminderMinutesBefore),
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.noShowGraceMinutes),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.maxDurationMinutes),
@@ -74,6 +76,25 @@ export const configSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optional,
   /** host:port of a Speech endpoint without TLS (an emulator or the test stand-in). */
   GOOGLE_SPEECH_ENDPOINT: optional,
+  /**
+   * Speech-to-text: auto = Google when its credentials or endpoint are set, else local Whisper when its model is
+   * installed (scripts/whisper.sh), else sidecar transcripts.
+   */
+  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'local', 'sidecar', 'google']).default('auto'),
+  /** The local Whisper model (CTranslate2) and the Python that runs it; relative paths from the project folder. */
+  WHISPER_MODEL_DIR: projectPath('.tools/whisper/model'),
+  WHISPER_PYTHON: projectPath('.tools/whisper/venv/bin/python'),
+  /**
+   * Beam width of the local Whisper decoder. bench/transcription (10 min of espeak-ng speech, Whisper base int8,
+   * 2 threads): greedy (1) saved 0-17% of the CPU time (0.217 vs 0.218 CPU s per audio s mixed, 0.136 vs 0.163 on
+   * per-person tracks) at the same WER (7.8% vs 9.4% mixed, 3.2% vs 3.3% tracks). The saving is small, and beam
+   * search is what Whisper's published accuracy on real, noisier speech uses: 5.
+   */
+  WHISPER_BEAM_SIZE: z.coerce.number().int().min(1).max(10).default(5),
+  /** CPU threads of the transcriber process (one per worker). */
+  WHISPER_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** Largest recording accepted by POST /meetings/{id}/recordings. */
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(500),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
   ANTHROPIC_BASE_URL: optional,

@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'meeting.reschedule',
   'meeting.cancel',
   'meeting.end',
+  'recording.upload',
   'transcript.read',
   'summary.read',
   'report.read',

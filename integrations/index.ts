@@ -1,4 +1,5 @@
 import { credentials } from '@grpc/grpc-js';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
@@ -12,6 +13,7 @@ import { ClaudeSummarizer } from './summarizer/claude';
 import { LocalSummarizer } from './summarizer/local';
 import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
+import { LocalWhisperProvider } from './transcription/local';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
 import { LiveKitVideoProvider, type LiveKitOptions } from './video/livekit';
@@ -27,13 +29,33 @@ export interface Providers {
   video: VideoProvider;
 }
 
-function transcription(cfg: Config): TranscriptionProvider {
-  if (cfg.GOOGLE_SPEECH_ENDPOINT) {
-    const [host, port] = cfg.GOOGLE_SPEECH_ENDPOINT.split(':');
-    return new GoogleSpeechProvider({ client: { apiEndpoint: host, port: Number(port), sslCreds: credentials.createInsecure(), universeDomain: 'googleapis.com' } });
+function googleSpeech(cfg: Config): GoogleSpeechProvider {
+  if (!cfg.GOOGLE_SPEECH_ENDPOINT) return new GoogleSpeechProvider();
+  const [host, port] = cfg.GOOGLE_SPEECH_ENDPOINT.split(':');
+  return new GoogleSpeechProvider({ client: { apiEndpoint: host, port: Number(port), sslCreds: credentials.createInsecure(), universeDomain: 'googleapis.com' } });
+}
+
+const localWhisper = (cfg: Config, log: Logger) =>
+  new LocalWhisperProvider({ modelDir: cfg.WHISPER_MODEL_DIR, python: cfg.WHISPER_PYTHON, beamSize: cfg.WHISPER_BEAM_SIZE, threads: cfg.WHISPER_THREADS, log: log.child({ provider: 'transcription' }) });
+
+/** Local Whisper counts as installed when its model and its Python are where scripts/whisper.sh puts them. */
+export function localWhisperInstalled(cfg: Config): boolean {
+  return existsSync(path.join(cfg.WHISPER_MODEL_DIR, 'model.bin')) && existsSync(cfg.WHISPER_PYTHON);
+}
+
+/** TRANSCRIPTION_PROVIDER, or with `auto`: Google when configured, else local Whisper when installed, else sidecar. */
+export function createTranscriptionProvider(cfg: Config, log: Logger): TranscriptionProvider {
+  switch (cfg.TRANSCRIPTION_PROVIDER) {
+    case 'google':
+      return googleSpeech(cfg);
+    case 'local':
+      return localWhisper(cfg, log);
+    case 'sidecar':
+      return new SidecarTranscriptionProvider();
+    default:
+      if (cfg.GOOGLE_SPEECH_ENDPOINT || cfg.GOOGLE_APPLICATION_CREDENTIALS) return googleSpeech(cfg);
+      return localWhisperInstalled(cfg) ? localWhisper(cfg, log) : new SidecarTranscriptionProvider();
   }
-  if (cfg.GOOGLE_APPLICATION_CREDENTIALS) return new GoogleSpeechProvider();
-  return new SidecarTranscriptionProvider();
 }
 
 /** LiveKit when LIVEKIT_URL and its key and secret are set; otherwise meetings run without video rooms. */
@@ -62,7 +84,7 @@ export function createProviders(cfg: Config, log: Logger): Providers {
   return {
     mail: cfg.SMTP_URL ? new SmtpMailProvider({ url: cfg.SMTP_URL, from: cfg.MAIL_FROM }) : new OutboxMailProvider(path.join(cfg.DATA_DIR, 'outbox')),
     chat: cfg.SLACK_BOT_TOKEN ? new SlackChatProvider({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, log }) : new LogChatProvider(cfg.DATA_DIR, log.child({ provider: 'chat' })),
-    transcription: transcription(cfg),
+    transcription: createTranscriptionProvider(cfg, log),
     summarizer: cfg.ANTHROPIC_API_KEY
       ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS, fallback: fallbackSummarizer })
       : fallbackSummarizer,

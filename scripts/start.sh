@@ -4,6 +4,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 load_env_file
 bash scripts/deps.sh
+bash scripts/whisper.sh
 bash scripts/services.sh up
 bash scripts/livekit.sh up
 if [ -z "${LIVEKIT_URL:-}" ]; then

@@ -14,6 +14,14 @@ if [ "${CI:-}" = true ]; then
   trap 'bash scripts/services.sh stop' EXIT
 fi
 
+# The speech-to-text tests speak their script with espeak-ng (Debian).
+ensure_espeak() {
+  command -v espeak-ng >/dev/null && return 0
+  is_root || fail "espeak-ng is missing and we are not root: install Debian's 'espeak-ng' package (the speech-to-text tests speak with it)"
+  step "Installing espeak-ng (Debian package) for the speech-to-text tests"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng; } >/dev/null || fail "apt-get install espeak-ng failed"
+}
+
 suite=main
 if [ "${1:-}" = --faults ]; then
   suite=faults
@@ -21,6 +29,8 @@ if [ "${1:-}" = --faults ]; then
 fi
 
 bash scripts/deps.sh
+bash scripts/whisper.sh --required
+ensure_espeak
 DATABASE_URL="$base_url" bash scripts/services.sh up
 # The LiveKit tests start servers of their own (test/helpers/livekit-server.ts): only the binary is needed here.
 bash scripts/livekit.sh install

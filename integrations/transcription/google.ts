@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { protos, SpeechClient } from '@google-cloud/speech';
 import { assembleTranscript, roundMs } from '../transcripts/assemble';
 import type { ParsedTranscript, Segment, Word } from '../transcripts/types';
+import { transcribeTracks } from './tracks';
 import { type TranscriptionProvider, type TranscriptionRequest, UntranscribableError } from './types';
 
 type RecognitionConfig = protos.google.cloud.speech.v1.IRecognitionConfig;
@@ -136,6 +137,12 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ParsedTranscript> {
+    if (request.tracks?.length) {
+      // Each person's track alone (one speaker each), merged by time with the track's name on every line.
+      return transcribeTracks({ ...request, tracks: request.tracks }, (track, onProgress) =>
+        this.transcribe({ recordingId: request.recordingId, filePath: track.filePath, language: request.language, speakerCountHint: 1, onProgress }),
+      );
+    }
     const { audio, source } = await this.audioFor(request);
     const config: RecognitionConfig = {
       languageCode: googleLanguageCode(request.language),
@@ -151,7 +158,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
     };
     let response: RecognizeResponse;
     try {
-      response = await this.recognize({ config, audio });
+      response = await this.recognize({ config, audio }, request.onProgress);
     } catch (error) {
       throw translateError(error, source);
     }
@@ -184,7 +191,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
   }
 
   /** Starts the long-running recognition and polls it every pollIntervalMs, reporting progress. */
-  private async recognize(request: protos.google.cloud.speech.v1.ILongRunningRecognizeRequest): Promise<RecognizeResponse> {
+  private async recognize(request: protos.google.cloud.speech.v1.ILongRunningRecognizeRequest, onProgress?: (fraction: number) => void): Promise<RecognizeResponse> {
     const [operation] = await this.client.longRunningRecognize(request, CALL_OPTIONS);
     const deadline = Date.now() + this.maxWaitMs;
     let lastProgress = 0;
@@ -192,6 +199,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
       const metadata = operation.metadata as RecognizeMetadata | null;
       lastProgress = metadata?.progressPercent ?? lastProgress;
       this.options.onProgress?.(lastProgress);
+      onProgress?.(lastProgress / 100);
     };
     report();
     while (!operation.latestResponse.done) {

@@ -1,11 +1,11 @@
 import type { ParsedTranscript } from '../transcripts/types';
 
-/** One person's own audio (a part of a per-track recording): every word in it is theirs. */
+/** One person's own audio track of a meeting, and where it starts on the meeting's timeline. */
 export interface TrackAudio {
   filePath: string;
-  /** The speaker's real name. */
+  /** The person's real name: every line of this track is theirs. */
   speaker: string;
-  /** Where the file starts on the recording's timeline, in seconds. */
+  /** Seconds from the start of the meeting's timeline to the start of this file. */
   offsetSeconds: number;
 }
 
@@ -13,11 +13,14 @@ export interface TranscriptionRequest {
   recordingId: string;
   filePath?: string;
   fileUrl?: string;
+  /** The meeting's language (BCP-47 or two letters), or 'auto' to detect it. */
   language: string;
   /** Expected number of speakers (participants), to guide diarization. */
   speakerCountHint?: number;
-  /** Per-person tracks (Meetflow's own recorder): transcribe each and merge on the timeline; no diarization needed. */
+  /** Each person's own track: transcribed one by one and merged into one timeline with real names. */
   tracks?: TrackAudio[];
+  /** Called as the work advances (0..1), so the activity can heartbeat. */
+  onProgress?: (fraction: number) => void;
 }
 
 export interface TranscriptionProvider {

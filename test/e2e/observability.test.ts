@@ -104,7 +104,7 @@ describe('a meeting run by a real worker process, delivering to Slack', () => {
     expect(sample(text, 'meetflow_deliveries', { channel: 'email', outcome: 'sent' })).toBe(sentBy('email'));
     expect(sample(text, 'meetflow_deliveries', { channel: 'slack', outcome: 'retry' })).toBe(1);
     expect(sample(text, 'meetflow_provider_call_errors', { kind: 'chat', provider: 'slack', error: 'ChatRateLimitedError' })).toBe(1);
-    expect(sample(text, 'meetflow_provider_call_latency_count', { kind: 'transcription', provider: 'sidecar', operation: 'transcribe' })).toBe(1);
+    expect(sample(text, 'meetflow_provider_call_latency_count', { kind: 'transcription', provider: 'local', operation: 'transcribe' })).toBe(1);
     expect(sample(text, 'meetflow_provider_call_latency_count', { kind: 'summarizer', provider: 'local', operation: 'summarize' })).toBe(1);
     expect(sample(text, 'meetflow_provider_call_latency_count', { kind: 'chat', provider: 'slack', operation: 'send' })).toBeGreaterThan(0);
     expect(sample(text, 'temporal_activity_execution_latency_count', { activity_type: 'transcribeRecording' })).toBeGreaterThan(0);
