@@ -12,7 +12,8 @@ import {
   type ParticipantEntity,
 } from '../db/entities';
 import { buildParticipantReports } from '../integrations/summarizer/reports';
-import { NonRetryableProviderError, RetryableProviderError, summarizeWithFallback } from '../integrations/summarizer/claude';
+import { RetryableProviderError } from '../integrations/summarizer/errors';
+import { summarizeWithFallback } from '../integrations/summarizer/fallback';
 import type { MeetingParticipant, MeetingSummaryResult, SummaryInput } from '../integrations/summarizer/types';
 import { UntranscribableError } from '../integrations/transcription/types';
 import type { ActivityContext } from './context';
@@ -247,9 +248,6 @@ async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): P
   try {
     return await summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: Context.current().info.attempt, maxAttempts: ctx.summaryMaxAttempts });
   } catch (error) {
-    if (error instanceof NonRetryableProviderError) {
-      return summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: 1, maxAttempts: 1, reason: error.message });
-    }
     if (error instanceof RetryableProviderError && error.retryAfterSeconds) {
       throw ApplicationFailure.create({ message: error.message, type: 'RateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });
     }

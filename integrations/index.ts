@@ -55,7 +55,7 @@ export function createProviders(cfg: Config, log: Logger): Providers {
     chat: cfg.SLACK_BOT_TOKEN ? new SlackChatProvider({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, log }) : new LogChatProvider(cfg.DATA_DIR, log.child({ provider: 'chat' })),
     transcription: transcription(cfg),
     summarizer: cfg.ANTHROPIC_API_KEY
-      ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS, fallback: fallbackSummarizer })
+      ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS })
       : fallbackSummarizer,
     fallbackSummarizer,
     video: createVideoProvider(cfg),

@@ -1,15 +1,9 @@
-import {
-  chunkSegments,
-  ClaudeSummarizer,
-  type ClaudeSummarizerOptions,
-  estimateTokens,
-  NonRetryableProviderError,
-  priceFor,
-  RetryableProviderError,
-  SUMMARY_TOOL_NAME,
-  summarizeWithFallback,
-  transcriptLine,
-} from '../../integrations/summarizer/claude';
+import { chunkSegments, estimateTokens, transcriptLine } from '../../integrations/summarizer/chunking';
+import { ClaudeSummarizer, type ClaudeSummarizerOptions } from '../../integrations/summarizer/claude';
+import { InvalidAnswerError, NonRetryableProviderError, RetryableProviderError } from '../../integrations/summarizer/errors';
+import { summarizeWithFallback } from '../../integrations/summarizer/fallback';
+import { priceFor } from '../../integrations/summarizer/pricing';
+import { SUMMARY_TOOL_NAME } from '../../integrations/summarizer/summary-prompt';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
@@ -263,10 +257,11 @@ describe('ClaudeSummarizer with invalid answers', () => {
   it('after a second invalid answer returns the fallback summary, labelled as such', async () => {
     fake.script(toolUse({ executiveSummary: '' }), toolUse({ ...ANSWER, keyPoints: 'none' }), toolUse(ANSWER));
 
-    const result = await summarizer().summarize(INPUT);
+    const result = await summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 5 });
 
     expect(fake.requests).toHaveLength(2);
     expect(result.generator).toBe('local (claude answer invalid)');
+    expect(result.model).toBe('claude-sonnet-4-5');
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
     expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
     // What the failed calls cost is still reported.
@@ -277,10 +272,11 @@ describe('ClaudeSummarizer with invalid answers', () => {
     fake.script(textAnswer('Here is the summary: the team planned the launch.'), toolUse({ ...ANSWER, sentiment: 'positive' }, { thinking: 'Summarizing.' }));
     const claude = summarizer({ model: 'claude-sonnet-5-5' });
 
-    const result = await claude.summarize(INPUT);
+    const error = await rejection(claude.summarize(INPUT));
 
     // Two invalid answers in a row (prose, then a bad sentiment): the fake would have rejected a forced tool_choice with a 400.
-    expect(result.generator).toBe('local (claude answer invalid)');
+    expect(error).toBeInstanceOf(InvalidAnswerError);
+    expect(error.message).toMatch(/^claude answer invalid: The record_meeting_summary input is invalid/);
     expect(fake.requests.map((request) => request.body.tool_choice.type)).toEqual(['auto', 'auto']);
     const [note] = lastUserBlocks(fake.requests[1]);
     expect(note.type).toBe('text');
@@ -398,7 +394,17 @@ describe('summarizeWithFallback', () => {
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
   });
 
-  it('before the last attempt calls the summarizer and lets its errors through', async () => {
+  it('when the provider refuses for good (a 400) falls back at once, saying why', async () => {
+    fake.script(invalidRequest('messages: text content blocks must be non-empty'));
+
+    const result = await summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 5 });
+
+    expect(fake.requests).toHaveLength(1);
+    expect(result.generator).toBe('local (fallback: Anthropic API refused the request (HTTP 400): messages: text content blocks must be non-empty The request was rejected as invalid.)');
+    expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
+  });
+
+  it('before the last attempt calls the summarizer and lets its retryable errors through', async () => {
     fake.script(toolUse(ANSWER), overloaded());
     const claude = summarizer();
 

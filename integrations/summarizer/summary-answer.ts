@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { parseClock } from './chunking';
+import { ParticipantDirectory } from './participant-match';
+import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummaryTopic } from './types';
+
+/*
+ * The structured answer every LLM summarizer asks for (as a tool's input or a JSON schema), its validation, and
+ * its translation into a MeetingSummaryResult.
+ */
+
+const clock = z
+  .string()
+  .regex(/^\d{1,4}:[0-5]\d$/, 'must be a transcript time "mm:ss" such as "07:45"')
+  .describe('Time from the start of the meeting as mm:ss, copied from the transcript line it comes from.');
+
+const pointSchema = z.object({
+  text: z.string().min(1),
+  speaker: z.string().nullable().optional().describe('The speaker label as written in the transcript.'),
+  at: clock.nullable().optional(),
+});
+
+export const summarySchema = z.object({
+  executiveSummary: z.string().min(1).describe('3 to 6 sentences for someone who missed the meeting.'),
+  keyPoints: z.array(pointSchema).describe('The 3 to 8 most important points.'),
+  decisions: z.array(pointSchema).describe('What the participants agreed or decided; empty when nothing was decided.'),
+  topics: z
+    .array(
+      z.object({
+        title: z.string().min(1),
+        keywords: z.array(z.string()),
+        start: clock.nullable().optional(),
+        end: clock.nullable().optional(),
+      }),
+    )
+    .describe('Main subjects in the order discussed.'),
+  sentiment: z.number().min(-1).max(1).describe('Overall tone: -1 very negative, 0 neutral, 1 very positive.'),
+  actionItems: z.array(
+    z.object({
+      title: z.string().min(1).describe('Short imperative, e.g. "Send the launch checklist".'),
+      description: z.string().describe('One sentence of context.'),
+      owner: z
+        .string()
+        .nullable()
+        .describe("Exactly one participant's name from the list when it is one of them; the name or role as said otherwise; null when nobody was named."),
+      dueDate: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+        .refine(isCalendarDate, 'is not a real calendar date')
+        .nullable()
+        .describe('YYYY-MM-DD, relative dates resolved from the meeting date in its time zone; null when no date was said.'),
+      priority: z.enum(['low', 'medium', 'high', 'urgent']),
+      type: z.enum(['task', 'follow_up', 'decision', 'question']),
+      at: clock.nullable().optional(),
+    }),
+  ),
+});
+
+/** The summary as the model writes it: owners as names, times as "mm:ss". Also what the reduce step reads back. */
+export type SummaryAnswer = z.infer<typeof summarySchema>;
+
+export type ParsedAnswer = { ok: true; answer: SummaryAnswer } | { ok: false; problem: string };
+
+function isCalendarDate(value: string): boolean {
+  const [year, month, day] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The answer's JSON Schema (an object schema without `$schema`), for a tool's input or a structured-output format. */
+export function summaryJsonSchema(): Record<string, unknown> & { type: 'object' } {
+  const schema = z.toJSONSchema(summarySchema) as Record<string, unknown>;
+  delete schema.$schema;
+  return { ...schema, type: 'object' };
+}
+
+/** Validates what the model sent; the problem, when there is one, is written for the model to correct. */
+export function parseSummaryInput(input: unknown, what: string): ParsedAnswer {
+  const result = summarySchema.safeParse(input);
+  if (result.success) return { ok: true, answer: result.data };
+  return { ok: false, problem: `The ${what} is invalid:\n${z.prettifyError(result.error).slice(0, 4000)}` };
+}
+
+export function toResult(answer: SummaryAnswer, input: SummaryInput): Omit<MeetingSummaryResult, 'generator'> {
+  const directory = new ParticipantDirectory(input.participants);
+  const point = (p: SummaryAnswer['keyPoints'][number]): SummaryPoint => {
+    const at = parseClock(p.at);
+    return { text: p.text, ...(p.speaker ? { speaker: p.speaker } : {}), ...(at !== undefined ? { at } : {}) };
+  };
+  const topic = (t: SummaryAnswer['topics'][number]): SummaryTopic => {
+    const start = parseClock(t.start);
+    const end = parseClock(t.end);
+    return { title: t.title, keywords: t.keywords, ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
+  };
+  const actionItem = (item: SummaryAnswer['actionItems'][number]): ExtractedActionItem => {
+    const owner = item.owner?.trim() || undefined;
+    const participant = owner ? directory.find(owner) : undefined;
+    const at = parseClock(item.at);
+    return {
+      title: item.title,
+      description: item.description,
+      ...(participant ? { ownerId: participant.id } : {}),
+      ...(owner ? { ownerName: owner } : {}),
+      ...(item.dueDate ? { dueDate: item.dueDate } : {}),
+      priority: item.priority,
+      type: item.type,
+      ...(at !== undefined ? { at } : {}),
+    };
+  };
+  return {
+    executiveSummary: answer.executiveSummary.trim(),
+    keyPoints: answer.keyPoints.map(point),
+    decisions: answer.decisions.map(point),
+    topics: answer.topics.map(topic),
+    sentiment: answer.sentiment,
+    actionItems: answer.actionItems.map(actionItem),
+  };
+}
