@@ -141,6 +141,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
             type: item.type,
             priority: item.priority,
             dueDate: item.dueDate,
+            source: item.span,
           }),
         );
         return row;

@@ -3,16 +3,26 @@ import { baseProperties } from './base';
 import { Room } from './room';
 import { Transcript } from './transcript';
 
+/** The transcript lines an item came from (segment indexes inclusive, seconds from the start). */
+export interface SourceSpan {
+  firstSegment: number;
+  lastSegment: number;
+  start: number;
+  end: number;
+}
+
 export interface KeyPoint {
   text: string;
   speaker?: string;
   at?: number;
+  span?: SourceSpan;
 }
 
 export interface Decision {
   text: string;
   speaker?: string;
   at?: number;
+  span?: SourceSpan;
 }
 
 export interface Topic {

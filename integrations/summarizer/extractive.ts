@@ -1,3 +1,5 @@
+import type { Segment } from '../transcripts/types';
+import { spanOfSegments } from './grounding';
 import type { SummaryPoint } from './types';
 import type { ScoredSentence } from './sentence-scoring';
 import { dot } from './vectors';
@@ -94,11 +96,12 @@ export function keyPointCount(meetingWords: number): number {
   return Math.min(8, Math.max(3, 2 + Math.round(meetingWords / 2000)));
 }
 
-export function keyPoints(ranked: ScoredSentence[], count: number): SummaryPoint[] {
+export function keyPoints(ranked: ScoredSentence[], count: number, segments: Segment[]): SummaryPoint[] {
   return inMeetingOrder(ranked.slice(0, count)).map(({ sentence }) => ({
     text: sentence.display,
     speaker: sentence.speaker,
     at: sentence.at,
+    span: spanOfSegments(segments, sentence.segmentIndex, sentence.segmentIndex),
   }));
 }
 

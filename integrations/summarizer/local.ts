@@ -25,8 +25,8 @@ export function summarizeLocally(input: SummaryInput): MeetingSummaryResult {
   const meetingEnd = input.segments.reduce((end, segment) => Math.max(end, segment.end), 0);
   return {
     executiveSummary: executiveSummary(ranked, summaryWordBudget(meetingWords)),
-    keyPoints: keyPoints(ranked, keyPointCount(meetingWords)),
-    decisions: extractDecisions(sentences),
+    keyPoints: keyPoints(ranked, keyPointCount(meetingWords), input.segments),
+    decisions: extractDecisions(sentences, input.segments),
     topics: segmentTopics(sentences, meetingEnd),
     sentiment: sentimentScore(sentences),
     actionItems: extractActionItems(sentences, {

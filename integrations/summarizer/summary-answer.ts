@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseClock } from './chunking';
+import { groundResult, segmentAt, spanOfSegments } from './grounding';
 import { ParticipantDirectory } from './participant-match';
-import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummaryTopic } from './types';
+import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummaryTopic, TranscriptSpan } from './types';
 
 /*
  * The structured answer every LLM summarizer asks for (as a tool's input or a JSON schema), its validation, and
@@ -13,10 +14,15 @@ const clock = z
   .regex(/^\d{1,4}:[0-5]\d$/, 'must be a transcript time "mm:ss" such as "07:45"')
   .describe('Time from the start of the meeting as mm:ss, copied from the transcript line it comes from.');
 
+const sourceSchema = z
+  .object({ from: clock, to: clock })
+  .describe('The transcript lines it comes from: mm:ss of the first and of the last line, copied from the transcript.');
+
 const pointSchema = z.object({
   text: z.string().min(1),
   speaker: z.string().nullable().optional().describe('The speaker label as written in the transcript.'),
   at: clock.nullable().optional(),
+  source: sourceSchema.nullable().optional(),
 });
 
 export const summarySchema = z.object({
@@ -41,16 +47,17 @@ export const summarySchema = z.object({
       owner: z
         .string()
         .nullable()
-        .describe("Exactly one participant's name from the list when it is one of them; the name or role as said otherwise; null when nobody was named."),
+        .describe("Exactly one participant's name from the list when it is one of them; the name or role as said otherwise; null unless the source lines name or address the person or the person says they will do it."),
       dueDate: z
         .string()
         .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
         .refine(isCalendarDate, 'is not a real calendar date')
         .nullable()
-        .describe('YYYY-MM-DD, relative dates resolved from the meeting date in its time zone; null when no date was said.'),
+        .describe('YYYY-MM-DD, relative dates resolved from the meeting date in its time zone; null unless the source lines state a date or deadline.'),
       priority: z.enum(['low', 'medium', 'high', 'urgent']),
       type: z.enum(['task', 'follow_up', 'decision', 'question']),
       at: clock.nullable().optional(),
+      source: sourceSchema,
     }),
   ),
 });
@@ -80,11 +87,22 @@ export function parseSummaryInput(input: unknown, what: string): ParsedAnswer {
   return { ok: false, problem: `The ${what} is invalid:\n${z.prettifyError(result.error).slice(0, 4000)}` };
 }
 
-export function toResult(answer: SummaryAnswer, input: SummaryInput): Omit<MeetingSummaryResult, 'generator'> {
+/**
+ * The answer as a result, checked against the transcript (grounding.ts): items whose source lines do not support
+ * them are dropped, owners and due dates those lines do not state are removed.
+ */
+export function toResult(answer: SummaryAnswer, input: SummaryInput): MeetingSummaryResult {
   const directory = new ParticipantDirectory(input.participants);
+  const spanOf = (source: { from: string; to: string } | null | undefined, at: number | undefined): TranscriptSpan | undefined => {
+    const from = parseClock(source?.from) ?? at;
+    const to = parseClock(source?.to) ?? from;
+    if (from === undefined || to === undefined || input.segments.length === 0) return undefined;
+    return spanOfSegments(input.segments, segmentAt(input.segments, from), segmentAt(input.segments, to));
+  };
   const point = (p: SummaryAnswer['keyPoints'][number]): SummaryPoint => {
     const at = parseClock(p.at);
-    return { text: p.text, ...(p.speaker ? { speaker: p.speaker } : {}), ...(at !== undefined ? { at } : {}) };
+    const span = spanOf(p.source, at);
+    return { text: p.text, ...(p.speaker ? { speaker: p.speaker } : {}), ...(at !== undefined ? { at } : {}), ...(span ? { span } : {}) };
   };
   const topic = (t: SummaryAnswer['topics'][number]): SummaryTopic => {
     const start = parseClock(t.start);
@@ -95,6 +113,7 @@ export function toResult(answer: SummaryAnswer, input: SummaryInput): Omit<Meeti
     const owner = item.owner?.trim() || undefined;
     const participant = owner ? directory.find(owner) : undefined;
     const at = parseClock(item.at);
+    const span = spanOf(item.source, at);
     return {
       title: item.title,
       description: item.description,
@@ -104,14 +123,16 @@ export function toResult(answer: SummaryAnswer, input: SummaryInput): Omit<Meeti
       priority: item.priority,
       type: item.type,
       ...(at !== undefined ? { at } : {}),
+      ...(span ? { span } : {}),
     };
   };
-  return {
+  return groundResult({
     executiveSummary: answer.executiveSummary.trim(),
     keyPoints: answer.keyPoints.map(point),
     decisions: answer.decisions.map(point),
     topics: answer.topics.map(topic),
     sentiment: answer.sentiment,
     actionItems: answer.actionItems.map(actionItem),
-  };
+    generator: '',
+  }, input);
 }

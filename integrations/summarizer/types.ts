@@ -17,11 +17,23 @@ export interface SummaryInput {
   title?: string;
 }
 
+/** Where in the transcript something was said: the segments it comes from and their times. */
+export interface TranscriptSpan {
+  /** Index of the first and last segment (inclusive) in the transcript's segments. */
+  firstSegment: number;
+  lastSegment: number;
+  /** Seconds from the start of the meeting. */
+  start: number;
+  end: number;
+}
+
 export interface SummaryPoint {
   text: string;
   speaker?: string;
   /** Seconds from the start. */
   at?: number;
+  /** The transcript lines it came from. */
+  span?: TranscriptSpan;
 }
 
 export interface SummaryTopic {
@@ -43,6 +55,8 @@ export interface ExtractedActionItem {
   priority: 'low' | 'medium' | 'high' | 'urgent';
   type: 'task' | 'follow_up' | 'decision' | 'question';
   at?: number;
+  /** The transcript lines it came from: the owner and due date are only set when these lines state them. */
+  span?: TranscriptSpan;
 }
 
 export interface MeetingSummaryResult {
