@@ -1,7 +1,7 @@
 import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
 import { extractActionItems } from './action-items';
 import { extractDecisions } from './decisions';
-import { executiveSummary, keyPointCount, keyPoints, purposeSentence, rankByMmr, summaryWordBudget } from './extractive';
+import { coverTopics, executiveSummary, keyPointCount, keyPoints, purposeSentence, rankByMmr, summaryWordBudget } from './extractive';
 import { ParticipantDirectory } from './participant-match';
 import { scoreSentences } from './sentence-scoring';
 import { splitSentences } from './sentences';
@@ -21,13 +21,14 @@ export function summarizeLocally(input: SummaryInput): MeetingSummaryResult {
   const sentences = splitSentences(input.segments);
   const meetingWords = sentences.reduce((sum, sentence) => sum + sentence.wordCount, 0);
   const scored = scoreSentences(sentences);
-  const ranked = rankByMmr(scored, purposeSentence(scored));
   const meetingEnd = input.segments.reduce((end, segment) => Math.max(end, segment.end), 0);
+  const topics = segmentTopics(sentences, meetingEnd);
+  const ranked = coverTopics(rankByMmr(scored, purposeSentence(scored)), topics.slice(1).map((topic) => topic.start ?? 0));
   return {
-    executiveSummary: executiveSummary(ranked, summaryWordBudget(meetingWords)),
+    executiveSummary: executiveSummary(ranked, summaryWordBudget(meetingWords), topics),
     keyPoints: keyPoints(ranked, keyPointCount(meetingWords), input.segments),
     decisions: extractDecisions(sentences, input.segments),
-    topics: segmentTopics(sentences, meetingEnd),
+    topics,
     sentiment: sentimentScore(sentences),
     actionItems: extractActionItems(sentences, {
       segments: input.segments,
