@@ -41,10 +41,11 @@ const RULES: ReadonlyArray<{ pattern: RegExp; resolve: Resolver }> = [
 
 /** The due date a sentence mentions, relative to the meeting's calendar day in `timeZone`. */
 export function resolveDueDate(text: string, meetingDate: Date, timeZone = 'UTC'): string | undefined {
-  const today = calendarDateIn(meetingDate, timeZone);
+  let today: CalendarDate | undefined;
   for (const { pattern, resolve } of RULES) {
     const match = pattern.exec(text);
-    const date = match ? resolve(match, today) : undefined;
+    today ??= match ? calendarDateIn(meetingDate, timeZone) : undefined;
+    const date = match && today ? resolve(match, today) : undefined;
     if (date) return formatDate(date);
   }
   return undefined;

@@ -2,7 +2,7 @@ import type { SummaryTopic } from './types';
 import type { Sentence } from './sentences';
 import { GENERIC_WORDS } from './stopwords';
 import { isContentWord, lightStem, withoutPossessive } from './terms';
-import { countTerms, dot, normalize } from './vectors';
+import { cosine, countTerms } from './vectors';
 
 const MIN_TOPICS = 3;
 const MAX_TOPICS = 7;
@@ -72,7 +72,7 @@ function boundaries(blocks: Block[], count: number): number[] {
 function windowSimilarity(blocks: Block[], gap: number): number {
   const before = blocks.slice(Math.max(0, gap - WINDOW_BLOCKS), gap).flatMap((block) => block.terms);
   const after = blocks.slice(gap, gap + WINDOW_BLOCKS).flatMap((block) => block.terms);
-  return dot(normalize(countTerms(before)), normalize(countTerms(after)));
+  return cosine(countTerms(before), countTerms(after));
 }
 
 /** The highest similarity reached walking away from a gap while it keeps rising. */
