@@ -1,7 +1,7 @@
 import { credentials } from '@grpc/grpc-js';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { type Config, summarizerChoice } from '../config';
 import { LogChatProvider } from './chat/log';
 import { SlackChatProvider } from './chat/slack';
 import type { ChatProvider } from './chat/types';
@@ -10,6 +10,7 @@ import { SmtpMailProvider } from './mail/smtp';
 import type { MailProvider } from './mail/types';
 import { ClaudeSummarizer } from './summarizer/claude';
 import { LocalSummarizer } from './summarizer/local';
+import { OpenAiCompatibleSummarizer } from './summarizer/openai-compatible';
 import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
 import { SidecarTranscriptionProvider } from './transcription/sidecar';
@@ -47,6 +48,17 @@ export function createVideoProvider(cfg: Config): VideoProvider {
   });
 }
 
+function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
+  const choice = summarizerChoice(cfg);
+  if (choice === 'claude' && cfg.ANTHROPIC_API_KEY) {
+    return new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
+  }
+  if (choice === 'openai' && cfg.OPENAI_MODEL) {
+    return new OpenAiCompatibleSummarizer({ baseURL: cfg.OPENAI_BASE_URL, apiKey: cfg.OPENAI_API_KEY, model: cfg.OPENAI_MODEL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
+  }
+  return local;
+}
+
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
   const fallbackSummarizer = new LocalSummarizer();
@@ -54,9 +66,7 @@ export function createProviders(cfg: Config, log: Logger): Providers {
     mail: cfg.SMTP_URL ? new SmtpMailProvider({ url: cfg.SMTP_URL, from: cfg.MAIL_FROM }) : new OutboxMailProvider(path.join(cfg.DATA_DIR, 'outbox')),
     chat: cfg.SLACK_BOT_TOKEN ? new SlackChatProvider({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, log }) : new LogChatProvider(cfg.DATA_DIR, log.child({ provider: 'chat' })),
     transcription: transcription(cfg),
-    summarizer: cfg.ANTHROPIC_API_KEY
-      ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS })
-      : fallbackSummarizer,
+    summarizer: createSummarizer(cfg, fallbackSummarizer),
     fallbackSummarizer,
     video: createVideoProvider(cfg),
   };
