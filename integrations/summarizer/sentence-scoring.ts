@@ -21,7 +21,7 @@ const QUESTION_FACTOR = 0.5;
 const FRAMING_FACTOR = 1.2;
 /** Sentences that frame the meeting ("the goal today", "we decided") say more per word than the talk around them. */
 const FRAMING_CUES =
-  /\b(?:agenda|meeting|purpose|goal|aim|objective|project|discuss|discussion|decide|decided|decision|agreed|conclusion|propose|proposal|plan|plans|issue|problem|next step|main point)\b/i;
+  /\b(?:agenda|meeting|purpose|goal|aim|objective|project|discuss|discussion|decide|decided|decision|agreed|conclusion|propose|proposal|plan|plans|issue|problem|next step|main point|recap|sum up|summari[sz]e|in summary|overall|the main thing)\b/i;
 
 /** Centroid similarity is multiplied in from this floor, so an on-topic sentence gains and none drops to zero. */
 const CENTROID_FLOOR = 0.2;
