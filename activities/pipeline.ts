@@ -28,6 +28,11 @@ export interface SummaryOutcome {
   reminders: { actionItemId: string; dueDate: string }[];
 }
 
+/** The kind a meeting was scheduled as (`settings.meetingKind`), when it was; the summarizer infers it otherwise. */
+function meetingKindSetting(settings: Record<string, unknown>): string | undefined {
+  return typeof settings.meetingKind === 'string' ? settings.meetingKind : undefined;
+}
+
 /** Participants as the summarizer sees them: id = participants.id, name = the user's name. */
 async function meetingParticipants(ctx: ActivityContext, roomId: string): Promise<{ rows: ParticipantEntity[]; people: MeetingParticipant[] }> {
   const rows = await ctx.orm.em.fork().find(Participant, { room: roomId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
@@ -110,6 +115,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
           meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
           timeZone: ctx.timeZone,
           title: transcript.room.name,
+          kind: meetingKindSetting(transcript.room.settings),
         }),
       );
       const userOf = new Map(rows.map((row) => [row.id, row.user]));
@@ -124,6 +130,8 @@ export function createPipelineActivities(ctx: ActivityContext) {
           keyPoints: result.keyPoints,
           decisions: result.decisions,
           topics: result.topics,
+          kind: result.kind,
+          sections: result.sections ?? [],
           overallSentiment: result.sentiment,
           totalSpeakingTime: totalSpeaking,
           generator: result.generator,

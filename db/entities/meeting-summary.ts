@@ -32,6 +32,14 @@ export interface Topic {
   end?: number;
 }
 
+/** A part of the meeting kind's template: "What went well", or one person's "Blockers" in a stand-up. */
+export interface SummarySectionRow {
+  key: string;
+  title: string;
+  person?: string;
+  items: KeyPoint[];
+}
+
 /**
  * One transcript has one current summary; a re-run (another generator or model) adds version n+1 and keeps
  * the earlier ones, hence the unique key (transcript, version) rather than a plain one-to-one.
@@ -48,6 +56,10 @@ export const MeetingSummary = defineEntity({
     keyPoints: p.json<KeyPoint[]>().defaultRaw(`'[]'`),
     decisions: p.json<Decision[]>().defaultRaw(`'[]'`),
     topics: p.json<Topic[]>().defaultRaw(`'[]'`),
+    /** standup, one_on_one, planning, retro, sales_call, interview or general: as scheduled, else inferred. Null on older rows. */
+    kind: p.string().length(20).nullable(),
+    /** The kind's template filled in (empty for 'general' and older rows). */
+    sections: p.json<SummarySectionRow[]>().defaultRaw(`'[]'`),
     overallSentiment: p.float().columnType('double precision').nullable(),
     /** Seconds of speech over all participants. */
     totalSpeakingTime: p.integer().default(0),

@@ -69,7 +69,7 @@ function groundedDueDate(claimed: string | undefined, stated: string | undefined
 
 /**
  * Checks an LLM's items against the transcript lines they cite: unsupported items go, and owners and due dates the
- * lines do not state are removed. Key points and decisions keep their span when they have one.
+ * lines do not state are removed. Key points, decisions and template sections keep their span when they have one.
  */
 export function groundResult(result: MeetingSummaryResult, input: SummaryInput): MeetingSummaryResult {
   const directory = new ParticipantDirectory(input.participants);
@@ -90,6 +90,7 @@ export function groundResult(result: MeetingSummaryResult, input: SummaryInput):
   return {
     ...result,
     keyPoints: result.keyPoints.map(point).filter(present),
+    ...(result.sections ? { sections: result.sections.map((section) => ({ ...section, items: section.items.map(point).filter(present) })) } : {}),
     decisions: result.decisions.map(point).filter(present),
     actionItems: result.actionItems.map(item).filter(present),
   };

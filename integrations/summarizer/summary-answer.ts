@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseClock } from './chunking';
 import { groundResult, segmentAt, spanOfSegments } from './grounding';
 import { ParticipantDirectory } from './participant-match';
-import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummaryTopic, TranscriptSpan } from './types';
+import { resolveMeetingKind, TEMPLATES } from './meeting-kinds';
+import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummarySection, SummaryTopic, TranscriptSpan } from './types';
 
 /*
  * The structured answer every LLM summarizer asks for (as a tool's input or a JSON schema), its validation, and
@@ -25,6 +26,12 @@ const pointSchema = z.object({
   source: sourceSchema.nullable().optional(),
 });
 
+const sectionSchema = z.object({
+  key: z.string().min(1).describe('A section key from the meeting context, e.g. "went_well".'),
+  person: z.string().nullable().optional().describe('For sections kept per person (a stand-up): the speaker label as written in the transcript.'),
+  items: z.array(pointSchema),
+});
+
 export const summarySchema = z.object({
   executiveSummary: z.string().min(1).describe('3 to 6 sentences for someone who missed the meeting.'),
   keyPoints: z.array(pointSchema).describe('The 3 to 8 most important points.'),
@@ -40,6 +47,10 @@ export const summarySchema = z.object({
     )
     .describe('Main subjects in the order discussed.'),
   sentiment: z.number().min(-1).max(1).describe('Overall tone: -1 very negative, 0 neutral, 1 very positive.'),
+  sections: z
+    .array(sectionSchema)
+    .optional()
+    .describe("The sections of the meeting kind's template listed in the meeting context, in that order; empty or absent when it lists none."),
   actionItems: z.array(
     z.object({
       title: z.string().min(1).describe('Short imperative, e.g. "Send the launch checklist".'),
@@ -126,6 +137,16 @@ export function toResult(answer: SummaryAnswer, input: SummaryInput): MeetingSum
       ...(span ? { span } : {}),
     };
   };
+  const kind = resolveMeetingKind(input.kind, input.title, input.segments);
+  const template = new Map(TEMPLATES[kind].sections.map((section) => [section.key, section]));
+  const sections = (answer.sections ?? [])
+    .filter((section) => template.has(section.key))
+    .map((section): SummarySection => ({
+      key: section.key,
+      title: template.get(section.key)?.title ?? section.key,
+      ...(section.person ? { person: section.person } : {}),
+      items: section.items.map(point),
+    }));
   return groundResult({
     executiveSummary: answer.executiveSummary.trim(),
     keyPoints: answer.keyPoints.map(point),
@@ -133,6 +154,8 @@ export function toResult(answer: SummaryAnswer, input: SummaryInput): MeetingSum
     topics: answer.topics.map(topic),
     sentiment: answer.sentiment,
     actionItems: answer.actionItems.map(actionItem),
+    kind,
+    sections,
     generator: '',
   }, input);
 }

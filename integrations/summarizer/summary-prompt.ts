@@ -1,4 +1,5 @@
 import { calendarDateIn, formatDate } from './due-dates';
+import { type MeetingKind, resolveMeetingKind, TEMPLATES } from './meeting-kinds';
 import type { SummaryInput } from './types';
 
 /*
@@ -52,6 +53,7 @@ Rules:
   - priority: urgent only when said to be urgent or "asap"; high for blockers and near deadlines; otherwise medium or low.
   - type: task; follow_up (check back with someone); decision (carry out or record a decision); question (an open question someone must answer).
   - at: the mm:ss time of the line where it was said.
+- sections: only when the meeting context names a meeting kind with sections: fill each listed section, in the listed order, with its key and 1 to 4 points (each with speaker, time and source), an empty list when nothing was said for it. For a kind kept per person, one set of the sections for each person who gave an update, with person = their speaker label. Otherwise an empty list.
 - Given one part of a longer meeting: summarize only that part and keep the absolute mm:ss times of the transcript.
 - Given the summaries of consecutive parts: merge them into one summary of the whole meeting. Write one executive summary of the whole meeting, keep the most important key points overall, keep every decision and action item once (merge duplicates), list the topics in order (merging a topic that spans parts), and give the overall sentiment.`;
 }
@@ -66,7 +68,17 @@ export function meetingContext(input: SummaryInput): string {
     ...(input.title ? [`Meeting title: ${input.title}`] : []),
     `Meeting date: ${weekday} ${date}, started at ${time} (time zone ${timeZone}). Resolve relative due dates from this date.`,
     `Participants:\n${participants}`,
+    ...kindContext(resolveMeetingKind(input.kind, input.title, input.segments)),
   ].join('\n');
+}
+
+/** The kind's template as the model should fill it: the section keys and what goes in each. */
+function kindContext(kind: MeetingKind): string[] {
+  const template = TEMPLATES[kind];
+  if (template.sections.length === 0) return [];
+  const sections = template.sections.map((section) => `- ${section.key} (${section.title}): ${section.asks}`).join('\n');
+  const perPerson = template.perPerson ? ' Give these sections once for each person who gave an update, with person set to their speaker label.' : '';
+  return [`Meeting kind: ${template.label}. Fill "sections" with:${perPerson}\n${sections}`];
 }
 
 function validTimeZone(timeZone: string | undefined): string {

@@ -1,4 +1,5 @@
 import type { Segment } from '../transcripts/types';
+import type { MeetingKind } from './meeting-kinds';
 
 export interface MeetingParticipant {
   /** Stable key (participants.id or users.id); echoed back in results. */
@@ -15,6 +16,8 @@ export interface SummaryInput {
   /** IANA zone used to resolve due dates; default 'UTC'. */
   timeZone?: string;
   title?: string;
+  /** The meeting kind it was scheduled as (standup, one_on_one, planning, retro, sales_call, interview, general); inferred when unset. */
+  kind?: string;
 }
 
 /** Where in the transcript something was said: the segments it comes from and their times. */
@@ -59,6 +62,15 @@ export interface ExtractedActionItem {
   span?: TranscriptSpan;
 }
 
+/** One part of a kind's template ("What went well", or Alice's "Blockers" in a stand-up), with the lines it comes from. */
+export interface SummarySection {
+  key: string;
+  title: string;
+  /** Whose section it is, in templates read per person (a stand-up). */
+  person?: string;
+  items: SummaryPoint[];
+}
+
 export interface MeetingSummaryResult {
   executiveSummary: string;
   keyPoints: SummaryPoint[];
@@ -67,6 +79,9 @@ export interface MeetingSummaryResult {
   /** -1 (negative) .. 1 (positive) */
   sentiment: number;
   actionItems: ExtractedActionItem[];
+  /** The meeting kind the summary follows (given or inferred) and its template's sections; absent from older results. */
+  kind?: MeetingKind;
+  sections?: SummarySection[];
   /** Which summarizer produced it: 'local' here, 'claude' for the Anthropic provider. */
   generator: string;
   /** The model that answered, when a hosted model made (or was tried for) the summary. */

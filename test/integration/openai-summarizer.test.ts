@@ -318,6 +318,44 @@ describe('OpenAiCompatibleSummarizer on a long meeting and in the fallback', () 
   });
 });
 
+describe('OpenAiCompatibleSummarizer and meeting kinds', () => {
+  const RETRO: SummaryInput = {
+    ...INPUT,
+    title: 'Sprint 14 retro',
+    segments: [
+      { speaker: 'Sam', start: 0, end: 9, text: 'The release went really well, the new deploy pipeline worked smoothly.' },
+      { speaker: 'Ana', start: 10, end: 19, text: 'Code review was too slow, pull requests waited days for reviewers.' },
+      { speaker: 'Sam', start: 20, end: 29, text: "I'll set up a review rotation so every pull request gets a reviewer within a day." },
+    ],
+  };
+
+  it("asks for the kind's sections and keeps those the cited lines support, titled from the template", async () => {
+    fake.script(
+      jsonAnswer({
+        ...ANSWER,
+        keyPoints: [],
+        decisions: [],
+        actionItems: [],
+        sections: [
+          { key: 'went_well', items: [{ text: 'The new deploy pipeline worked smoothly.', speaker: 'Sam', source: { from: '00:00', to: '00:00' } }] },
+          // Cites the release line for something it does not say: dropped.
+          { key: 'to_improve', items: [{ text: 'Code review was too slow.', speaker: 'Ana', source: { from: '00:10', to: '00:10' } }, { text: 'Hiring two testers.', source: { from: '00:00', to: '00:00' } }] },
+          { key: 'feelings', items: [{ text: 'Everyone was tired.', source: { from: '00:10', to: '00:10' } }] },
+        ],
+      }),
+    );
+
+    const result = await summarizer().summarize(RETRO);
+
+    expect(userText(fake.requests[0])).toMatch(/Meeting kind: retrospective\. Fill "sections" with:\n- went_well \(What went well\): .*\n- to_improve \(To improve\): .*\n- actions \(Actions\): /);
+    expect(result.kind).toBe('retro');
+    expect(result.sections).toEqual([
+      { key: 'went_well', title: 'What went well', items: [{ text: 'The new deploy pipeline worked smoothly.', speaker: 'Sam', span: { firstSegment: 0, lastSegment: 0, start: 0, end: 9 } }] },
+      { key: 'to_improve', title: 'To improve', items: [{ text: 'Code review was too slow.', speaker: 'Ana', span: { firstSegment: 1, lastSegment: 1, start: 10, end: 19 } }] },
+    ]);
+  });
+});
+
 describe('SUMMARIZER_PROVIDER', () => {
   const base = { OPENAI_MODEL: MODEL };
 
