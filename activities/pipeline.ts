@@ -14,7 +14,8 @@ import {
   type ParticipantEntity,
 } from '../db/entities';
 import { buildParticipantReports } from '../integrations/summarizer/reports';
-import { NonRetryableProviderError, RetryableProviderError, summarizeWithFallback } from '../integrations/summarizer/claude';
+import { RetryableProviderError } from '../integrations/summarizer/errors';
+import { summarizeWithFallback } from '../integrations/summarizer/fallback';
 import type { MeetingParticipant, MeetingSummaryResult, SummaryInput } from '../integrations/summarizer/types';
 import { UntranscribableError, type TrackAudio } from '../integrations/transcription/types';
 import type { ActivityContext } from './context';
@@ -27,6 +28,11 @@ export interface SummaryOutcome {
   generator: string;
   /** Items with an owner and a due date: each gets a durable reminder. */
   reminders: { actionItemId: string; dueDate: string }[];
+}
+
+/** The kind a meeting was scheduled as (`settings.meetingKind`), when it was; the summarizer infers it otherwise. */
+function meetingKindSetting(settings: Record<string, unknown>): string | undefined {
+  return typeof settings.meetingKind === 'string' ? settings.meetingKind : undefined;
 }
 
 /** Participants as the summarizer sees them: id = participants.id, name = the user's name. */
@@ -121,6 +127,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
           meetingDate: transcript.room.startedAt ?? transcript.room.scheduledStartTime ?? transcript.createdAt,
           timeZone: ctx.timeZone,
           title: transcript.room.name,
+          kind: meetingKindSetting(transcript.room.settings),
         }),
       );
       const userOf = new Map(rows.map((row) => [row.id, row.user]));
@@ -135,6 +142,8 @@ export function createPipelineActivities(ctx: ActivityContext) {
           keyPoints: result.keyPoints,
           decisions: result.decisions,
           topics: result.topics,
+          kind: result.kind,
+          sections: result.sections ?? [],
           overallSentiment: result.sentiment,
           totalSpeakingTime: totalSpeaking,
           generator: result.generator,
@@ -152,6 +161,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
             type: item.type,
             priority: item.priority,
             dueDate: item.dueDate,
+            source: item.span,
           }),
         );
         return row;
@@ -268,9 +278,6 @@ async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): P
   try {
     return await summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: Context.current().info.attempt, maxAttempts: ctx.summaryMaxAttempts });
   } catch (error) {
-    if (error instanceof NonRetryableProviderError) {
-      return summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: 1, maxAttempts: 1, reason: error.message });
-    }
     if (error instanceof RetryableProviderError && error.retryAfterSeconds) {
       throw ApplicationFailure.create({ message: error.message, type: 'RateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });
     }

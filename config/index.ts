@@ -95,9 +95,16 @@ export const configSchema = z.object({
   WHISPER_THREADS: z.coerce.number().int().min(1).max(64).default(2),
   /** Largest recording accepted by POST /meetings/{id}/recordings. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(500),
+  /** auto: Claude when ANTHROPIC_API_KEY is set, else the OpenAI-compatible server when OPENAI_BASE_URL is, else local. */
+  SUMMARIZER_PROVIDER: z.enum(['auto', 'claude', 'openai', 'local'], { error: 'must be auto, claude, openai or local' }).default('auto'),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
   ANTHROPIC_BASE_URL: optional,
+  /** An OpenAI-compatible chat completions server (vLLM, llama.cpp, LM Studio, Ollama's /v1); unset with SUMMARIZER_PROVIDER=openai: OpenAI's API. */
+  OPENAI_BASE_URL: optional,
+  /** Optional for local servers. */
+  OPENAI_API_KEY: optional,
+  OPENAI_MODEL: optional,
   SUMMARY_MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).default(60_000),
   /** Attempts of the AI summarizer before the local one takes over (the meeting still completes). */
   SUMMARY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(4),
@@ -140,11 +147,30 @@ export class ConfigError extends Error {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const problems = parsed.success ? summarizerProblems(parsed.data) : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return parsed.data;
+}
+
+export type SummarizerChoice = 'claude' | 'openai' | 'local';
+
+type SummarizerSettings = Pick<Config, 'SUMMARIZER_PROVIDER' | 'ANTHROPIC_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_API_KEY' | 'OPENAI_MODEL'>;
+
+/** Which summarizer SUMMARIZER_PROVIDER selects (auto: Claude with a key, else an OpenAI-compatible server with a URL, else local). */
+export function summarizerChoice(cfg: SummarizerSettings): SummarizerChoice {
+  if (cfg.SUMMARIZER_PROVIDER !== 'auto') return cfg.SUMMARIZER_PROVIDER;
+  return cfg.ANTHROPIC_API_KEY ? 'claude' : cfg.OPENAI_BASE_URL ? 'openai' : 'local';
+}
+
+function summarizerProblems(cfg: SummarizerSettings): string[] {
+  const choice = summarizerChoice(cfg);
+  if (choice === 'claude' && !cfg.ANTHROPIC_API_KEY) return ['ANTHROPIC_API_KEY: required with SUMMARIZER_PROVIDER=claude'];
+  if (choice !== 'openai') return [];
+  const problems: string[] = [];
+  if (!cfg.OPENAI_MODEL) problems.push('OPENAI_MODEL: required for the OpenAI-compatible summarizer: the model the server serves, e.g. llama3.1:8b on Ollama');
+  if (cfg.OPENAI_BASE_URL && !URL.canParse(cfg.OPENAI_BASE_URL)) problems.push('OPENAI_BASE_URL: must be a URL such as http://127.0.0.1:11434/v1');
+  if (!cfg.OPENAI_BASE_URL && !cfg.OPENAI_API_KEY) problems.push("OPENAI_API_KEY: required for OpenAI's API (or set OPENAI_BASE_URL to a local server)");
+  return problems;
 }
 
 let cached: Config | undefined;

@@ -2,7 +2,7 @@ import { credentials } from '@grpc/grpc-js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config';
+import { type Config, summarizerChoice } from '../config';
 import { LogChatProvider } from './chat/log';
 import { SlackChatProvider } from './chat/slack';
 import type { ChatProvider } from './chat/types';
@@ -11,6 +11,7 @@ import { SmtpMailProvider } from './mail/smtp';
 import type { MailProvider } from './mail/types';
 import { ClaudeSummarizer } from './summarizer/claude';
 import { LocalSummarizer } from './summarizer/local';
+import { OpenAiCompatibleSummarizer } from './summarizer/openai-compatible';
 import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
 import { LocalWhisperProvider } from './transcription/local';
@@ -78,6 +79,17 @@ export function recordingMode(setting: Config['RECORDER'], livekitUrl: string): 
   return host === 'localhost' || host === '::1' || /^127\./.test(host) ? 'tracks' : 'egress';
 }
 
+function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
+  const choice = summarizerChoice(cfg);
+  if (choice === 'claude' && cfg.ANTHROPIC_API_KEY) {
+    return new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
+  }
+  if (choice === 'openai' && cfg.OPENAI_MODEL) {
+    return new OpenAiCompatibleSummarizer({ baseURL: cfg.OPENAI_BASE_URL, apiKey: cfg.OPENAI_API_KEY, model: cfg.OPENAI_MODEL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
+  }
+  return local;
+}
+
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
   const fallbackSummarizer = new LocalSummarizer();
@@ -85,9 +97,7 @@ export function createProviders(cfg: Config, log: Logger): Providers {
     mail: cfg.SMTP_URL ? new SmtpMailProvider({ url: cfg.SMTP_URL, from: cfg.MAIL_FROM }) : new OutboxMailProvider(path.join(cfg.DATA_DIR, 'outbox')),
     chat: cfg.SLACK_BOT_TOKEN ? new SlackChatProvider({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, log }) : new LogChatProvider(cfg.DATA_DIR, log.child({ provider: 'chat' })),
     transcription: createTranscriptionProvider(cfg, log),
-    summarizer: cfg.ANTHROPIC_API_KEY
-      ? new ClaudeSummarizer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS, fallback: fallbackSummarizer })
-      : fallbackSummarizer,
+    summarizer: createSummarizer(cfg, fallbackSummarizer),
     fallbackSummarizer,
     video: createVideoProvider(cfg),
   };

@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties, textArray } from './base';
-import { MeetingSummary } from './meeting-summary';
+import { MeetingSummary, type SourceSpan } from './meeting-summary';
 import { Room } from './room';
 import { User } from './user';
 
@@ -26,6 +26,8 @@ export const ActionItem = defineEntity({
     dueDate: p.date().nullable(),
     completedAt: p.datetime().nullable(),
     tags: textArray(),
+    /** The transcript lines the item was extracted from; null for items written by hand or before grounding. */
+    source: p.json<SourceSpan>().nullable(),
   },
   uniques: [{ properties: ['summary', 'position'], name: 'action_items_summary_position_unique' }],
   indexes: [

@@ -3,16 +3,26 @@ import { baseProperties } from './base';
 import { Room } from './room';
 import { Transcript } from './transcript';
 
+/** The transcript lines an item came from (segment indexes inclusive, seconds from the start). */
+export interface SourceSpan {
+  firstSegment: number;
+  lastSegment: number;
+  start: number;
+  end: number;
+}
+
 export interface KeyPoint {
   text: string;
   speaker?: string;
   at?: number;
+  span?: SourceSpan;
 }
 
 export interface Decision {
   text: string;
   speaker?: string;
   at?: number;
+  span?: SourceSpan;
 }
 
 export interface Topic {
@@ -20,6 +30,14 @@ export interface Topic {
   keywords: string[];
   start?: number;
   end?: number;
+}
+
+/** A part of the meeting kind's template: "What went well", or one person's "Blockers" in a stand-up. */
+export interface SummarySectionRow {
+  key: string;
+  title: string;
+  person?: string;
+  items: KeyPoint[];
 }
 
 /**
@@ -38,6 +56,10 @@ export const MeetingSummary = defineEntity({
     keyPoints: p.json<KeyPoint[]>().defaultRaw(`'[]'`),
     decisions: p.json<Decision[]>().defaultRaw(`'[]'`),
     topics: p.json<Topic[]>().defaultRaw(`'[]'`),
+    /** standup, one_on_one, planning, retro, sales_call, interview or general: as scheduled, else inferred. Null on older rows. */
+    kind: p.string().length(20).nullable(),
+    /** The kind's template filled in (empty for 'general' and older rows). */
+    sections: p.json<SummarySectionRow[]>().defaultRaw(`'[]'`),
     overallSentiment: p.float().columnType('double precision').nullable(),
     /** Seconds of speech over all participants. */
     totalSpeakingTime: p.integer().default(0),

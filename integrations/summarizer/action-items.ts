@@ -1,10 +1,11 @@
 import type { Segment } from '../transcripts/types';
+import { spanOfSegments } from './grounding';
 import type { ExtractedActionItem, MeetingParticipant } from './types';
 import { resolveDueDate, withoutDueDatePhrase } from './due-dates';
 import type { ParticipantDirectory } from './participant-match';
 import type { Sentence } from './sentences';
 import { STOPWORDS } from './stopwords';
-import { taskClause } from './task-verbs';
+import { isVagueTask, taskClause } from './task-verbs';
 import { contentTerms } from './terms';
 import { jaccard } from './vectors';
 
@@ -23,13 +24,20 @@ interface Detection {
   task: string;
 }
 
+/** An owner together with the segment that makes them the owner (their acceptance), when it is not the sentence's own. */
+interface ResolvedOwner {
+  ownerName?: string;
+  participant?: MeetingParticipant;
+  acceptedIn?: number;
+}
+
 const MAX_TITLE_LENGTH = 80;
 const NAME = "([\\p{L}][\\p{L}'.-]*(?:\\s+[\\p{L}][\\p{L}'-]*)?)";
 const EXPLICIT = /\b(?:action items?|to-?dos?|next steps?)\s*(?:for\s+([\p{L}][\p{L}'-]*(?:\s+[\p{Lu}][\p{L}'-]*)?))?\s*[:–-]\s*(.+)$/iu;
 const VOCATIVE_REQUEST = new RegExp(`^${NAME},?\\s+(?:(?:can|could|would|will) you\\s+(?:please\\s+)?|please\\s+)(.+)$`, 'u');
 const REQUEST_THEN_VOCATIVE = new RegExp(`^(?:[Cc]an|[Cc]ould|[Ww]ould|[Ww]ill) you\\s+(?:please\\s+)?(.+?),\\s*${NAME}[?.!]*$`, 'u');
 const NAMED_WILL = new RegExp(
-  `(?:^|[\\s,;])${NAME}(?:\\s+(?:will|is going to|is gonna|can|should|needs to|has to|agreed to|is to|is taking care of)|'ll)\\s+(.+)$`,
+  `(?:^|[\\s,;])${NAME}(?:\\s+(?:will|is going to|is gonna|gonna|can|should|needs to|has to|agreed to|is to|is taking care of)|'ll)\\s+(.+)$`,
   'u',
 );
 const NAMED_TO = new RegExp(`^${NAME}\\s+to\\s+(.+)$`, 'u');
@@ -38,7 +46,20 @@ const SELF = /\b(?:I'll|I will|I'm going to|I am going to|I'm gonna|I can)\s+(.+
 const LET_ME = /\blet me\s+((?:get back|follow up|find out|look into|check with|check whether|check if|circle back|touch base)\b.*)$/i;
 /** "what I'm gonna write about", "how I'll do it": a relative clause, not a promise. */
 const RELATIVE_BEFORE = /\b(?:what|how|where|when|which|whether|why|if)\s*$/i;
-const OPEN_REQUEST = /\b(?:can|could|would) you\s+(?:please\s+)?(.+)$/i;
+/** A request opens its clause ("Can you send it?", "OK, could you ..."); "the question is whether you can ..." is none. */
+const OPEN_REQUEST = /^(?:(?:so|and|ok(?:ay)?|well|hey|right|then|also|now)[,]?\s+)*(?:can|could|would|will) you\s+(?:please\s+)?(.+)$/i;
+/** "Can you, Bob, review it?" */
+const REQUEST_WITH_VOCATIVE = new RegExp(`^(?:[Cc]an|[Cc]ould|[Ww]ould|[Ww]ill) you,\\s*${NAME},\\s*(?:please\\s+)?(.+)$`, 'u');
+/** "you're gonna be working on ...", "you'll think about ...": a task handed to the person addressed. */
+const DIRECTIVE = /\byou(?:'re| are)?\s*(?:'ll\s+|will\s+|gonna\s+|going to\s+)(?:be\s+)?(?:just\s+)?(.+)$/i;
+/** "how are you going to ...", "will you ...": a question, not an assignment. */
+const INVERTED_BEFORE = /\b(?:are|do|did|will|would|can|could|should|how|what|why|when|where|whether|if)\s*$/i;
+/** "you'll get down to 1.2x", "you'll see": what will happen to you, not what you will do. */
+const PREDICTION = /^(?:get|see|find|notice|have|be|need|want|like|love|hate)\b/i;
+/** "I'll just check ...", "I'll just draw ...": done right now, in the meeting, not a task for later. */
+const RIGHT_NOW = /\b(?:I'll|I will|I'm gonna|I'm going to|let me) just\b/i;
+/** Clauses that hand out several tasks in one breath: "X, you'll do A, and Y, you'll do B". */
+const CLAUSE_BREAK = /(?:,\s*|\s+)(?:and|then)\s+(?=(?:\p{L}+,?\s+){0,3}(?:you|you're|you'll)\b)|;\s*|\.\s+/iu;
 const ACCEPTANCE = /^(?:sure|yes|yeah|yep|ok(?:ay)?|will do|no problem|of course|absolutely|definitely|i can|i will|i'll)\b/i;
 const CALENDAR_WORDS = /^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|tomorrow)$/i;
 
@@ -58,11 +79,12 @@ const TRAILING_NOISE =
 export function extractActionItems(sentences: Sentence[], context: ActionItemContext): ExtractedActionItem[] {
   const items: ExtractedActionItem[] = [];
   for (const sentence of sentences) {
-    if (sentence.isBackchannel) continue;
-    const detection = detectTask(sentence.display, context.directory);
-    if (!detection) continue;
-    const item = buildItem(sentence, detection, context);
-    if (item) items.push(item);
+    if (sentence.isBackchannel || RIGHT_NOW.test(sentence.text)) continue;
+    for (const clause of sentence.display.split(CLAUSE_BREAK)) {
+      const detection = detectTask(clause.trim(), context.directory);
+      const item = detection && buildItem(sentence, clause, detection, context);
+      if (item) items.push(item);
+    }
   }
   return deduplicate(items);
 }
@@ -72,11 +94,13 @@ function detectTask(text: string, directory: ParticipantDirectory): Detection | 
   if (explicit) return detectExplicit(explicit[1], explicit[2], directory);
   const isQuestion = /\?\s*$/.test(text);
   return (
+    named(REQUEST_WITH_VOCATIVE.exec(text), 1, 2, directory) ??
     named(VOCATIVE_REQUEST.exec(text), 1, 2, directory) ??
     named(REQUEST_THEN_VOCATIVE.exec(text), 2, 1, directory) ??
     (isQuestion ? undefined : named(NAMED_WILL.exec(text), 1, 2, directory)) ??
     (isQuestion ? undefined : named(NAMED_TO.exec(text), 1, 2, directory)) ??
     (isQuestion ? undefined : withTask({ kind: 'speaker' }, selfPromise(text))) ??
+    (isQuestion ? undefined : directive(text, directory)) ??
     withTask({ kind: 'addressee' }, OPEN_REQUEST.exec(text)?.[1])
   );
 }
@@ -91,6 +115,24 @@ function detectExplicit(forName: string | undefined, rest: string, directory: Pa
   return { owner, task };
 }
 
+/** "As the designer, you're gonna work on X": the owner is the participant the clause names, else whoever accepts. */
+function directive(text: string, directory: ParticipantDirectory): Detection | undefined {
+  const match = DIRECTIVE.exec(text);
+  if (!match || RELATIVE_BEFORE.test(text.slice(0, match.index)) || INVERTED_BEFORE.test(text.slice(0, match.index)) || PREDICTION.test(match[1])) return undefined;
+  const addressed = mentionedParticipant(text.slice(0, match.index), directory);
+  return withTask(addressed ? { kind: 'named', name: addressed } : { kind: 'addressee' }, match[1]);
+}
+
+/** A participant whose name or label is said in the text ("for our Industrial Designer", "marketing, you'll ..."). */
+function mentionedParticipant(text: string, directory: ParticipantDirectory): string | undefined {
+  const words = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}' ]+/gu, ' ').replace(/\s+/g, ' ')} `;
+  const found = directory.participants.filter((participant) => {
+    const name = participant.name.toLowerCase().replace(/\([^)]*\)/g, '').trim();
+    return name.length >= 3 && words.includes(` ${name} `);
+  });
+  return found.length === 1 ? found[0].name : undefined;
+}
+
 function selfPromise(text: string): string | undefined {
   const match = SELF.exec(text);
   if (match && !RELATIVE_BEFORE.test(text.slice(0, match.index))) return match[1];
@@ -99,7 +141,11 @@ function selfPromise(text: string): string | undefined {
 
 function named(match: RegExpExecArray | null, nameGroup: number, taskGroup: number, directory: ParticipantDirectory): Detection | undefined {
   if (!match) return undefined;
-  const name = bestName(match[nameGroup], directory);
+  const said = bestName(match[nameGroup], directory);
+  if (!said) return undefined;
+  // "User Interface Designer gonna ...": the participant label in the last words before the verb, not just the last two.
+  const upToName = match.input.slice(0, match.index + match[0].indexOf(match[nameGroup]) + match[nameGroup].length);
+  const name = directory.find(said) ? said : (mentionedParticipant(upToName.split(/\s+/).slice(-4).join(' '), directory) ?? said);
   return name ? withTask({ kind: 'named', name }, match[taskGroup]) : undefined;
 }
 
@@ -124,44 +170,63 @@ function withTask(owner: Owner, rest: string | undefined): Detection | undefined
   return task ? { owner, task } : undefined;
 }
 
-function buildItem(sentence: Sentence, detection: Detection, context: ActionItemContext): ExtractedActionItem | undefined {
+function buildItem(sentence: Sentence, clause: string, detection: Detection, context: ActionItemContext): ExtractedActionItem | undefined {
+  // The due date comes from the clause that gives the task, never from elsewhere in the meeting.
   const dueDate = resolveDueDate(detection.task, context.meetingDate, context.timeZone);
   const title = titleFrom(detection.task);
-  const substantive = contentTerms(withoutDueDatePhrase(detection.task)).length > 0 || dueDate !== undefined;
-  if (!title || !substantive) return undefined;
-  const { ownerName, participant } = resolveOwner(detection.owner, sentence, context);
+  // A pronoun object is still a task when a date or a named person makes it a commitment ("Bob, can you review it?").
+  if (!title || isVagueTask(title, dueDate !== undefined || detection.owner.kind === 'named')) return undefined;
+  const { ownerName, participant, acceptedIn } = resolveOwner(detection.owner, sentence, context);
+  const lastSegment = Math.max(sentence.segmentIndex, acceptedIn ?? sentence.segmentIndex);
   return {
     title,
-    description: `${sentence.speaker}: ${sentence.display}`,
+    description: `${sentence.speaker}: ${clause === sentence.display ? sentence.display : clause.replace(/[,;\s]+$/, '')}`,
     ...(participant ? { ownerId: participant.id } : {}),
     ...(ownerName ? { ownerName } : {}),
     ...(dueDate ? { dueDate } : {}),
     priority: priorityOf(sentence.text),
     type: QUESTION_TASK.test(detection.task) ? 'question' : FOLLOW_UP.test(detection.task) ? 'follow_up' : 'task',
     at: sentence.at,
+    span: spanOfSegments(context.segments, sentence.segmentIndex, lastSegment),
   };
 }
 
-function resolveOwner(owner: Owner, sentence: Sentence, context: ActionItemContext): { ownerName?: string; participant?: MeetingParticipant } {
-  const name =
-    owner.kind === 'speaker' ? sentence.speaker : owner.kind === 'named' ? owner.name : owner.kind === 'addressee' ? acceptedBy(sentence, context.segments) : undefined;
-  if (!name) return {};
+/** The owner only as the span says it: the speaker promising, the person named, or the one who accepts a request. */
+function resolveOwner(owner: Owner, sentence: Sentence, context: ActionItemContext): ResolvedOwner {
+  if (owner.kind === 'addressee') {
+    const reply = acceptance(sentence, context.segments);
+    return reply === undefined ? {} : { ...ownerNamed(context.segments[reply].speaker, context), acceptedIn: reply };
+  }
+  const name = owner.kind === 'speaker' ? sentence.speaker : owner.kind === 'named' ? owner.name : undefined;
+  return name ? ownerNamed(name, context) : {};
+}
+
+function ownerNamed(name: string, context: ActionItemContext): ResolvedOwner {
   return { ownerName: name, participant: context.directory.find(name) };
 }
 
 /** An open request ("can you send it?") belongs to whoever answers "sure" / "will do" right after. */
-function acceptedBy(sentence: Sentence, segments: Segment[]): string | undefined {
-  const reply = segments[sentence.segmentIndex + 1];
-  return reply && reply.speaker !== sentence.speaker && ACCEPTANCE.test(reply.text.trim()) ? reply.speaker : undefined;
+function acceptance(sentence: Sentence, segments: Segment[]): number | undefined {
+  const index = sentence.segmentIndex + 1;
+  const reply = segments[index];
+  return reply && reply.speaker !== sentence.speaker && ACCEPTANCE.test(reply.text.trim()) ? index : undefined;
 }
 
 export function titleFrom(task: string): string {
   const clause = firstClause(withoutDueDatePhrase(task));
-  const trimmed = clause.replace(TRAILING_NOISE, '').replace(/[\s,.;:?!]+$/, '').trim();
+  const trimmed = withoutDanglingTail(clause.replace(TRAILING_NOISE, '').replace(/[\s,.;:?!]+$/, '').trim());
   const title = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   if (title.length <= MAX_TITLE_LENGTH) return title;
   const cut = title.slice(0, MAX_TITLE_LENGTH - 1);
   return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[\s,;:]+$/, '')}…`;
+}
+
+const DANGLING_TAIL = /\s+(?:if|when|because|so|and|but|or|unless|while|as)\b(?:\s+\S+){0,3}$/i;
+const FUNCTION_WORD_END = /\b(?:we're|we|you're|you|they're|they|i'm|it's|the|a|an|to|of|and|or|if|that|is|are|was|with|for|in|on)$/i;
+
+/** "Arrange for it to arrive soon if we're": a clause cut off mid-way is dropped from the title. */
+function withoutDanglingTail(title: string): string {
+  return FUNCTION_WORD_END.test(title) ? title.replace(DANGLING_TAIL, '') : title;
 }
 
 /** Cuts at the first clause break that leaves at least three words ("Talk to Liz, to see if ..." → "Talk to Liz"). */
@@ -188,7 +253,7 @@ const PRIORITY_RANK = { low: 0, medium: 1, high: 2, urgent: 3 } as const;
 function deduplicate(items: ExtractedActionItem[]): ExtractedActionItem[] {
   const kept: ExtractedActionItem[] = [];
   for (const item of items) {
-    const twin = kept.find((other) => ownerKey(other) === ownerKey(item) && jaccard(contentTerms(other.title), contentTerms(item.title)) >= 0.5);
+    const twin = kept.find((other) => ownerKey(other) === ownerKey(item) && (jaccard(contentTerms(other.title), contentTerms(item.title)) >= 0.5 || restates(other, item)));
     if (!twin) {
       kept.push(item);
       continue;
@@ -197,6 +262,15 @@ function deduplicate(items: ExtractedActionItem[]): ExtractedActionItem[] {
     if (PRIORITY_RANK[item.priority] > PRIORITY_RANK[twin.priority]) twin.priority = item.priority;
   }
   return kept;
+}
+
+const RESTATEMENT_SECONDS = 180;
+
+/** "I can build a cabinet" ... "I can build it out of oak": the same verb on "it" soon after is the same task. */
+function restates(earlier: ExtractedActionItem, later: ExtractedActionItem): boolean {
+  const [verb, object] = later.title.toLowerCase().split(/\s+/);
+  const close = (later.at ?? 0) - (earlier.at ?? 0) <= RESTATEMENT_SECONDS;
+  return close && /^(?:it|that|this|them)$/.test(object ?? '') && earlier.title.toLowerCase().split(/\s+/)[0] === verb;
 }
 
 function ownerKey(item: ExtractedActionItem): string {

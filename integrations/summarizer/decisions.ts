@@ -1,3 +1,5 @@
+import type { Segment } from '../transcripts/types';
+import { spanOfSegments } from './grounding';
 import type { SummaryPoint } from './types';
 import type { Sentence } from './sentences';
 import { jaccard } from './vectors';
@@ -8,12 +10,13 @@ const NOT_A_DECISION =
   /\b(?:haven't|have not|hasn't|didn't|did not|not yet|yet to|don't|do not|undecided|if we decide|when we decide|before we decide|need to decide|have to decide|should decide|to be decided|can decide|could decide|will decide|decide later|whether)\b/i;
 
 /** Sentences that record a decision ("we agreed to", "let's go with"), not questions or decisions still open. */
-export function extractDecisions(sentences: Sentence[]): SummaryPoint[] {
-  const decisions: Array<SummaryPoint & { terms: string[] }> = [];
+export function extractDecisions(sentences: Sentence[], segments: Segment[]): SummaryPoint[] {
+  const decisions: Array<Required<SummaryPoint> & { terms: string[] }> = [];
   for (const sentence of sentences) {
     if (sentence.isQuestion || !DECISION_CUES.test(sentence.text) || NOT_A_DECISION.test(sentence.text)) continue;
     if (decisions.some((other) => jaccard(other.terms, sentence.terms) >= 0.6)) continue;
-    decisions.push({ text: sentence.display, speaker: sentence.speaker, at: sentence.at, terms: sentence.terms });
+    const span = spanOfSegments(segments, sentence.segmentIndex, sentence.segmentIndex);
+    decisions.push({ text: sentence.display, speaker: sentence.speaker, at: sentence.at, span, terms: sentence.terms });
   }
-  return decisions.map(({ text, speaker, at }) => ({ text, speaker, at }));
+  return decisions.map(({ text, speaker, at, span }) => ({ text, speaker, at, span }));
 }

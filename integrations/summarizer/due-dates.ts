@@ -41,26 +41,43 @@ const RULES: ReadonlyArray<{ pattern: RegExp; resolve: Resolver }> = [
 
 /** The due date a sentence mentions, relative to the meeting's calendar day in `timeZone`. */
 export function resolveDueDate(text: string, meetingDate: Date, timeZone = 'UTC'): string | undefined {
-  const today = calendarDateIn(meetingDate, timeZone);
+  let today: CalendarDate | undefined;
   for (const { pattern, resolve } of RULES) {
     const match = pattern.exec(text);
-    const date = match ? resolve(match, today) : undefined;
+    today ??= match ? calendarDateIn(meetingDate, timeZone) : undefined;
+    const date = match && today ? resolve(match, today) : undefined;
     if (date) return formatDate(date);
   }
   return undefined;
 }
 
 /** Removes the due-date phrase ("by Friday", "next week") so a title reads as the task alone. */
+const DUE_DATE_PHRASE = new RegExp(
+  `(?:\\s*,)?\\s*(?:(?:by|on|before|until|till|due|within)\\s+)?(?:the\\s+)?(?:${RULES.map(({ pattern }) => pattern.source).join('|')})`,
+  'gi',
+);
+
 export function withoutDueDatePhrase(text: string): string {
-  const phrase = RULES.map(({ pattern }) => pattern.source).join('|');
   return text
-    .replace(new RegExp(`(?:\\s*,)?\\s*(?:(?:by|on|before|until|till|due|within)\\s+)?(?:the\\s+)?(?:${phrase})`, 'gi'), '')
+    .replace(DUE_DATE_PHRASE, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs more than resolving a date with it. */
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 export function calendarDateIn(date: Date, timeZone: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(date);
+  const parts = formatterFor(timeZone).formatToParts(date);
   const value = (type: string): number => Number(parts.find((part) => part.type === type)?.value);
   return { year: value('year'), month: value('month'), day: value('day') };
 }

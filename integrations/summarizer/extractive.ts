@@ -1,8 +1,13 @@
-import type { SummaryPoint } from './types';
+import type { Segment } from '../transcripts/types';
+import { condensed } from './compression';
+import { spanOfSegments } from './grounding';
+import type { SummaryPoint, SummaryTopic } from './types';
 import type { ScoredSentence } from './sentence-scoring';
 import { dot } from './vectors';
 
 const MMR_LAMBDA = 0.7;
+/** A topic's best sentence leads only when it is at least this good next to the meeting's best. */
+const MIN_LEADER_SHARE = 0.3;
 const MMR_POOL = 300;
 /** More than any summary or key-point list uses. */
 const MMR_PICKS = 60;
@@ -73,8 +78,77 @@ export function purposeSentence(scored: ScoredSentence[]): ScoredSentence | unde
     .reduce<ScoredSentence | undefined>((best, item) => (!best || item.score > best.score ? item : best), undefined);
 }
 
-/** Takes sentences in rank order until the budget is met, then reads them in meeting order. */
-export function executiveSummary(ranked: ScoredSentence[], budget: number): string {
+/**
+ * Puts each topic's best sentence first (after the purpose statement), so a summary walks through the meeting's
+ * parts in order the way a minute-taker would, instead of dwelling on the most talked-about one.
+ */
+export function coverTopics(ranked: ScoredSentence[], topicStarts: number[]): ScoredSentence[] {
+  const [first, ...rest] = ranked;
+  if (!first || topicStarts.length < 2) return ranked;
+  const topicOf = (item: ScoredSentence): number => topicStarts.filter((start) => start <= item.sentence.at).length;
+  const covered = new Set([topicOf(first)]);
+  const leaders: ScoredSentence[] = [];
+  for (const item of rest) {
+    const topic = topicOf(item);
+    if (covered.has(topic) || item.score < (rest[0]?.score ?? 0) * MIN_LEADER_SHARE) continue;
+    covered.add(topic);
+    leaders.push(item);
+  }
+  return [first, ...leaders, ...rest.filter((item) => !leaders.includes(item))];
+}
+
+/**
+ * An overview line naming what the meeting covered, then the chosen sentences in meeting order, each run of one
+ * person's sentences introduced by their name ("Alice: ..."): a reader learns the subjects first and who said what.
+ * The overview counts against the word budget.
+ */
+export function executiveSummary(ranked: ScoredSentence[], budget: number, topics: SummaryTopic[] = []): string {
+  const overview = overviewLine(topics);
+  const chosen = withinBudget(ranked, budget - countWords(overview));
+  if (chosen.length === 0) return '';
+  let previousSpeaker: string | undefined;
+  const lines = inMeetingOrder(chosen).map(({ sentence }) => {
+    const text = condensed(sentence.display);
+    const speaker = shortSpeakerName(sentence.speaker);
+    const line = speaker && speaker !== previousSpeaker ? `${speaker}: ${text}` : text;
+    previousSpeaker = speaker;
+    return line;
+  });
+  return [overview, ...lines].filter(Boolean).join(' ');
+}
+
+const OVERVIEW_PHRASES = 6;
+
+/** "The discussion covered remote control, target group and battery." from the topics' leading keywords. */
+export function overviewLine(topics: SummaryTopic[]): string {
+  if (topics.length < 2) return '';
+  const phrases: string[] = [];
+  for (const rank of [0, 1]) {
+    for (const topic of topics) {
+      const phrase = topic.keywords[rank]?.toLowerCase();
+      if (phrase && phrases.length < OVERVIEW_PHRASES && !phrases.some((kept) => sharesWord(kept, phrase))) phrases.push(phrase);
+    }
+  }
+  if (phrases.length < 2) return '';
+  return `The discussion covered ${phrases.slice(0, -1).join(', ')} and ${phrases[phrases.length - 1]}.`;
+}
+
+function sharesWord(a: string, b: string): boolean {
+  const words = new Set(a.split(' '));
+  return b.split(' ').some((word) => words.has(word));
+}
+
+/** "Hon. Ahmed Hussen (Minister of ...)" → "Ahmed Hussen"; labels such as "Grad A" stay as they are. */
+export function shortSpeakerName(speaker: string): string {
+  return speaker
+    .replace(/\([^)]*\)?/g, ' ')
+    .replace(/^(?:(?:the\s+)?(?:hon|mr|mrs|ms|mx|dr|prof)\.?\s+)+/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Takes sentences in rank order until the budget is met. */
+function withinBudget(ranked: ScoredSentence[], budget: number): ScoredSentence[] {
   const chosen: ScoredSentence[] = [];
   let words = 0;
   for (const item of ranked) {
@@ -85,20 +159,23 @@ export function executiveSummary(ranked: ScoredSentence[], budget: number): stri
     chosen.push(item);
     words += length;
   }
-  return inMeetingOrder(chosen)
-    .map((item) => item.sentence.display)
-    .join(' ');
+  return chosen;
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
 }
 
 export function keyPointCount(meetingWords: number): number {
   return Math.min(8, Math.max(3, 2 + Math.round(meetingWords / 2000)));
 }
 
-export function keyPoints(ranked: ScoredSentence[], count: number): SummaryPoint[] {
+export function keyPoints(ranked: ScoredSentence[], count: number, segments: Segment[]): SummaryPoint[] {
   return inMeetingOrder(ranked.slice(0, count)).map(({ sentence }) => ({
-    text: sentence.display,
+    text: condensed(sentence.display),
     speaker: sentence.speaker,
     at: sentence.at,
+    span: spanOfSegments(segments, sentence.segmentIndex, sentence.segmentIndex),
   }));
 }
 

@@ -20,8 +20,14 @@ export function normalizeName(name: string): string {
  */
 export class ParticipantDirectory {
   private readonly cache = new Map<string, MeetingParticipant | undefined>();
+  /** Normalized once: the extractors ask about every capitalized word of a meeting. */
+  private readonly normalizedNames: readonly string[];
+  private readonly fullNames: ReadonlySet<string>;
 
-  constructor(readonly participants: readonly MeetingParticipant[]) {}
+  constructor(readonly participants: readonly MeetingParticipant[]) {
+    this.normalizedNames = participants.map((participant) => normalizeName(participant.name));
+    this.fullNames = new Set(this.normalizedNames);
+  }
 
   find(nameOrLabel: string): MeetingParticipant | undefined {
     const key = normalizeName(nameOrLabel);
@@ -32,15 +38,15 @@ export class ParticipantDirectory {
   /** Whether the text is exactly some participant's full name (any case). */
   isFullName(name: string): boolean {
     const key = normalizeName(name);
-    return key !== '' && this.participants.some((participant) => normalizeName(participant.name) === key);
+    return key !== '' && this.fullNames.has(key);
   }
 
   private lookUp(key: string): MeetingParticipant | undefined {
-    const exact = this.participants.find((participant) => normalizeName(participant.name) === key);
+    const exact = this.participants.find((_, i) => this.normalizedNames[i] === key);
     if (exact) return exact;
     const byEmail = this.participants.find((participant) => emailName(participant.email) === key);
     if (byEmail) return byEmail;
-    const byFirstName = this.participants.filter((participant) => sameFirstName(normalizeName(participant.name), key));
+    const byFirstName = this.participants.filter((_, i) => sameFirstName(this.normalizedNames[i], key));
     return byFirstName.length === 1 ? byFirstName[0] : undefined;
   }
 }

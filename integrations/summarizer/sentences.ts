@@ -1,6 +1,6 @@
 import type { Segment } from '../transcripts/types';
 import { BACKCHANNEL, FILLERS, STOPWORDS } from './stopwords';
-import { contentTerms, wordTokens } from './terms';
+import { contentTermsOf, wordTokens } from './terms';
 
 export interface Sentence {
   /** Position in the meeting, 0-based. */
@@ -13,11 +13,15 @@ export interface Sentence {
   text: string;
   /** The same, tidied for display: no leading "so"/"okay", capitalized, ending with punctuation. */
   display: string;
+  /** Lowercase word tokens of `text` (see wordTokens). */
+  tokens: string[];
   terms: string[];
   wordCount: number;
   isQuestion: boolean;
   /** Only acknowledgements or fillers ("Yeah, okay.", "Mm-hmm."). */
   isBackchannel: boolean;
+  /** Share of the spoken words that were fillers, cut-offs or repeats (0 = fluent): a struggling sentence is rarely a point. */
+  disfluency: number;
 }
 
 const MAX_SENTENCE_WORDS = 60;
@@ -28,7 +32,7 @@ const FILLER_PATTERN = new RegExp(`(^|[\\s,])(?:${FILLERS.join('|')})(?=[\\s,.?!
 const HEDGE_PATTERN = /(^|[,.;]\s*)(?:you know|i mean),\s*/gi;
 /** A lone lowercase letter other than "a" and "i" is a word cut off mid-speech ("w you are going"). */
 const STRAY_LETTER = /(^|\s)[b-hj-z](?=[\s,]|$)/g;
-const CUT_OFF_WORD = /(?<![\w'’])([a-z]{1,5})\s+(?=\1[a-z]{2,})/gi;
+const CUT_OFF_WORD = /(?<![\w'’])([a-z]{1,5})\s+(?=\1[a-z]+)/gi;
 /** Filler "like" set off by a comma ("we have like, forms"), not the verb or "like this". */
 const FILLER_LIKE = /(^|[\s,])like,\s*/gi;
 const TRAILING_HEDGE = /,\s+you know(?=[.?!]*$)/i;
@@ -100,10 +104,12 @@ function buildSentence(raw: string, index: number, segmentIndex: number, speaker
     at: Math.round(at * 10) / 10,
     text,
     display: tidyForDisplay(text),
-    terms: contentTerms(text),
+    tokens,
+    terms: contentTermsOf(tokens),
     wordCount: tokens.length,
     isQuestion: /\?\s*$/.test(text),
     isBackchannel: tokens.every((token) => BACKCHANNEL.has(token)),
+    disfluency: Math.max(0, 1 - tokens.length / Math.max(1, raw.split(/\s+/).length)),
   };
 }
 

@@ -12,7 +12,7 @@ export function sentimentScore(sentences: Sentence[]): number {
   let negative = 0;
   for (const sentence of sentences) {
     if (sentence.isBackchannel) continue;
-    const polarity = polarityCounts(sentence.text);
+    const polarity = polarityOfTokens(sentence.tokens);
     positive += polarity.positive;
     negative += polarity.negative;
   }
@@ -20,7 +20,10 @@ export function sentimentScore(sentences: Sentence[]): number {
 }
 
 export function polarityCounts(text: string): { positive: number; negative: number } {
-  const tokens = wordTokens(text);
+  return polarityOfTokens(wordTokens(text));
+}
+
+function polarityOfTokens(tokens: readonly string[]): { positive: number; negative: number } {
   let positive = 0;
   let negative = 0;
   tokens.forEach((token, i) => {
@@ -33,7 +36,7 @@ export function polarityCounts(text: string): { positive: number; negative: numb
   return { positive, negative };
 }
 
-function isNegated(tokens: string[], index: number): boolean {
+function isNegated(tokens: readonly string[], index: number): boolean {
   return tokens
     .slice(Math.max(0, index - NEGATION_WINDOW), index)
     .some((token) => NEGATORS.has(token) || token.endsWith("n't"));

@@ -41,3 +41,19 @@ export const BACKCHANNEL: ReadonlySet<string> = new Set(
 );
 
 export const FILLERS = ['um', 'uh', 'erm', 'er', 'ah', 'hmm', 'hm', 'mm', 'mmm', 'mm-hmm', 'uh-huh', 'um-hmm'];
+
+/**
+ * Common words that are content words grammatically but never name what a meeting was about ("instead", "move",
+ * "people", "numbers"): left out of topic keywords and the overview line, still counted for salience.
+ */
+export const GENERIC_WORDS: ReadonlySet<string> = new Set(
+  `able add agree already answer area aspect bad basic believe call case change check clear close comment
+  common complete content current deal decide detail difference easy end example exist fact feel find follow
+  form general happen hard help hold important include instead issue kind large level line long main matter
+  move number numbers old open order part people person place point possible present problem process put
+  question quick reason remember result run second set short side simple small start stage step talk type
+  understand week whole word words year years yes start started mention mentioned question questions answer
+  everybody someone minister chair member members government honourable hon mister madam colleague colleagues`
+    .split(/\s+/)
+    .filter(Boolean),
+);

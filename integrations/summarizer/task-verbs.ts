@@ -27,6 +27,8 @@ const TASK_VERBS: ReadonlyMap<string, RegExp | undefined> = new Map<string, RegE
   ['touch', /^base\b/],
   ['circle', /^back\b/],
   ['work', /^on\b/],
+  ['think', /^(?:about|over|through)\b/],
+  ['come', /^up with\b/],
   ['let', /^(?:you|them|him|her|everyone|everybody|us|the team)\s+know\b/],
 ]);
 
@@ -34,16 +36,44 @@ function words(list: string): string[] {
   return list.split(/\s+/).filter(Boolean);
 }
 
-const LEADING_ADVERBS = /^(?:(?:also|just|please|definitely|quickly|then|probably|maybe|certainly|go ahead and|try to|try and|first|later|personally|actually|still)\s+)+/i;
+const LEADING_ADVERBS = /^(?:(?:also|just|please|definitely|quickly|then|probably|maybe|certainly|go ahead and|try to|try and|first|later|personally|actually|still|have to|hafta|need to|be(?=\s+\w+ing\b))\s+)+/i;
 
 /** The clause from its task verb on ("send the deck to Carol by Friday"), or undefined when it is no task. */
 export function taskClause(text: string): string | undefined {
-  const clause = text.replace(LEADING_ADVERBS, '').trim();
-  const [verb = '', ...rest] = clause.split(/\s+/);
+  const [said = '', ...rest] = text.replace(LEADING_ADVERBS, '').trim().split(/\s+/);
+  // "working on the design" reads as "work on the design": the title is an imperative.
+  const verb = baseForm(said);
+  const clause = [verb, ...rest].join(' ');
   const key = verb.toLowerCase().replace(/[^a-z-]/g, '');
   if (!TASK_VERBS.has(key) || key !== verb.toLowerCase()) return undefined;
   const follows = TASK_VERBS.get(key);
   const remainder = rest.join(' ');
   if (follows && !follows.test(remainder.toLowerCase())) return undefined;
   return clause;
+}
+
+/** "working" → "work", "putting" → "put", "writing" → "write"; other words as they are. */
+function baseForm(word: string): string {
+  const match = /^([a-z-]+?)ing$/i.exec(word);
+  if (!match) return word;
+  const stem = match[1].toLowerCase();
+  const candidates = [stem, `${stem}e`, /(.)\1$/.test(stem) ? stem.slice(0, -1) : ''];
+  return candidates.find((candidate) => candidate && TASK_VERBS.has(candidate)) ?? word;
+}
+
+/** Objects that name no task by themselves: "add it later", "do something", "look at that". */
+const VAGUE_OBJECTS = new Set(['together', 'done', 'ready', 'going', 'it', 'that', 'this', 'them', 'those', 'these', 'something', 'anything', 'everything', 'stuff', 'things', 'thing', 'one', 'later', 'then', 'there', 'now', 'again', 'too', 'more', 'some', 'all', 'bit', 'a', 'the', 'up', 'out', 'on', 'at', 'into', 'over', 'about', 'to', 'with', 'for', 'of', 'back', 'care', 'sure', 'so', 'just', 'well', 'maybe', 'somehow', 'someday', 'sometime', 'eventually']);
+const PRONOUNS = new Set(['it', 'that', 'this', 'them', 'those', 'these']);
+const VAGUE_VERBS_OBJECT = /^(?:(?:do|handle|sort|take care of|deal with|look at|work on|think about)\s+(?:something|anything|stuff|things|it|that|this)\b|let \w+ know$)/i;
+
+/**
+ * A task a person can do names what to act on: a verb and an object with some content ("Send the deck"), not only
+ * pronouns and adverbs ("Add it later", "Do something with ..."). `committed` (a due date, a person named) keeps a
+ * pronoun object ("Send it by Friday"): the span says what "it" is.
+ */
+export function isVagueTask(title: string, committed = false): boolean {
+  if (VAGUE_VERBS_OBJECT.test(title)) return true;
+  const [, ...object] = title.toLowerCase().replace(/[^a-z0-9' -]/g, ' ').split(/\s+/).filter(Boolean);
+  const substantive = object.filter((word) => !VAGUE_OBJECTS.has(word) && word.length > 1);
+  return substantive.length === 0 && !(committed && object.some((word) => PRONOUNS.has(word)));
 }

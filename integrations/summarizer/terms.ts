@@ -11,7 +11,17 @@ export function isContentWord(token: string): boolean {
 
 /** Stems of the content words, in order (repeats kept). */
 export function contentTerms(text: string): string[] {
-  return wordTokens(text).map(withoutPossessive).filter(isContentWord).map(lightStem);
+  return contentTermsOf(wordTokens(text));
+}
+
+/** The same from tokens already split (a sentence keeps its tokens, so the text is tokenized once). */
+export function contentTermsOf(tokens: readonly string[]): string[] {
+  const terms: string[] = [];
+  for (const token of tokens) {
+    const word = withoutPossessive(token);
+    if (isContentWord(word)) terms.push(lightStem(word));
+  }
+  return terms;
 }
 
 export function withoutPossessive(token: string): string {
@@ -20,6 +30,19 @@ export function withoutPossessive(token: string): string {
 
 /** A light suffix stripper (plurals, -ing, -ed): enough to fold "designs", "designing", "designed" together. */
 export function lightStem(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    stem = stemOf(word);
+    if (stems.size < MAX_CACHED_STEMS) stems.set(word, stem);
+  }
+  return stem;
+}
+
+/** A meeting says the same few thousand words over and over: stem each once. */
+const stems = new Map<string, string>();
+const MAX_CACHED_STEMS = 50_000;
+
+function stemOf(word: string): string {
   if (word.length <= 3) return word;
   let stem = word;
   if (stem.endsWith('ies') && stem.length > 4) stem = `${stem.slice(0, -3)}y`;

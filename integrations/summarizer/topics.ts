@@ -1,7 +1,8 @@
 import type { SummaryTopic } from './types';
 import type { Sentence } from './sentences';
-import { isContentWord, lightStem, withoutPossessive, wordTokens } from './terms';
-import { countTerms, dot, normalize } from './vectors';
+import { GENERIC_WORDS } from './stopwords';
+import { isContentWord, lightStem, withoutPossessive } from './terms';
+import { cosine, countTerms } from './vectors';
 
 const MIN_TOPICS = 3;
 const MAX_TOPICS = 7;
@@ -27,9 +28,10 @@ export function segmentTopics(sentences: Sentence[], meetingEnd: number): Summar
   const topicCount = Math.max(1, Math.min(wanted, Math.floor(blocks.length / 2)));
   const parts = splitAt(blocks, boundaries(blocks, topicCount - 1));
   const vocabulary = surfaceForms(sentences);
-  const topicTerms = parts.map((part) => part.flatMap((block) => block.sentences).flatMap(keyPhrases));
+  const topicCounts = parts.map((part) => countTerms(part.flatMap((block) => block.sentences).flatMap(keyPhrases)));
+  const topicsUsing = countTerms(topicCounts.flatMap((counts) => [...counts.keys()]));
   return parts.map((part, i) => {
-    const keywords = distinctiveKeywords(topicTerms, i).map((key) => vocabulary.display(key));
+    const keywords = distinctiveKeywords(topicCounts[i], topicsUsing, parts.length).map((key) => vocabulary.display(key));
     const start = part[0].sentences[0].at;
     const end = i + 1 < parts.length ? parts[i + 1][0].sentences[0].at : meetingEnd;
     return { title: titleFrom(keywords), keywords, start, end };
@@ -70,7 +72,7 @@ function boundaries(blocks: Block[], count: number): number[] {
 function windowSimilarity(blocks: Block[], gap: number): number {
   const before = blocks.slice(Math.max(0, gap - WINDOW_BLOCKS), gap).flatMap((block) => block.terms);
   const after = blocks.slice(gap, gap + WINDOW_BLOCKS).flatMap((block) => block.terms);
-  return dot(normalize(countTerms(before)), normalize(countTerms(after)));
+  return cosine(countTerms(before), countTerms(after));
 }
 
 /** The highest similarity reached walking away from a gap while it keeps rising. */
@@ -86,25 +88,23 @@ function splitAt(blocks: Block[], starts: number[]): Block[][] {
 
 /** Content-word stems and adjacent content-word pairs ("remote control"), the candidates for keywords. */
 function keyPhrases(sentence: Sentence): string[] {
-  const tokens = wordTokens(sentence.text).map(withoutPossessive);
+  const tokens = sentence.tokens.map(withoutPossessive);
   const phrases: string[] = [];
   tokens.forEach((token, i) => {
     if (!isContentWord(token)) return;
-    phrases.push(lightStem(token));
+    if (!GENERIC_WORDS.has(token)) phrases.push(lightStem(token));
     const next = tokens[i + 1];
-    if (next && isContentWord(next)) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
+    if (next && isContentWord(next) && !(GENERIC_WORDS.has(token) && GENERIC_WORDS.has(next))) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
   });
   return phrases;
 }
 
 /** Ranks a topic's phrases by count × how few other topics use them; a pair said twice beats its single words. */
-function distinctiveKeywords(topicTerms: string[][], index: number): string[] {
-  const counts = countTerms(topicTerms[index]);
-  const topicsUsing = countTerms(topicTerms.flatMap((terms) => [...new Set(terms)]));
+function distinctiveKeywords(counts: Map<string, number>, topicsUsing: Map<string, number>, topicCount: number): string[] {
   const scored = [...counts]
     .filter(([phrase, count]) => !phrase.includes(' ') || count >= 2)
     .map(([phrase, count]) => {
-      const rarity = Math.log((topicTerms.length + 1) / (topicsUsing.get(phrase) ?? 1)) + 0.1;
+      const rarity = Math.log((topicCount + 1) / (topicsUsing.get(phrase) ?? 1)) + 0.1;
       return { phrase, score: count * rarity * (phrase.includes(' ') ? 1.5 : 1) };
     })
     .sort((a, b) => b.score - a.score || a.phrase.localeCompare(b.phrase));
@@ -121,7 +121,7 @@ function distinctiveKeywords(topicTerms: string[][], index: number): string[] {
 function surfaceForms(sentences: Sentence[]): { display: (phrase: string) => string } {
   const seen = new Map<string, Map<string, number>>();
   for (const sentence of sentences) {
-    for (const token of wordTokens(sentence.text).map(withoutPossessive)) {
+    for (const token of sentence.tokens.map(withoutPossessive)) {
       if (!isContentWord(token)) continue;
       const forms = seen.get(lightStem(token)) ?? new Map<string, number>();
       forms.set(token, (forms.get(token) ?? 0) + 1);

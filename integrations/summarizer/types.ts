@@ -1,4 +1,5 @@
 import type { Segment } from '../transcripts/types';
+import type { MeetingKind } from './meeting-kinds';
 
 export interface MeetingParticipant {
   /** Stable key (participants.id or users.id); echoed back in results. */
@@ -15,6 +16,18 @@ export interface SummaryInput {
   /** IANA zone used to resolve due dates; default 'UTC'. */
   timeZone?: string;
   title?: string;
+  /** The meeting kind it was scheduled as (standup, one_on_one, planning, retro, sales_call, interview, general); inferred when unset. */
+  kind?: string;
+}
+
+/** Where in the transcript something was said: the segments it comes from and their times. */
+export interface TranscriptSpan {
+  /** Index of the first and last segment (inclusive) in the transcript's segments. */
+  firstSegment: number;
+  lastSegment: number;
+  /** Seconds from the start of the meeting. */
+  start: number;
+  end: number;
 }
 
 export interface SummaryPoint {
@@ -22,6 +35,8 @@ export interface SummaryPoint {
   speaker?: string;
   /** Seconds from the start. */
   at?: number;
+  /** The transcript lines it came from. */
+  span?: TranscriptSpan;
 }
 
 export interface SummaryTopic {
@@ -43,6 +58,17 @@ export interface ExtractedActionItem {
   priority: 'low' | 'medium' | 'high' | 'urgent';
   type: 'task' | 'follow_up' | 'decision' | 'question';
   at?: number;
+  /** The transcript lines it came from: the owner and due date are only set when these lines state them. */
+  span?: TranscriptSpan;
+}
+
+/** One part of a kind's template ("What went well", or Alice's "Blockers" in a stand-up), with the lines it comes from. */
+export interface SummarySection {
+  key: string;
+  title: string;
+  /** Whose section it is, in templates read per person (a stand-up). */
+  person?: string;
+  items: SummaryPoint[];
 }
 
 export interface MeetingSummaryResult {
@@ -53,6 +79,9 @@ export interface MeetingSummaryResult {
   /** -1 (negative) .. 1 (positive) */
   sentiment: number;
   actionItems: ExtractedActionItem[];
+  /** The meeting kind the summary follows (given or inferred) and its template's sections; absent from older results. */
+  kind?: MeetingKind;
+  sections?: SummarySection[];
   /** Which summarizer produced it: 'local' here, 'claude' for the Anthropic provider. */
   generator: string;
   /** The model that answered, when a hosted model made (or was tried for) the summary. */

@@ -8,6 +8,18 @@ export function dot(a: TermVector, b: TermVector): number {
   return sum;
 }
 
+/** dot(normalize(a), normalize(b)) without building the normalized copies. */
+export function cosine(a: TermVector, b: TermVector): number {
+  const lengths = Math.sqrt(squaredLength(a) * squaredLength(b));
+  return lengths === 0 ? 0 : dot(a, b) / lengths;
+}
+
+function squaredLength(vector: TermVector): number {
+  let sum = 0;
+  for (const weight of vector.values()) sum += weight * weight;
+  return sum;
+}
+
 export function normalize(vector: TermVector): TermVector {
   const length = Math.sqrt([...vector.values()].reduce((sum, weight) => sum + weight * weight, 0));
   if (length === 0) return vector;

@@ -1,15 +1,9 @@
-import {
-  chunkSegments,
-  ClaudeSummarizer,
-  type ClaudeSummarizerOptions,
-  estimateTokens,
-  NonRetryableProviderError,
-  priceFor,
-  RetryableProviderError,
-  SUMMARY_TOOL_NAME,
-  summarizeWithFallback,
-  transcriptLine,
-} from '../../integrations/summarizer/claude';
+import { chunkSegments, estimateTokens, transcriptLine } from '../../integrations/summarizer/chunking';
+import { ClaudeSummarizer, type ClaudeSummarizerOptions } from '../../integrations/summarizer/claude';
+import { InvalidAnswerError, NonRetryableProviderError, RetryableProviderError } from '../../integrations/summarizer/errors';
+import { summarizeWithFallback } from '../../integrations/summarizer/fallback';
+import { priceFor } from '../../integrations/summarizer/pricing';
+import { SUMMARY_TOOL_NAME } from '../../integrations/summarizer/summary-prompt';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
@@ -55,10 +49,10 @@ const ANSWER = {
   topics: [{ title: 'Launch plan', keywords: ['launch', 'mobile app', 'ads budget'], start: '00:00', end: '02:40' }],
   sentiment: 0.6,
   actionItems: [
-    { title: 'Send the launch checklist', description: 'To the whole team.', owner: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', at: '01:40' },
-    { title: 'Update the release notes', description: 'For the app store.', owner: 'Bob', dueDate: '2026-11-26', priority: 'high', type: 'task' },
-    { title: 'Follow up with the design agency', description: 'In two weeks.', owner: 'Carol', dueDate: '2026-12-09', priority: 'low', type: 'follow_up' },
-    { title: 'Write a guide for the new login flow', description: 'Needed by support.', owner: 'the support team', dueDate: null, priority: 'medium', type: 'task' },
+    { title: 'Send the launch checklist', description: 'To the whole team.', owner: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', at: '01:46', source: { from: '01:46', to: '01:46' } },
+    { title: 'Update the release notes', description: 'For the app store.', owner: 'Bob', dueDate: '2026-11-26', priority: 'high', type: 'task', source: { from: '01:57', to: '02:10' } },
+    { title: 'Follow up with the design agency', description: 'In two weeks.', owner: 'Carol', dueDate: '2026-12-09', priority: 'low', type: 'follow_up', source: { from: '02:46', to: '02:58' } },
+    { title: 'Write a guide for the new login flow', description: 'Needed by support.', owner: 'the support team', dueDate: null, priority: 'medium', type: 'task', source: { from: '02:59', to: '02:59' } },
   ],
 };
 
@@ -92,16 +86,17 @@ describe('ClaudeSummarizer with a valid tool answer', () => {
     expect(result.generator).toBe('claude');
     expect(result.model).toBe('claude-sonnet-4-5');
     expect(result.executiveSummary).toBe(ANSWER.executiveSummary);
-    expect(result.keyPoints[0]).toEqual({ text: 'Beta testing went well and the crash rate dropped.', speaker: 'Bob Brown', at: 18 });
-    expect(result.decisions).toEqual([{ text: 'Launch the mobile app on December 10.', speaker: 'Alice', at: 77 }]);
+    expect(result.keyPoints[0]).toEqual({ text: 'Beta testing went well and the crash rate dropped.', speaker: 'Bob Brown', at: 18, span: { firstSegment: 1, lastSegment: 1, start: 18, end: 36 } });
+    expect(result.decisions).toEqual([{ text: 'Launch the mobile app on December 10.', speaker: 'Alice', at: 77, span: { firstSegment: 5, lastSegment: 5, start: 77, end: 91 } }]);
     expect(result.topics).toEqual([{ title: 'Launch plan', keywords: ['launch', 'mobile app', 'ads budget'], start: 0, end: 160 }]);
     expect(result.sentiment).toBe(0.6);
     expect(result.actionItems).toEqual([
-      { title: 'Send the launch checklist', description: 'To the whole team.', ownerId: 'u-alice', ownerName: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', at: 100 },
-      { title: 'Update the release notes', description: 'For the app store.', ownerId: 'u-bob', ownerName: 'Bob', dueDate: '2026-11-26', priority: 'high', type: 'task' },
-      { title: 'Follow up with the design agency', description: 'In two weeks.', ownerId: 'u-carol', ownerName: 'Carol', dueDate: '2026-12-09', priority: 'low', type: 'follow_up' },
+      // Each with the transcript lines it cites (segment indexes and seconds).
+      { title: 'Send the launch checklist', description: 'To the whole team.', ownerId: 'u-alice', ownerName: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', at: 106, span: { firstSegment: 8, lastSegment: 8, start: 106, end: 117 } },
+      { title: 'Update the release notes', description: 'For the app store.', ownerId: 'u-bob', ownerName: 'Bob', dueDate: '2026-11-26', priority: 'high', type: 'task', span: { firstSegment: 9, lastSegment: 10, start: 117, end: 133 } },
+      { title: 'Follow up with the design agency', description: 'In two weeks.', ownerId: 'u-carol', ownerName: 'Carol', dueDate: '2026-12-09', priority: 'low', type: 'follow_up', span: { firstSegment: 14, lastSegment: 15, start: 166, end: 179 } },
       // Not a participant: the name stays, no id is invented.
-      { title: 'Write a guide for the new login flow', description: 'Needed by support.', ownerName: 'the support team', priority: 'medium', type: 'task' },
+      { title: 'Write a guide for the new login flow', description: 'Needed by support.', ownerName: 'the support team', priority: 'medium', type: 'task', span: { firstSegment: 16, lastSegment: 16, start: 179, end: 196 } },
     ]);
     // Sonnet 4.5 at $3 input, $15 output, $3.75 cache write per million tokens.
     expect(result.usage).toEqual({
@@ -112,6 +107,33 @@ describe('ClaudeSummarizer with a valid tool answer', () => {
       requests: 1,
       costUsd: expect.closeTo((1200 * 3 + 300 * 15 + 2000 * 3.75) / 1e6, 9),
     });
+  });
+
+  it('keeps only what the cited transcript lines say: unsupported items go, unstated owners and due dates are removed', async () => {
+    const [checklist, releaseNotes] = ANSWER.actionItems;
+    fake.script(
+      toolUse({
+        ...ANSWER,
+        decisions: [{ text: 'Hire two more engineers.', speaker: 'Alice', at: '01:17', source: { from: '01:17', to: '01:17' } }],
+        actionItems: [
+          // Cites the ads-budget line: nothing there about a checklist.
+          { ...checklist, source: { from: '01:32', to: '01:32' } },
+          // Cites Alice's request, which names Bob, not Carol: the owner goes, "by tomorrow" stays.
+          { ...releaseNotes, owner: 'Carol', source: { from: '01:57', to: '01:57' } },
+          // Cites Carol's press-release promise: Dave is not in it, and "next week" is not December 31 (the line's date wins).
+          { title: 'Prepare the press release', description: 'For the launch.', owner: 'Dave Lee', dueDate: '2026-12-31', priority: 'medium', type: 'task', source: { from: '02:13', to: '02:13' } },
+          { title: 'Add it later', description: '', owner: null, dueDate: null, priority: 'low', type: 'task', source: { from: '02:13', to: '02:13' } },
+        ],
+      }),
+    );
+
+    const result = await summarizer().summarize(INPUT);
+
+    expect(result.decisions).toEqual([]);
+    expect(result.actionItems).toEqual([
+      { title: 'Update the release notes', description: 'For the app store.', dueDate: '2026-11-26', priority: 'high', type: 'task', span: { firstSegment: 9, lastSegment: 9, start: 117, end: 130 } },
+      { title: 'Prepare the press release', description: 'For the launch.', dueDate: '2026-12-04', priority: 'medium', type: 'task', span: { firstSegment: 11, lastSegment: 11, start: 133, end: 144 } },
+    ]);
   });
 
   it('forces the tool, marks the system prompt for caching, uses the configured model and sends the transcript with context', async () => {
@@ -263,10 +285,11 @@ describe('ClaudeSummarizer with invalid answers', () => {
   it('after a second invalid answer returns the fallback summary, labelled as such', async () => {
     fake.script(toolUse({ executiveSummary: '' }), toolUse({ ...ANSWER, keyPoints: 'none' }), toolUse(ANSWER));
 
-    const result = await summarizer().summarize(INPUT);
+    const result = await summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 5 });
 
     expect(fake.requests).toHaveLength(2);
     expect(result.generator).toBe('local (claude answer invalid)');
+    expect(result.model).toBe('claude-sonnet-4-5');
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
     expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
     // What the failed calls cost is still reported.
@@ -277,10 +300,11 @@ describe('ClaudeSummarizer with invalid answers', () => {
     fake.script(textAnswer('Here is the summary: the team planned the launch.'), toolUse({ ...ANSWER, sentiment: 'positive' }, { thinking: 'Summarizing.' }));
     const claude = summarizer({ model: 'claude-sonnet-5-5' });
 
-    const result = await claude.summarize(INPUT);
+    const error = await rejection(claude.summarize(INPUT));
 
     // Two invalid answers in a row (prose, then a bad sentiment): the fake would have rejected a forced tool_choice with a 400.
-    expect(result.generator).toBe('local (claude answer invalid)');
+    expect(error).toBeInstanceOf(InvalidAnswerError);
+    expect(error.message).toMatch(/^claude answer invalid: The record_meeting_summary input is invalid/);
     expect(fake.requests.map((request) => request.body.tool_choice.type)).toEqual(['auto', 'auto']);
     const [note] = lastUserBlocks(fake.requests[1]);
     expect(note.type).toBe('text');
@@ -306,6 +330,7 @@ describe('ClaudeSummarizer on a long meeting', () => {
   }));
   const LONG: SummaryInput = { ...INPUT, segments: LONG_SEGMENTS };
 
+  const REVIEW_RISKS = { title: 'Review the risks of workstream 2', description: 'Workstreams.', owner: 'Bob', dueDate: null, priority: 'low', type: 'task', source: { from: '00:20', to: '00:20' } };
   const isReduce = (request: RecordedRequest): boolean => /Merge them into one summary/.test(firstUserText(request));
   const transcriptOf = (request: RecordedRequest): string[] => firstUserText(request).split('Transcript:\n')[1].split('\n');
 
@@ -314,7 +339,7 @@ describe('ClaudeSummarizer on a long meeting', () => {
     const text = firstUserText(request);
     if (isReduce(request)) {
       const merged = (text.match(/<part index=/g) ?? []).length;
-      return toolUse({ ...ANSWER, executiveSummary: `Merged ${merged} parts.` });
+      return toolUse({ ...ANSWER, executiveSummary: `Merged ${merged} parts.`, keyPoints: [], decisions: [], actionItems: [REVIEW_RISKS, { ...REVIEW_RISKS, title: 'Review the budget of workstream 2' }] });
     }
     const part = /This is part (\d+) of (\d+)/.exec(text);
     return toolUse({
@@ -323,7 +348,7 @@ describe('ClaudeSummarizer on a long meeting', () => {
       decisions: [],
       topics: [],
       sentiment: 0,
-      actionItems: [{ title: 'Review risks', description: 'Workstreams.', owner: 'Bob', dueDate: null, priority: 'low', type: 'task' }],
+      actionItems: [REVIEW_RISKS],
     });
   }
 
@@ -398,7 +423,17 @@ describe('summarizeWithFallback', () => {
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
   });
 
-  it('before the last attempt calls the summarizer and lets its errors through', async () => {
+  it('when the provider refuses for good (a 400) falls back at once, saying why', async () => {
+    fake.script(invalidRequest('messages: text content blocks must be non-empty'));
+
+    const result = await summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 5 });
+
+    expect(fake.requests).toHaveLength(1);
+    expect(result.generator).toBe('local (fallback: Anthropic API refused the request (HTTP 400): messages: text content blocks must be non-empty The request was rejected as invalid.)');
+    expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
+  });
+
+  it('before the last attempt calls the summarizer and lets its retryable errors through', async () => {
     fake.script(toolUse(ANSWER), overloaded());
     const claude = summarizer();
 

@@ -115,6 +115,8 @@ describe('summarizeLocally details', () => {
       topics: [],
       sentiment: 0,
       actionItems: [],
+      kind: 'general',
+      sections: [],
       generator: 'local',
     });
   });

@@ -1,0 +1,177 @@
+import OpenAI, { BadRequestError } from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { summarizeInParts } from './chunking';
+import { InvalidAnswerError } from './errors';
+import { classifyOpenAiError } from './openai-errors';
+import { type ModelPrice, UsageMeter } from './pricing';
+import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema, toResult } from './summary-answer';
+import { jsonSystemPrompt, meetingContext, SUMMARY_TOOL_NAME } from './summary-prompt';
+import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
+
+/*
+ * A summarizer for any OpenAI-compatible chat completions server: vLLM, llama.cpp's server, LM Studio, Ollama's /v1
+ * endpoint, or OpenAI itself. The answer is asked for as JSON with a JSON Schema response_format and read from the
+ * message text, so servers that ignore response_format (or answer with a tool call, or wrap the JSON in a code
+ * fence or a <think> block) still work. A server that rejects response_format or temperature outright is asked
+ * again without it. Chunking, validation, grounding, error classes and the fallback are the Claude path's.
+ */
+
+export interface OpenAiCompatibleSummarizerOptions {
+  /** E.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8000/v1 (vLLM); unset: OpenAI's API. */
+  baseURL?: string;
+  /** Optional for local servers, which accept any or none. */
+  apiKey?: string;
+  model: string;
+  /** Transcript budget per request in estimated tokens (~4 characters each); longer meetings are chunked. Default 60 000. */
+  maxInputTokens?: number;
+  /** max_tokens of each request; unset leaves it to the server (some reject max_tokens, others cap it low). */
+  maxOutputTokens?: number;
+  /** Per-request timeout. Default 5 minutes (the summarization activity allows 10). */
+  timeoutMs?: number;
+  /** USD per million tokens, for a hosted model; local models cost nothing, and no costUsd is reported without it. */
+  price?: ModelPrice;
+}
+
+/** The request parameters a server may refuse by name (a 400 naming it), then sent no more. */
+type Optional = 'response_format' | 'temperature';
+
+export class OpenAiCompatibleSummarizer implements Summarizer {
+  readonly name = 'openai';
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly server: string;
+  private readonly maxInputTokens: number;
+  private readonly maxOutputTokens: number | undefined;
+  private readonly price: ModelPrice | undefined;
+  private readonly systemPrompt: string;
+  private readonly refused = new Set<Optional>();
+
+  constructor(options: OpenAiCompatibleSummarizerOptions) {
+    this.model = options.model;
+    this.maxInputTokens = options.maxInputTokens ?? 60_000;
+    this.maxOutputTokens = options.maxOutputTokens;
+    this.price = options.price;
+    this.systemPrompt = jsonSystemPrompt(summaryJsonSchema());
+    this.client = new OpenAI({
+      // The client insists on a key; without one, no Authorization header is sent at all.
+      apiKey: options.apiKey || 'unused',
+      ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      // Temporal owns retries (with backoff and the fallback on the last attempt): the client must not retry on its own.
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 5 * 60_000,
+    });
+    this.server = this.client.baseURL;
+  }
+
+  /** The server answers and accepts the key (GET /models: no tokens spent). */
+  async check(): Promise<void> {
+    await this.client.models.list().catch((error: unknown) => {
+      throw classifyOpenAiError(error, this.server);
+    });
+  }
+
+  /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
+  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
+    const meter = new UsageMeter(this.price);
+    let answeredBy = this.model;
+    const ask = async (content: string): Promise<SummaryAnswer> => {
+      const result = await this.ask(content, meter).catch((error: unknown) => {
+        if (error instanceof InvalidAnswer) throw new InvalidAnswerError(this.name, error.message, answeredBy, meter.usage);
+        throw classifyOpenAiError(error, this.server);
+      });
+      answeredBy = result.model;
+      return result.answer;
+    };
+    const answer = await summarizeInParts(input.segments, meetingContext(input), this.maxInputTokens, ask);
+    return { ...toResult(answer, input), generator: 'openai', model: answeredBy, usage: { ...meter.usage } };
+  }
+
+  /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
+  private async ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: this.systemPrompt },
+      { role: 'user', content },
+    ];
+    let problem = '';
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const response = await this.complete(messages);
+      meter.add({
+        input: response.usage?.prompt_tokens ?? 0,
+        output: response.usage?.completion_tokens ?? 0,
+        cacheRead: response.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      });
+      const parsed = parseAnswer(response);
+      if (parsed.ok) return { answer: parsed.answer, model: response.model || this.model };
+      problem = parsed.problem;
+      messages.push(
+        { role: 'assistant', content: response.choices[0]?.message?.content || '(no answer)' },
+        { role: 'user', content: `${problem}\nAnswer again with the complete, corrected JSON object only.` },
+      );
+    }
+    throw new InvalidAnswer(problem);
+  }
+
+  /** The request, sent again without a parameter the server refuses by name (older llama.cpp, some proxies). */
+  private async complete(messages: ChatCompletionMessageParam[]): Promise<ChatCompletion> {
+    for (;;) {
+      try {
+        return await this.client.chat.completions.create(this.request(messages));
+      } catch (error) {
+        const refused = refusedParameter(error);
+        if (!refused || this.refused.has(refused)) throw error;
+        this.refused.add(refused);
+      }
+    }
+  }
+
+  private request(messages: ChatCompletionMessageParam[]): ChatCompletionCreateParamsNonStreaming {
+    return {
+      model: this.model,
+      messages,
+      ...(this.refused.has('temperature') ? {} : { temperature: 0 }),
+      ...(this.maxOutputTokens ? { max_tokens: this.maxOutputTokens } : {}),
+      ...(this.refused.has('response_format')
+        ? {}
+        : { response_format: { type: 'json_schema', json_schema: { name: SUMMARY_TOOL_NAME, schema: summaryJsonSchema(), strict: false } } }),
+    };
+  }
+}
+
+class InvalidAnswer extends Error {}
+
+function refusedParameter(error: unknown): Optional | undefined {
+  if (!(error instanceof BadRequestError)) return undefined;
+  const said = `${error.param ?? ''} ${error.message}`;
+  if (/response_format|json_schema/i.test(said)) return 'response_format';
+  if (/temperature/i.test(said)) return 'temperature';
+  return undefined;
+}
+
+/** The JSON from the message text (or from a tool call, for servers that answer that way), validated. */
+function parseAnswer(response: ChatCompletion): ParsedAnswer {
+  const choice = response.choices[0];
+  const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the output token limit: keep the summary shorter.' : '';
+  const call = choice?.message?.tool_calls?.find((toolCall) => toolCall.type === 'function');
+  const text = call?.type === 'function' ? call.function.arguments : (choice?.message?.content ?? '');
+  const json = jsonIn(text);
+  if (json === undefined) {
+    const refusal = choice?.message?.refusal ? ` The model refused: ${choice.message.refusal}` : '';
+    return { ok: false, problem: `The answer is not a JSON object.${refusal}${cutOff}` };
+  }
+  const parsed = parseSummaryInput(json, 'JSON answer');
+  return parsed.ok ? parsed : { ok: false, problem: `${parsed.problem}${cutOff}` };
+}
+
+/** The first JSON object in the text: reasoning models put a <think> block first, some wrap the JSON in a code fence. */
+export function jsonIn(text: string): unknown {
+  const body = text.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const start = body.indexOf('{');
+  const end = body.lastIndexOf('}');
+  if (start < 0 || end <= start) return undefined;
+  try {
+    return JSON.parse(body.slice(start, end + 1)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
