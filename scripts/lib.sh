@@ -39,3 +39,16 @@ load_env_file() {
     [ -n "${!key:-}" ] || export "$line"
   done <"$file"
 }
+
+# Stops the process a pid file names (TERM, then KILL after the grace), and removes the file.
+stop_pid_file() { # stop_pid_file <pid file> <what> <grace seconds>
+  local file=$1 what=$2 grace=$3 pid
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    step "Stopping $what (pid $pid)"
+    kill "$pid"
+    wait_for "$grace" stop bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}

@@ -93,17 +93,7 @@ up() {
   ok "ready (log: .data/livekit/server.log)"
 }
 
-stop() {
-  [ -f "$LIVEKIT_PID_FILE" ] || return 0
-  local pid
-  pid=$(cat "$LIVEKIT_PID_FILE")
-  if kill -0 "$pid" 2>/dev/null; then
-    step "Stopping the LiveKit server (pid $pid)"
-    kill "$pid"
-    wait_for 10 livekit-stop bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$LIVEKIT_PID_FILE"
-}
+stop() { stop_pid_file "$LIVEKIT_PID_FILE" "the LiveKit server" 10; }
 
 # Prints nothing unless the embedded server runs: without it, Meetflow runs without video rooms.
 print_env() {

@@ -163,16 +163,7 @@ ensure_temporal() {
 
 stop_services() {
   bash "$ROOT/scripts/livekit.sh" stop
-  if [ -f "$TEMPORAL_PID_FILE" ]; then
-    local pid
-    pid=$(cat "$TEMPORAL_PID_FILE")
-    if kill -0 "$pid" 2>/dev/null; then
-      step "Stopping the Temporal dev server (pid $pid)"
-      kill "$pid"
-      wait_for 20 temporal-stop bash -c "! kill -0 $pid 2>/dev/null" || kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$TEMPORAL_PID_FILE"
-  fi
+  stop_pid_file "$TEMPORAL_PID_FILE" "the Temporal dev server" 20
   if [ -f "$PG_STARTED_FILE" ]; then
     local version cluster
     read -r version cluster <"$PG_STARTED_FILE"

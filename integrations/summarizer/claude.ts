@@ -1,11 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageParam, TextBlockParam, Tool, ToolChoice } from '@anthropic-ai/sdk/resources/messages';
-import { summarizeInParts } from './chunking';
 import { classifyAnthropicError } from './claude-errors';
-import { InvalidAnswerError } from './errors';
-import { type ModelPrice, priceFor, UsageMeter } from './pricing';
-import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema, toResult } from './summary-answer';
-import { meetingContext, SUMMARY_TOOL_DESCRIPTION, SUMMARY_TOOL_NAME, SYSTEM_PROMPT } from './summary-prompt';
+import { InvalidAnswer, summarizeWithModel } from './llm-summary';
+import { type ModelPrice, priceFor, type UsageMeter } from './pricing';
+import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema } from './summary-answer';
+import { SUMMARY_TOOL_DESCRIPTION, SUMMARY_TOOL_NAME, SYSTEM_PROMPT } from './summary-prompt';
 import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
 
 /*
@@ -81,18 +80,7 @@ export class ClaudeSummarizer implements Summarizer {
 
   /** Throws InvalidAnswerError when Claude answers invalidly twice in a row, and classified provider errors otherwise. */
   async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
-    const meter = new UsageMeter(this.price);
-    let answeredBy = this.model;
-    const ask = async (content: string): Promise<SummaryAnswer> => {
-      const result = await this.ask(content, meter).catch((error: unknown) => {
-        if (error instanceof InvalidAnswer) throw new InvalidAnswerError(this.name, error.message, answeredBy, meter.usage);
-        throw classifyAnthropicError(error);
-      });
-      answeredBy = result.model;
-      return result.answer;
-    };
-    const answer = await summarizeInParts(input.segments, meetingContext(input), this.maxInputTokens, ask);
-    return { ...toResult(answer, input), generator: 'claude', model: answeredBy, usage: { ...meter.usage } };
+    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter) => this.ask(content, meter), classify: (error) => classifyAnthropicError(error) });
   }
 
   /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
@@ -123,7 +111,6 @@ export class ClaudeSummarizer implements Summarizer {
   }
 }
 
-class InvalidAnswer extends Error {}
 
 function parseAnswer(response: Message): ParsedAnswer {
   const call = response.content.find((block) => block.type === 'tool_use' && block.name === SUMMARY_TOOL_NAME);

@@ -1,11 +1,10 @@
 import OpenAI, { BadRequestError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { summarizeInParts } from './chunking';
-import { InvalidAnswerError } from './errors';
 import { classifyOpenAiError } from './openai-errors';
-import { type ModelPrice, UsageMeter } from './pricing';
-import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema, toResult } from './summary-answer';
-import { jsonSystemPrompt, meetingContext, SUMMARY_TOOL_NAME } from './summary-prompt';
+import { InvalidAnswer, summarizeWithModel } from './llm-summary';
+import { type ModelPrice, type UsageMeter } from './pricing';
+import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema } from './summary-answer';
+import { jsonSystemPrompt, SUMMARY_TOOL_NAME } from './summary-prompt';
 import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
 
 /*
@@ -73,18 +72,7 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
 
   /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
   async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
-    const meter = new UsageMeter(this.price);
-    let answeredBy = this.model;
-    const ask = async (content: string): Promise<SummaryAnswer> => {
-      const result = await this.ask(content, meter).catch((error: unknown) => {
-        if (error instanceof InvalidAnswer) throw new InvalidAnswerError(this.name, error.message, answeredBy, meter.usage);
-        throw classifyOpenAiError(error, this.server);
-      });
-      answeredBy = result.model;
-      return result.answer;
-    };
-    const answer = await summarizeInParts(input.segments, meetingContext(input), this.maxInputTokens, ask);
-    return { ...toResult(answer, input), generator: 'openai', model: answeredBy, usage: { ...meter.usage } };
+    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter) => this.ask(content, meter), classify: (error) => classifyOpenAiError(error, this.server) });
   }
 
   /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
@@ -138,7 +126,6 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
   }
 }
 
-class InvalidAnswer extends Error {}
 
 function refusedParameter(error: unknown): Optional | undefined {
   if (!(error instanceof BadRequestError)) return undefined;
