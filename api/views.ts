@@ -80,6 +80,9 @@ export const summaryView = (summary: MeetingSummaryEntity) => ({
   keyPoints: summary.keyPoints,
   decisions: summary.decisions,
   topics: summary.topics,
+  /** The kind of meeting and its template's sections (standup: per person yesterday/today/blockers, …). */
+  kind: summary.kind ?? null,
+  sections: summary.sections,
   sentiment: summary.overallSentiment ?? null,
   engagementScore: summary.engagementScore ?? null,
   totalSpeakingSeconds: summary.totalSpeakingTime,

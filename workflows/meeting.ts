@@ -18,7 +18,7 @@ import {
   type MeetingInput,
   type MeetingPhase,
   MEETING_SETTING_DEFAULTS,
-  type MeetingSettings,
+  type WorkflowSettings,
   type MeetingStatus,
   participantJoinedSignal,
   participantLeftSignal,
@@ -315,7 +315,7 @@ async function writeParticipant(meeting: MeetingState, roomId: string, identity:
 }
 
 /** Durable timers to the reminder and the start; a reschedule moves them, a cancel ends the wait. */
-async function waitForStart(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+async function waitForStart(meeting: MeetingState, settings: WorkflowSettings): Promise<void> {
   let remindedFor: string | undefined;
   for (;;) {
     meeting.startMoved = false;
@@ -340,7 +340,7 @@ async function waitForStart(meeting: MeetingState, settings: Required<MeetingSet
 }
 
 /** Live until the host ends it, the room closes, nobody turns up, or the maximum duration passes. */
-async function runLive(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+async function runLive(meeting: MeetingState, settings: WorkflowSettings): Promise<void> {
   const startedAt = nowIso();
   meeting.status.startedAt = startedAt;
   await meeting.enter('live', { startedAt });
@@ -378,7 +378,7 @@ async function runLive(meeting: MeetingState, settings: Required<MeetingSettings
  * Registers the recording, then runs Meetflow's recorder beside the live meeting (not awaited here). The
  * activity returns when the room closes; that is the recording's finish, as recordingFinished is for Egress.
  */
-async function startTrackRecorder(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+async function startTrackRecorder(meeting: MeetingState, settings: WorkflowSettings): Promise<void> {
   const { roomId } = meeting.input;
   const recordingId = trackRecordingId(roomId, 1);
   const recording: RecordingStatus = { recordingId, status: 'recording' };
@@ -421,7 +421,7 @@ async function cancel(meeting: MeetingState): Promise<void> {
 }
 
 /** Waits for recordings still being written, then runs one pipeline per finished recording. */
-async function processRecordings(meeting: MeetingState, settings: Required<MeetingSettings>): Promise<void> {
+async function processRecordings(meeting: MeetingState, settings: WorkflowSettings): Promise<void> {
   const { roomId } = meeting.input;
   await meeting.enter('processing', { endedAt: meeting.status.endedAt });
   // Signal handlers still writing (a recording's file path, the last leaves) finish before anything reads them.
@@ -466,7 +466,7 @@ async function processRecordings(meeting: MeetingState, settings: Required<Meeti
  * Waits for the recordings still being written. Webhooks can be dropped, so with a video provider the
  * workflow also asks it (every `reconcileSeconds`) and takes a finished recording from its answer.
  */
-async function waitForRecordings(meeting: MeetingState, settings: Required<MeetingSettings>, stillRecording: () => boolean): Promise<void> {
+async function waitForRecordings(meeting: MeetingState, settings: WorkflowSettings, stillRecording: () => boolean): Promise<void> {
   const deadline = Date.now() + settings.recordingGraceMinutes * MINUTE;
   // Meetflow's own recorder reports its end itself (its activity returns): there is no Egress to ask.
   const reconcile = meeting.hasRoom && !meeting.recorder && patched('reconcile-recordings');

@@ -29,13 +29,18 @@ export interface MeetingSettings {
   recordingGraceMinutes?: number;
   /** How often to ask the video provider about recordings whose end was not reported, in seconds. */
   reconcileSeconds?: number;
+  /** The kind of meeting whose template the summary follows (standup, retro, …); inferred when absent. */
+  meetingKind?: string;
 }
 
 /**
  * The one set of defaults for a meeting's settings: the configuration's MEETING_* variables default to these, and
  * the workflow falls back to them for a setting its input does not carry.
  */
-export const MEETING_SETTING_DEFAULTS: Required<MeetingSettings> = {
+/** The settings the meeting workflow itself acts on, all with a value. */
+export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind'>>;
+
+export const MEETING_SETTING_DEFAULTS: WorkflowSettings = {
   autoRecord: false,
   language: 'en',
   reminderMinutesBefore: 10,

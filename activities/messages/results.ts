@@ -23,6 +23,7 @@ export function resultsMessage(
   const sections = [
     `Summary of "${room.name}"${summary.generator.startsWith('local') ? ' (local summarizer)' : ''}`,
     summary.executiveSummary,
+    templateText(summary),
     summary.decisions.length ? `Decisions:\n${bullet(summary.decisions.map((decision) => decision.text))}` : '',
     mine.length ? `Your action items:\n${bullet(mine.map((item) => describeItem(item, false)))}` : 'You have no action items from this meeting.',
     isHost && items.length ? `All action items:\n${bullet(items.map((item) => describeItem(item, true)))}` : '',
@@ -40,6 +41,7 @@ export function resultsMessage(
     title: room.name,
     generator: summary.generator,
     summary: summary.executiveSummary,
+    template: templateText(summary),
     decisions: summary.decisions.map((decision) => decision.text),
     mine: mine.map((item) => ({ id: item.id, title: item.title, due: item.dueDate })),
     all: isHost ? items.map((item) => ({ title: item.title, owner: item.assignedTo?.name ?? 'unassigned', due: item.dueDate })) : undefined,
@@ -64,6 +66,8 @@ interface ResultsLayoutInput {
   title: string;
   generator: string;
   summary: string;
+  /** The meeting kind's sections (a stand-up's yesterday/today/blockers per person), as text. */
+  template: string;
   decisions: string[];
   mine: { id: string; title: string; due?: string | null }[];
   all?: { title: string; owner: string; due?: string | null }[];
@@ -73,6 +77,7 @@ interface ResultsLayoutInput {
 
 function resultsLayout(input: ResultsLayoutInput): ChatLayout {
   const blocks: ChatBlock[] = [{ kind: 'heading', text: `Summary: ${input.title}` }, { kind: 'text', text: input.summary }];
+  if (input.template) blocks.push({ kind: 'text', text: input.template });
   if (input.decisions.length) blocks.push({ kind: 'text', text: `*Decisions*\n${bullet(input.decisions)}` });
   blocks.push({ kind: 'divider' }, { kind: 'text', text: input.mine.length ? '*Your action items*' : 'You have no action items from this meeting.' });
   for (const item of input.mine) {
@@ -81,4 +86,11 @@ function resultsLayout(input: ResultsLayoutInput): ChatLayout {
   if (input.all?.length) blocks.push({ kind: 'text', text: `*All action items*\n${bullet(input.all.map((i) => `${i.title} (${i.owner}${i.due ? `, due ${i.due}` : ''})`))}` });
   blocks.push({ kind: 'divider' }, { kind: 'text', text: `*Your report*\n${input.report}` }, { kind: 'note', text: `Made by the ${input.generator} summarizer · `, link: { label: 'full summary', url: input.url } });
   return { blocks, more: input.url };
+}
+
+/** The template's sections of a kind of meeting (empty for a general one): per person where the template is. */
+function templateText(summary: MeetingSummaryEntity): string {
+  const filled = summary.sections.filter((section) => section.items.length);
+  if (!filled.length) return '';
+  return filled.map((section) => `${section.person ? `${section.person}: ` : ''}${section.title}\n${bullet(section.items.map((item) => item.text))}`).join('\n');
 }

@@ -5,6 +5,7 @@ import { cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
 import { latestSummary } from '../../db/summaries';
+import { MEETING_KINDS } from '../../integrations/summarizer/meeting-kinds';
 import { visibleMeetings } from '../../db/visibility';
 import { canManageMeeting } from '../../policies/meetings';
 import { MEETING_PHASES } from '../../workflows/phases';
@@ -40,6 +41,7 @@ const create = {
         noShowGraceMinutes: z.number().int().min(1).max(240).optional(),
         maxDurationMinutes: z.number().int().min(1).max(24 * 60).optional(),
         reconcileSeconds: z.number().int().min(1).max(3600).optional(),
+        meetingKind: z.enum(MEETING_KINDS, { error: `must be one of ${MEETING_KINDS.join(', ')} (or left out: the kind is then read from the title and what is said)` }).optional(),
       })
       .strict()
       .default({}),
