@@ -72,7 +72,8 @@ test('a meeting on Slack, SMTP, Google Speech and Claude: invites by mail and DM
       decisions: [{ text: 'Launch as planned', speaker: 'Alice Able', at: '00:00' }],
       topics: [{ title: 'Launch', keywords: ['launch', 'notes'] }],
       sentiment: 0.6,
-      actionItems: [{ title: 'Write the release notes', description: 'For the launch.', owner: 'Bob Baker', dueDate: '2026-12-04', priority: 'high', type: 'task' }],
+      // Grounded: the item cites Bob's own line, which names no date, so it carries none.
+      actionItems: [{ title: 'Write the release notes', description: 'For the launch.', owner: 'Bob Baker', dueDate: null, priority: 'high', type: 'task', source: { from: '00:02', to: '00:02' } }],
     }),
   );
 
@@ -111,7 +112,7 @@ test('a meeting on Slack, SMTP, Google Speech and Claude: invites by mail and DM
   expect(summary.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: expect.any(Number) });
   expect(claude.requests).toHaveLength(2);
   const items = await em.fork().find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'] });
-  expect(items.map((i) => [i.title, i.assignedTo?.email, i.dueDate])).toEqual([['Write the release notes', bob.email, '2026-12-04']]);
+  expect(items.map((i) => [i.title, i.assignedTo?.email, i.dueDate ?? null])).toEqual([['Write the release notes', bob.email, null]]);
   expect(await em.fork().count(ParticipantReport, { summary: summary.id })).toBe(2);
 
   // Chat: one Slack DM with the results per attendee, carrying its idempotency key as metadata.

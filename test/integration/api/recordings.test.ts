@@ -74,7 +74,7 @@ test('uploads that cannot be taken are 4xx answers that say what to send', async
   const wavHeader = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(4), Buffer.from('WAVEfmt ')]);
 
   const byGuest = await upload(meetingId, guest.token, wavHeader);
-  expect([byGuest.status, byGuest.body.detail]).toEqual([403, 'Only the host can add a recording to this meeting']);
+  expect([byGuest.status, byGuest.body.detail]).toEqual([403, 'only the host (Rae Refused) can add a recording to "Office planning"']);
   expect((await upload(meetingId, stranger.token, wavHeader)).status).toBe(404);
 
   const notAudio = await upload(meetingId, host.token, 'these are the minutes, typed up by hand', 'text/plain');
