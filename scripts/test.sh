@@ -28,12 +28,15 @@ if [ "${1:-}" = --faults ]; then
   shift
 fi
 
+# The LiveKit build (minutes when its Go caches are cold) runs beside the other set-up steps. The LiveKit tests
+# start servers of their own (test/helpers/livekit-server.ts): only the binary is needed here.
+bash scripts/livekit.sh install &
+livekit_build=$!
 bash scripts/deps.sh
 bash scripts/whisper.sh --required
 ensure_espeak
 DATABASE_URL="$base_url" bash scripts/services.sh up
-# The LiveKit tests start servers of their own (test/helpers/livekit-server.ts): only the binary is needed here.
-bash scripts/livekit.sh install
+wait "$livekit_build" || fail "the LiveKit server could not be built: see .tools/livekit/build.log"
 # The join page is tested in a real Chromium, with voices spoken by espeak-ng as its microphones (Debian packages).
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
