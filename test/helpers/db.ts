@@ -30,7 +30,17 @@ export async function createScratchDatabase(prefix: string): Promise<{ url: stri
     drop: async () => {
       const client = new Client({ connectionString: withDatabase(testDatabaseUrl(), 'postgres') });
       await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
+      // (force) ends the database's sessions; one that PostgreSQL itself runs there (autovacuum) refuses to end
+      // for a non-superuser, so try again when that happens.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await client.query(`drop database if exists "${name}" with (force)`);
+          break;
+        } catch (error) {
+          if (attempt >= 10 || !/pg_signal_backend/.test((error as Error).message)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
       await client.end();
     },
   };
