@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { type RecordedRequest, recordingServer } from './recording-server';
 import type { AddressInfo } from 'node:net';
 
 /*
@@ -11,12 +12,7 @@ import type { AddressInfo } from 'node:net';
  * It does not emulate minimum cacheable lengths, rate limits or token counting (tokens are estimated at ~4 chars).
  */
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: any;
-}
+export type { RecordedRequest } from './recording-server';
 
 export interface UsageOverride {
   input_tokens?: number;
@@ -116,22 +112,7 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
   let fallbackItem: ScriptItem | undefined;
   let cachedPrefixes = new Set<string>();
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: any;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
-      }
-      const request: RecordedRequest = { method: req.method ?? '', path: (req.url ?? '').split('?')[0], headers: req.headers, body };
-      requests.push(request);
-      answer(request, res);
-    });
-  });
+  const server = recordingServer(requests, (request, res) => answer(request, res));
 
   const sendError = (res: http.ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}, details?: Record<string, unknown>): void => {
     const requestId = id('req');

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { type RecordedRequest, recordingServer } from './recording-server';
 import type { AddressInfo } from 'node:net';
 
 /*
@@ -12,12 +13,7 @@ import type { AddressInfo } from 'node:net';
  * tokenization (tokens are estimated at ~4 characters) or rate limits beyond the scripted ones.
  */
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: any;
-}
+export type { RecordedRequest } from './recording-server';
 
 export type FakeBehaviour =
   /** The answer as message text: raw JSON, in a Markdown code fence, or after a reasoning model's <think> block. */
@@ -95,22 +91,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   const requests: RecordedRequest[] = [];
   let queue: ScriptItem[] = [];
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: any;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
-      }
-      const request: RecordedRequest = { method: req.method ?? '', path: (req.url ?? '').split('?')[0], headers: req.headers, body };
-      requests.push(request);
-      answer(request, res);
-    });
-  });
+  const server = recordingServer(requests, (request, res) => answer(request, res));
 
   const sendError = (res: http.ServerResponse, status: number, type: string, message: string, extra: { code?: string; param?: string; headers?: Record<string, string> } = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${randomBytes(12).toString('hex')}`, ...extra.headers });
