@@ -34,6 +34,10 @@ async function visibleItem(deps: CommandDeps, actor: Actor, itemId: string): Pro
 export async function updateActionItem(deps: CommandDeps, actor: Actor, itemId: string, changes: ActionItemChanges): Promise<ActionItemEntity> {
   const item = await visibleItem(deps, actor, itemId);
   authorize(actor, (user) => canChangeActionItem(user, item), 'only its assignee or the meeting host can change this item');
+  return applyChanges(deps, actor, item, changes);
+}
+
+async function applyChanges(deps: CommandDeps, actor: Actor, item: ActionItemEntity, changes: ActionItemChanges): Promise<ActionItemEntity> {
   if (changes.status) {
     item.status = changes.status;
     item.completedAt = changes.status === 'completed' ? new Date() : null;
@@ -56,7 +60,7 @@ export async function completeActionItem(deps: CommandDeps, actor: Actor, itemId
   const item = await visibleItem(deps, actor, itemId);
   authorize(actor, (user) => canChangeActionItem(user, item), 'only its assignee or the meeting host can complete this item');
   if (item.status === 'completed') return item;
-  return updateActionItem(deps, actor, itemId, { status: 'completed' });
+  return applyChanges(deps, actor, item, { status: 'completed' });
 }
 
 /** "Snooze 1 day": the item's reminder comes again at `until`. The assignee's own choice. */
