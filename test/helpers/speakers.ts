@@ -6,9 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { readWavSamples } from '../../integrations/video/recorder/wav';
 
-/** What publishers send: LiveKit's native rate, 10 ms frames. */
+/** What publishers send: LiveKit's native rate, in 100 ms chunks (the native source cuts them into 10 ms frames). */
 const RATE = 48_000;
-const FRAME = RATE / 100;
+const CHUNK = RATE / 10;
+/**
+ * How far ahead of the wire the speaker keeps its audio. The native source plays its queue out in real time on a
+ * thread of its own, so a stall of this process's event loop shorter than this (a busy test run: a parallel test
+ * file, a GC pause) delays nothing anyone hears; a speaker that fed 10 ms at a time went silent mid-phrase then.
+ */
+const LEAD_MS = 600;
+const QUEUE_MS = 2_000;
 
 export interface Speech {
   sampleRate: number;
@@ -42,11 +49,11 @@ export function speakerToken(credentials: { apiKey: string; apiSecret: string },
 
 /**
  * A person in a LiveKit room, as a browser would be: a microphone track that sends a 10 ms frame every 10 ms
- * (silence, or the phrase being said), paced by the wall clock.
+ * (silence, or the phrase being said), paced by the native source's clock (see LEAD_MS).
  */
 export class Speaker {
   private readonly room = new Room();
-  private readonly source = new AudioSource(RATE, 1, 200);
+  private readonly source = new AudioSource(RATE, 1, QUEUE_MS);
   private track?: LocalAudioTrack;
   private queue: { samples: Int16Array; at: number; started?: (time: number) => void }[] = [];
   private sending?: Promise<void>;
@@ -72,12 +79,13 @@ export class Speaker {
     return { speaker, joinedAt };
   }
 
-  /** Says the phrase next; resolves with the moment (ms epoch) its first frame went out, once it has all been sent. */
+  /** Says the phrase next; resolves with the moments (ms epoch) its first and last frames go out, once the last has. */
   say(phrase: Speech): Promise<{ startedAt: number; endedAt: number }> {
     return new Promise((resolve) => {
       let startedAt = 0;
+      const ended = (endedAt: number) => setTimeout(() => resolve({ startedAt, endedAt }), Math.max(0, endedAt - Date.now()));
       this.queue.push({ samples: phrase.samples, at: 0, started: (time) => (startedAt = time) });
-      this.queue.push({ samples: new Int16Array(0), at: 0, started: (time) => resolve({ startedAt, endedAt: time }) });
+      this.queue.push({ samples: new Int16Array(0), at: 0, started: ended });
     });
   }
 
@@ -92,30 +100,27 @@ export class Speaker {
   }
 
   private async send(): Promise<void> {
-    const start = performance.now();
-    let frames = 0;
     while (!this.stopped) {
-      const due = Math.floor((performance.now() - start) / 10) + 2;
-      for (; frames < due && !this.stopped; frames += 1) await this.source.captureFrame(this.nextFrame());
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      while (!this.stopped && this.source.queuedDuration < LEAD_MS) await this.source.captureFrame(this.nextChunk());
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
-  private nextFrame(): AudioFrame {
-    const frame = new Int16Array(FRAME);
+  private nextChunk(): AudioFrame {
+    const frame = new Int16Array(CHUNK);
     let filled = 0;
-    while (filled < FRAME && this.queue.length) {
+    while (filled < CHUNK && this.queue.length) {
       const head = this.queue[0];
       // It goes out after what the source still holds ahead of it.
       if (head.at === 0) head.started?.(Date.now() + this.source.queuedDuration + (filled / RATE) * 1000);
-      const take = Math.min(FRAME - filled, head.samples.length - head.at);
+      const take = Math.min(CHUNK - filled, head.samples.length - head.at);
       frame.set(head.samples.subarray(head.at, head.at + take), filled);
       head.at += take;
       filled += take;
       if (head.at >= head.samples.length) this.queue.shift();
       else break;
     }
-    return new AudioFrame(frame, RATE, 1, FRAME);
+    return new AudioFrame(frame, RATE, 1, CHUNK);
   }
 }
 
