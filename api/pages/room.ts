@@ -1,8 +1,13 @@
 import type { RoomEntity, UserEntity } from '../../db/entities';
+import type { RecordingMode } from '../../integrations/video/types';
 import { html, layout } from './html';
 
-/** Whether people in this meeting are recorded (what the page must tell them before they speak). */
-export const isRecorded = (room: RoomEntity) => room.settings.autoRecord === true;
+/**
+ * Whether people in this meeting are recorded (what the page must tell them before they speak), as the workflow
+ * decides it: Meetflow's own recorder records unless the meeting turned it off; Egress only when it asked for it.
+ */
+export const isRecorded = (room: RoomEntity, mode: RecordingMode | undefined) =>
+  mode === 'tracks' ? room.settings.autoRecord !== false : mode === 'egress' && room.settings.autoRecord === true;
 
 const when = (date: Date | undefined | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not scheduled');
 
@@ -10,8 +15,8 @@ const when = (date: Date | undefined | null) => (date ? date.toISOString().repla
  * The meeting's room: who is there, a recording notice, mic on/off and leave. The script (/assets/room.js, with
  * livekit-client) asks /meetings/{id}/room/token for a join token when the person presses Join.
  */
-export function roomPage(room: RoomEntity, user: UserEntity): string {
-  const recorded = isRecorded(room);
+export function roomPage(room: RoomEntity, user: UserEntity, recordingMode: RecordingMode | undefined): string {
+  const recorded = isRecorded(room, recordingMode);
   const body = html`<h1 id="title">${room.name}</h1>
 <p class="muted">Starts ${when(room.scheduledStartTime)} · hosted by ${room.host.name}</p>
 ${recorded

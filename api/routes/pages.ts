@@ -119,7 +119,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     const session = await cookieSession(deps.orm, ctx);
     if (!session) return ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
     const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, session.user), ctx.params.id);
-    renderPage(ctx, roomPage(room, session.user));
+    renderPage(ctx, roomPage(room, session.user, deps.providers.video.recordingMode));
   });
 
   // JSON for the page's script: the errors are the API's problem documents.

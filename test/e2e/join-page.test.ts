@@ -243,9 +243,22 @@ test('the page is only for people in the meeting: signed out it asks to sign in,
   // The API says the same to the same person.
   expect((await api.call('GET', `/meetings/${meeting.id}/join`, { token: stranger.token })).status).toBe(404);
 
+  // The host's page says what the workflow will do: Meetflow's recorder records unless the meeting turned it off.
+  const hostSession = await signInWithForm(host.user.email);
+  const { meeting: unrecorded } = (await api.call('POST', '/meetings', { token: host.token, body: { title: 'Off the record', start: new Date(Date.now() + 3_600_000).toISOString(), settings: { autoRecord: false } } })).body;
+  const noticeOn = async (id: string) => /<p[^>]*id="recording-notice">(?:<strong>)?([^<]*)/.exec(await (await fetch(`${api.url}/meetings/${id}/room`, { headers: { cookie: hostSession } })).text())?.[1];
+  expect({ byDefault: await noticeOn(meeting.id), turnedOff: await noticeOn(unrecorded.id) }).toEqual({ byDefault: 'This meeting is recorded.', turnedOff: 'This meeting is not recorded.' });
+
   const crossSite = await fetch(`${api.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: session, origin: 'https://evil.test' } });
   expect(crossSite.status).toBe(403);
   const logout = await fetch(`${api.url}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie: session } });
   expect(logout.status).toBe(303);
   expect((await fetch(link, { headers: { cookie: session }, redirect: 'manual' })).status).toBe(302);
 });
+
+/** Signs in through the form, as a browser does; returns the session cookie. */
+async function signInWithForm(email: string): Promise<string> {
+  const login = await fetch(`${api.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD, next: '/' }) });
+  expect(login.status).toBe(303);
+  return login.headers.get('set-cookie')!.split(';')[0];
+}
