@@ -65,4 +65,11 @@ button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid 
 .people { list-style: none; padding: 0; }
 .people li { padding: .4rem 0; border-bottom: 1px solid #8883; }
 .muted { opacity: .75; }
+form.inline { display: inline; margin-left: .5rem; }
+.items li, .transcript li { padding: .35rem 0; }
+.item.done .item-title { text-decoration: line-through; }
+.transcript { padding-left: 0; list-style: none; }
+.transcript .time, .source { font-variant-numeric: tabular-nums; font-size: .9rem; }
+:target { background: var(--warn-bg); color: var(--warn-fg); }
+input[type=search] { width: 100%; padding: .6rem; font: inherit; border: 1px solid #888; border-radius: .375rem; }
 `;

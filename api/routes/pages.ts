@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { readFile } from 'node:fs/promises';
 import getRawBody from 'raw-body';
-import { Session } from '../../db/entities';
+import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type UserEntity } from '../../db/entities';
+import { visibleMeetings } from '../../db/visibility';
+import { completeActionItem } from '../../commands/action-items';
 import { createSession } from '../../db/sessions';
 import { findVisibleMeeting, joinToken } from '../../commands/meetings';
 import { auditRequest, personActor } from '../audit';
@@ -12,11 +14,17 @@ import { rateLimit } from '../middleware/rate-limit';
 import { clearSessionCookie, cookieSession, setSessionCookie } from '../middleware/session-cookie';
 import { html, layout, STYLESHEET } from '../pages/html';
 import { loginPage } from '../pages/login';
+import { actionItemsPage, homePage, NOTES_SCRIPT, notesPage } from '../pages/notes';
 import { ROOM_SCRIPT, roomPage } from '../pages/room';
 import { deviceOf, type PasswordSignIn } from './auth';
 
 /** The link people get in invites and reminders: the meeting's join page. */
 export const meetingRoomPath = (roomId: string) => `/meetings/${roomId}/room`;
+
+/** The page people read a meeting on (summary, action items, their report, the transcript): what messages link to. */
+export const meetingNotesPath = (roomId: string) => `/meetings/${roomId}/notes`;
+
+const OPEN = ['open', 'in_progress'] as const;
 
 /** Only a path on this site: `next` comes from the query string, so it must not send people elsewhere. */
 const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : '/');
@@ -79,6 +87,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
   };
   router.get('/assets/meetflow.css', asset('text/css; charset=utf-8', () => STYLESHEET));
   router.get('/assets/room.js', asset('text/javascript; charset=utf-8', () => ROOM_SCRIPT));
+  router.get('/assets/notes.js', asset('text/javascript; charset=utf-8', () => NOTES_SCRIPT));
   router.get('/assets/livekit-client.js', asset('text/javascript; charset=utf-8', () => (livekitClient ??= livekitClientBuild())));
 
   router.get('/login', pageErrors, async (ctx) => {
@@ -120,6 +129,65 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     if (!session) return ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
     const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, session.user), ctx.params.id);
     renderPage(ctx, roomPage(room, session.user, deps.providers.video.recordingMode));
+  });
+
+  /** The signed-in person, or a redirect to the sign-in form that comes back here. */
+  const signedIn = async (ctx: Context): Promise<UserEntity | undefined> => {
+    const session = await cookieSession(deps.orm, ctx);
+    if (!session) ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
+    return session?.user;
+  };
+
+  router.get('/', (ctx) => ctx.redirect('/home'));
+
+  router.get('/home', pageErrors, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (user) renderPage(ctx, homePage(user, await visibleMeetings(deps.orm.em.fork(), user, { scope: 'own', limit: 100 })));
+  });
+
+  router.get('/home/action-items', pageErrors, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (!user) return;
+    const em = deps.orm.em.fork();
+    const options = { populate: ['room', 'assignedTo'] as const, orderBy: { dueDate: 'asc' as const, createdAt: 'asc' as const } };
+    const [mine, hosted] = await Promise.all([
+      em.find(ActionItem, { assignedTo: user.id, status: { $in: [...OPEN] } }, options),
+      em.find(ActionItem, { room: { host: user.id }, status: { $in: [...OPEN] } }, options),
+    ]);
+    renderPage(ctx, actionItemsPage(user, mine, hosted));
+  });
+
+  router.get('/meetings/:id/notes', pageErrors, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (!user) return;
+    const actor = personActor(ctx, user);
+    const room = await findVisibleMeeting(commandDeps(deps), actor, ctx.params.id);
+    const em = deps.orm.em.fork();
+    const [participants, summaries, transcript] = await Promise.all([
+      em.find(Participant, { room: room.id }, { populate: ['user'], orderBy: { role: 'asc', createdAt: 'asc' } }),
+      em.find(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc', createdAt: 'desc' } }),
+      em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } }),
+    ]);
+    const latest = summaries[0];
+    const [items, report] = latest
+      ? await Promise.all([
+          em.find(ActionItem, { summary: latest.id }, { populate: ['assignedTo', 'room'], orderBy: { position: 'asc' } }),
+          em.findOne(ParticipantReport, { summary: latest.id, participant: { user: user.id } }),
+        ])
+      : [[], null];
+    // Read on a page as through the API: the same audit rows.
+    if (latest) await auditRequest(ctx, em, { actor: user, action: 'summary.read', target: { type: 'summary', id: latest.id }, details: { meetingId: room.id, version: latest.version, via: 'notes page' } });
+    if (transcript && !transcript.purgedAt) await auditRequest(ctx, em, { actor: user, action: 'transcript.read', target: { type: 'transcript', id: transcript.id }, details: { meetingId: room.id, via: 'notes page' } });
+    renderPage(ctx, notesPage({ room, user, participants, summaries, items, report: report ?? undefined, transcript: transcript ?? undefined }));
+  });
+
+  // A form on the notes page (works without script): the same command and rules as PATCH /action-items/{id}.
+  router.post('/meetings/:id/notes/action-items/:itemId/done', pageErrors, sameOrigin, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (!user) return;
+    const item = await completeActionItem(commandDeps(deps), personActor(ctx, user), ctx.params.itemId);
+    ctx.status = 303;
+    ctx.redirect(`${meetingNotesPath(item.room.id)}#item-${item.id}`);
   });
 
   // JSON for the page's script: the errors are the API's problem documents.

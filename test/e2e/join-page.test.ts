@@ -1,10 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RoomServiceClient, TrackType } from 'livekit-server-sdk';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { waitForPhase } from '../../clients/video-events';
 import { Recording, RecordingTrack, Room, Transcript } from '../../db/entities';
 import { readChatLog } from '../../integrations/chat/log';
@@ -12,6 +11,7 @@ import { releaseRecorderRuntime } from '../../integrations/video/recorder/room-r
 import { readWavSamples, WavWriter } from '../../integrations/video/recorder/wav';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { signUp, type TestApi } from '../helpers/api';
+import { openBrowser } from '../helpers/browser';
 import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
 import { ROOT } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
@@ -21,7 +21,6 @@ import { waitFor } from '../helpers/wait';
 // recording notice, talk, and leave. LiveKit's own webhooks move the meeting on; Meetflow's recorder has each
 // voice in a file of its own; local Whisper transcribes each under its speaker's real name; each gets a DM with
 // what they said and what they took on.
-const CHROMIUM = '/usr/bin/chromium';
 const OUTPUT = path.join(ROOT, 'test-output', 'join-page');
 const PASSWORD = 'correct horse battery';
 
@@ -62,30 +61,10 @@ function voice(file: string, espeakVoice: string, text: string): string {
   return wav;
 }
 
-/** One person's browser: its own profile, and its own voice as the microphone. */
+/** One person's browser, with their own voice as the microphone. */
 async function browserFor(wav: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await chromium.launchPersistentContext(mkdtempSync(path.join(os.tmpdir(), 'meetflow-chromium-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const { context, page } = await openBrowser({ viewport, microphone: wav });
   contexts.push(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   return page;
 }
 

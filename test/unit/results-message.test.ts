@@ -26,6 +26,6 @@ test("a stand-up's DM carries each person's yesterday / today / blockers, in the
 test('a general meeting has no template sections in its DM', () => {
   const message = resultsMessage({ publicUrl: 'http://meetflow.test', timeZone: 'UTC' }, { summary: summaryOf([]), room, report, items: [], user, isHost: false });
   expect(message.text).toBe(
-    'Summary of "Daily stand-up" (local summarizer)\n\nThe team went round the table.\n\nYou have no action items from this meeting.\n\nYour report:\nSpeaking time 2 min (40% of the meeting), engagement 70/100.\n\nFull summary: http://meetflow.test/meetings/r1/summary',
+    'Summary of "Daily stand-up" (local summarizer)\n\nThe team went round the table.\n\nYou have no action items from this meeting.\n\nYour report:\nSpeaking time 2 min (40% of the meeting), engagement 70/100.\n\nFull summary: http://meetflow.test/meetings/r1/notes',
   );
 });
