@@ -4,13 +4,17 @@ import { slackActor } from '../../actor';
 import { formErrors, MODAL, value } from '../../blocks/schedule-modal';
 import { commandDeps, type BotDeps } from '../../deps';
 import { replyForError } from '../../errors';
+import { firstDelivery } from '../../replay';
 import { shortId } from '../../meetings';
 import { formatInZone } from '../../time';
-import { slackUser, timeZoneOf } from '../../users';
+import { mentionedSlackUser, slackUser, timeZoneOf } from '../../users';
 
-/** The schedule form: field errors go back in the ack (Slack shows them under each field); then the meeting is made. */
+/**
+ * The schedule form: field errors go back in the ack (Slack shows them under each field); then the meeting is
+ * made, once however often the same submission arrives.
+ */
 export function registerViews(app: App, deps: BotDeps): void {
-  app.view<ViewSubmitAction>(MODAL, async ({ ack, body, view, client }) => {
+  app.view<ViewSubmitAction>(MODAL, async ({ ack, body, context, view, client }) => {
     const values = view.state.values;
     const errors = formErrors(values);
     if (Object.keys(errors).length) {
@@ -18,12 +22,13 @@ export function registerViews(app: App, deps: BotDeps): void {
       return;
     }
     await ack();
+    if (!(await firstDelivery(deps, body, context))) return;
     const em = deps.orm.em.fork();
     const opened = await client.conversations.open({ users: body.user.id });
     const tell = (text: string) => client.chat.postMessage({ channel: opened.channel!.id!, text });
     try {
       const me = await slackUser(em, client, body.user.id);
-      const invitees = await Promise.all((value(values, 'invitees')?.selected_users ?? []).filter((id) => id !== body.user.id).map((id) => slackUser(em, client, id)));
+      const invitees = await Promise.all((value(values, 'invitees')?.selected_users ?? []).filter((id) => id !== body.user.id).map((id) => mentionedSlackUser(em, client, id)));
       const start = new Date(Number(value(values, 'start')!.selected_date_time) * 1000);
       const { room } = await createMeeting(commandDeps(deps, em), { ...slackActor(me), details: { slackUserId: me.oauthId ?? null, via: 'modal' } }, {
         title: value(values, 'title')!.value!.trim(),
