@@ -3,6 +3,7 @@ import type { BotDeps } from './deps';
 import { registerListeners } from './listeners';
 import { trackInFlight } from './middleware';
 import { dedupeEvents, slackReceiver } from './replay';
+import { WORK_SLOTS, workSlots } from './work-slots';
 
 export type { BotDeps } from './deps';
 
@@ -21,7 +22,7 @@ export function createBotApp(deps: BotDeps & { signingSecret: string }): App & {
   });
   const drain = trackInFlight(app);
   app.use(dedupeEvents(deps));
-  registerListeners(app, deps);
+  registerListeners(app, { ...deps, workSlots: workSlots(WORK_SLOTS) });
   app.error(async (error) => {
     deps.log.error({ err: error }, 'slack bot error');
   });

@@ -7,6 +7,7 @@ import { slackActor } from '../../actor';
 import { commandDeps, type BotDeps } from '../../deps';
 import { replyForError } from '../../errors';
 import { firstDelivery } from '../../replay';
+import { afterAck } from '../../work-slots';
 import { slackUser } from '../../users';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
@@ -19,15 +20,17 @@ type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
 function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm) => Promise<string>) {
   return async ({ ack, action, body, context, client, respond }: ButtonArgs) => {
     await ack();
-    const em = deps.orm.em.fork();
-    let text: string;
-    try {
-      if (!(await firstDelivery(deps, body, context))) return;
-      text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
-    } catch (error) {
-      text = replyForError(error, deps.log, { action: action.action_id });
-    }
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    await afterAck(deps, async () => {
+      const em = deps.orm.em.fork();
+      let text: string;
+      try {
+        if (!(await firstDelivery(deps, body, context))) return;
+        text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
+      } catch (error) {
+        text = replyForError(error, deps.log, { action: action.action_id });
+      }
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    });
   };
 }
 

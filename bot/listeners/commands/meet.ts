@@ -12,6 +12,7 @@ import { ephemeral, replyForError, UserFacingError } from '../../errors';
 import { findMeeting, myMeetings, shortId } from '../../meetings';
 import { parseScheduleCommand } from '../../parse-schedule';
 import { firstDelivery } from '../../replay';
+import { afterAck } from '../../work-slots';
 import { formatInZone, parseWhen } from '../../time';
 import { mentionedSlackUser, slackUser, timeZoneOf } from '../../users';
 
@@ -51,18 +52,20 @@ export function meetCommand(deps: BotDeps) {
     await ack();
     const [sub = 'help', ...words] = command.text.trim().split(/\s+/);
     const handler = SUBCOMMANDS[sub.toLowerCase()];
-    try {
-      if (!(await firstDelivery(deps, body, context))) return;
-      if (!handler) {
-        await ephemeral(respond, errorText(`I don't know \`/meet ${sub}\`.`) + `\n\n${HELP_TEXT}`);
-        return;
+    await afterAck(deps, async () => {
+      try {
+        if (!(await firstDelivery(deps, body, context))) return;
+        if (!handler) {
+          await ephemeral(respond, errorText(`I don't know \`/meet ${sub}\`.`) + `\n\n${HELP_TEXT}`);
+          return;
+        }
+        const em = deps.orm.em.fork();
+        const me = await slackUser(em, client, command.user_id);
+        await handler({ deps, em, me, client, respond, args: command.text.trim().slice(sub.length).trim(), words: words.filter(Boolean) });
+      } catch (error) {
+        await ephemeral(respond, replyForError(error, deps.log, { command: command.text }));
       }
-      const em = deps.orm.em.fork();
-      const me = await slackUser(em, client, command.user_id);
-      await handler({ deps, em, me, client, respond, args: command.text.trim().slice(sub.length).trim(), words: words.filter(Boolean) });
-    } catch (error) {
-      await ephemeral(respond, replyForError(error, deps.log, { command: command.text }));
-    }
+    });
   };
 }
 
