@@ -25,7 +25,10 @@ export { DEFAULT_LIMITS, type ApiDeps } from './deps';
 /** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // X-Forwarded-For only from as many proxies as the operator says are in front (none by default): a client's own
+  // header would otherwise choose the IP the rate limits, sessions and audit log see.
+  app.proxy = deps.cfg.TRUST_PROXY_HOPS > 0;
+  app.maxIpsCount = deps.cfg.TRUST_PROXY_HOPS;
   const metrics = createApiMetrics();
   app.use(metrics.middleware);
   app.use(requestContext(deps.orm, deps.log));

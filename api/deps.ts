@@ -12,12 +12,24 @@ export interface ApiDeps {
   temporalConnection: Connection;
   log: Logger;
   cfg: Config;
-  limits: { loginPerEmail: number; loginPerIp: number };
+  limits: Limits;
   /** Every configured provider: join tokens come from the video provider; /health and /ready check them all. */
   providers: Providers;
 }
 
-export const DEFAULT_LIMITS = { loginPerEmail: 5, loginPerIp: 30 };
+/** Attempts allowed before a 429 (api/routes/auth.ts). */
+export interface Limits {
+  /** Failed sign-ins for one email from one IP, per 15 minutes: the owner elsewhere is not locked out by a stranger. */
+  loginPerEmail: number;
+  /** Password and link attempts from one IP, per 15 minutes. */
+  loginPerIp: number;
+  /** Failed sign-ins for one email from all IPs together, per hour (unset: 10 × loginPerEmail). */
+  loginPerEmailAnyIp?: number;
+  /** Accounts registered from one IP, per hour (unset: loginPerIp). */
+  registerPerIp?: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { loginPerEmail: 5, loginPerIp: 30, loginPerEmailAnyIp: 50, registerPerIp: 10 };
 
 /** A command's dependencies for this request (orm.em is the request's own EntityManager: RequestContext). */
 export const commandDeps = (deps: ApiDeps): CommandDeps => ({ em: deps.orm.em, temporal: deps.temporal, cfg: deps.cfg });

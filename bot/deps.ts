@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../commands/types';
 import type { Config } from '../config';
+import type { WorkSlots } from './work-slots';
 
 /** What the bot is built from (bot/app.ts createBotApp). */
 export interface BotDeps {
@@ -10,6 +11,8 @@ export interface BotDeps {
   orm: MikroORM;
   temporal: Client;
   log: Logger;
+  /** Set by createBotApp: where listeners do their work after the ack (bot/work-slots.ts). */
+  workSlots?: WorkSlots;
 }
 
 /** A command's dependencies for one Slack request, on that request's own EntityManager. */

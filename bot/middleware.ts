@@ -1,20 +1,5 @@
 import type { App } from '@slack/bolt';
 
-/** Events Slack redelivers (x-slack-retry-num) carry the same event_id: each is handled once. */
-export function dedupeEvents(app: App, remember = 5_000): void {
-  const seen = new Set<string>();
-  app.use(async ({ body, next }) => {
-    const eventId = (body as { event_id?: string }).event_id;
-    if (eventId) {
-      if (seen.has(eventId)) return;
-      seen.add(eventId);
-      if (seen.size > remember) seen.delete(seen.values().next().value!);
-    }
-    await next();
-  });
-}
-
-
 /**
  * Bolt acknowledges a command at once and goes on working after the HTTP answer (looking people up, starting
  * the workflow, replying): a shutdown must wait for that work, not only for open requests.

@@ -44,6 +44,12 @@ export const configSchema = z.object({
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(3000),
   PUBLIC_URL: url('https://meetflow.example.com').default('http://localhost:3000'),
+  /**
+   * Reverse proxies in front of the API that append the client's address to X-Forwarded-For. 0 (the default):
+   * the header is ignored, since any client can send it (it would bypass the per-IP limits and forge the IP in
+   * sessions and the audit log); n: the n-th address from the right is the client's.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   BOT_PORT: port.default(3001),
   /** The worker's Prometheus endpoint (Temporal SDK metrics: task latencies, slots, polls). 0 turns it off. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   'auth.sign_in',
   'auth.sign_in_failed',
   'auth.password_set',
+  'auth.slack_linked',
   'session.revoke',
   'meeting.create',
   'meeting.reschedule',

@@ -28,10 +28,10 @@ export async function createSession(
 export const PASSWORD_LINK = 'password_link';
 export const PASSWORD_LINK_TTL_MINUTES = 30;
 
-/** The live session of a bearer token (not expired, not revoked, not a password link), with its user. */
+/** The live session of a bearer token (not expired, not revoked, not a one-time link or code), with its user. */
 export async function findLiveSession(em: EntityManager, token: string): Promise<SessionEntity | null> {
   const session = await em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
-  return session && session.deviceInfo.purpose !== PASSWORD_LINK ? session : null;
+  return session && !session.deviceInfo.purpose ? session : null;
 }
 
 /**
@@ -52,4 +52,28 @@ export async function consumePasswordLink(em: EntityManager, token: string): Pro
   link.revokedAt = new Date();
   await em.flush();
   return link.user;
+}
+
+/** A session row that is a one-time code to link a Slack user to an account that has a password. */
+export const SLACK_LINK = 'slack_link';
+export const SLACK_LINK_TTL_MINUTES = 30;
+
+/**
+ * A code the owner of `user` sends, signed in with the account's password, to link the Slack user `slackId` to it
+ * (POST /auth/slack-link): stored hashed like a session, marked as a link, valid 30 minutes.
+ */
+export async function createSlackLinkCode(em: EntityManager, user: UserEntity, slackId: string): Promise<string> {
+  const code = randomBytes(18).toString('base64url');
+  em.create(Session, { user, tokenHash: hashToken(code), deviceInfo: { purpose: SLACK_LINK, slackUserId: slackId }, expiresAt: new Date(Date.now() + SLACK_LINK_TTL_MINUTES * 60_000) });
+  await em.flush();
+  return code;
+}
+
+/** Uses a Slack link code of this user once: the Slack user id it links, or null when unknown, used, expired or another's. */
+export async function consumeSlackLinkCode(em: EntityManager, user: UserEntity, code: string): Promise<string | null> {
+  const link = await em.findOne(Session, { tokenHash: hashToken(code), user: user.id, revokedAt: null, expiresAt: { $gt: new Date() } });
+  if (!link || link.deviceInfo.purpose !== SLACK_LINK) return null;
+  link.revokedAt = new Date();
+  await em.flush();
+  return String(link.deviceInfo.slackUserId);
 }

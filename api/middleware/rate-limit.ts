@@ -22,6 +22,12 @@ export class RateLimiter {
     return window.count > this.limit ? Math.ceil((window.resetAt - now) / 1000) : undefined;
   }
 
+  /** The seconds to wait when `key` has used up its limit, without counting a hit (for limits on failures only). */
+  waitFor(key: string, now = Date.now()): number | undefined {
+    const window = this.windows.get(key);
+    return window && window.resetAt > now && window.count >= this.limit ? Math.ceil((window.resetAt - now) / 1000) : undefined;
+  }
+
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
   }

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Session, User, type UserEntity } from '../../db/entities';
-import { consumePasswordLink, createSession } from '../../db/sessions';
+import { consumePasswordLink, consumeSlackLinkCode, createSession } from '../../db/sessions';
 import type { ApiDeps } from '../deps';
 import { auditRequest } from '../audit';
 import { currentSession, currentUser } from '../middleware/auth';
@@ -12,16 +12,26 @@ import { rateLimit, RateLimiter } from '../middleware/rate-limit';
 import type { RouteRegistry } from '../routing';
 import { sessionView, userView } from '../views';
 
-const BCRYPT_ROUNDS = 10;
+/** bcrypt's work factor for new hashes; older, cheaper hashes still verify and are upgraded at the next sign-in. */
+export const BCRYPT_ROUNDS = 12;
+/** bcrypt reads only this many bytes of a password: a longer one is refused rather than silently cut. */
+const BCRYPT_MAX_BYTES = 72;
 // Compared against when the email is unknown, so both failures take as long as each other.
 const DUMMY_HASH = bcrypt.hashSync('meetflow-no-such-user', BCRYPT_ROUNDS);
 
 const email = z.email({ error: 'must be an email address' }).transform((value) => value.trim().toLowerCase());
-const password = z.string().min(10, { error: 'must be at least 10 characters' }).max(200);
+const password = z
+  .string()
+  .min(10, { error: 'must be at least 10 characters' })
+  .max(200)
+  .refine((value) => Buffer.byteLength(value, 'utf8') <= BCRYPT_MAX_BYTES, {
+    error: `must be at most ${BCRYPT_MAX_BYTES} bytes in UTF-8 (72 plain letters, fewer with accents or emoji): longer passwords cannot be checked in full`,
+  });
 
 const register = { body: z.object({ email, password, name: z.string().trim().min(1).max(200) }) };
 const login = { body: z.object({ email, password: z.string().min(1).max(200) }) };
 const setPassword = { body: z.object({ token: z.string().min(20).max(100), password }) };
+const slackLink = { body: z.object({ code: z.string().min(20).max(100) }) };
 const sessionId = { params: z.object({ id: z.uuid({ error: 'must be a session id' }) }) };
 
 const PASSWORD_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Set your Meetflow password</title></head>
@@ -52,27 +62,41 @@ export interface PasswordSignIn {
   check(ctx: Context, email: string, password: string): Promise<UserEntity>;
 }
 
-/** The one password check, shared by POST /auth/login and the sign-in page (POST /login), with their rate limits. */
+/**
+ * The one password check, shared by POST /auth/login and the sign-in page (POST /login), with its limits. Failures
+ * are counted per email from one IP (a stranger elsewhere cannot lock the owner out) and, more loosely, per email
+ * from everywhere (a spread-out guesser is slowed down too); a right password after failures from another IP works.
+ */
 export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
-  const perEmail = new RateLimiter(deps.limits.loginPerEmail, 15 * 60_000);
+  const failuresFromIp = new RateLimiter(deps.limits.loginPerEmail, 15 * 60_000);
+  const failuresAnywhere = new RateLimiter(deps.limits.loginPerEmailAnyIp ?? 10 * deps.limits.loginPerEmail, 60 * 60_000);
   const perIp = new RateLimiter(deps.limits.loginPerIp, 15 * 60_000);
   return {
     perIp,
     async check(ctx, rawEmail, password) {
       const email = rawEmail.trim().toLowerCase();
-      const wait = perEmail.hit(`email:${email}`);
+      const keys = [`email-ip:${email}:${ctx.ip}`, `email:${email}`] as const;
+      const wait = failuresFromIp.waitFor(keys[0]) ?? failuresAnywhere.waitFor(keys[1]);
       if (wait) {
         ctx.set('Retry-After', String(wait));
-        throw new HttpError(429, 'rate_limited', `Too many attempts for this account: try again in ${wait} s`);
+        throw new HttpError(429, 'rate_limited', `Too many failed attempts for this account: try again in ${wait} s`);
       }
       const em = deps.orm.em;
       const user = await em.findOne(User, { email });
       const matches = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user?.passwordHash || !matches || !user.isActive) {
         const reason = user?.passwordHash && matches ? 'account deactivated' : 'wrong email or password';
+        if (!matches) {
+          failuresFromIp.hit(keys[0]);
+          failuresAnywhere.hit(keys[1]);
+        }
         await auditRequest(ctx, em, { actor: user ?? { label: email }, action: 'auth.sign_in_failed', target: { type: 'user', id: user?.id }, details: { email, reason } });
         if (reason === 'account deactivated') throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
         throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
+      }
+      if (bcrypt.getRounds(user.passwordHash) < BCRYPT_ROUNDS) {
+        user.passwordHash = await bcrypt.hash(password, BCRYPT_ROUNDS);
+        await em.flush();
       }
       await auditRequest(ctx, em, { actor: user, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { method: 'password' } });
       return user;
@@ -80,18 +104,25 @@ export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
   };
 }
 
+/** Ends every session and unused password link of this user (after a password change, before the new session). */
+async function revokeSessions(em: EntityManager, user: UserEntity): Promise<number> {
+  return em.nativeUpdate(Session, { user: user.id, revokedAt: null }, { revokedAt: new Date() });
+}
+
 export const deviceOf = (ctx: Context) => ({ userAgent: ctx.get('user-agent') || undefined, ip: ctx.ip || undefined });
 
 export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: PasswordSignIn): void {
   const { perIp } = signIn;
+  const registrations = new RateLimiter(deps.limits.registerPerIp ?? deps.limits.loginPerIp, 60 * 60_000);
 
   routes.add({
     method: 'post',
     path: '/auth/register',
-    summary: 'Create an account (email + password) and get a session token',
+    summary: 'Create an account (email + password) and get a session token; rate limited per IP',
     auth: false,
     schemas: register,
     status: 201,
+    before: [rateLimit(registrations, (ctx) => [`ip:${ctx.ip}`])],
     handler: async (ctx, { body }) => {
       const em = deps.orm.em;
       const existing = await em.findOne(User, { email: body.email });
@@ -109,7 +140,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
   routes.add({
     method: 'post',
     path: '/auth/login',
-    summary: 'Log in with email and password; rate limited per email and per IP',
+    summary: 'Log in with email and password; failures are limited per email and IP, per email, and per IP',
     auth: false,
     schemas: login,
     before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
@@ -132,8 +163,32 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
       if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
       user.passwordHash = await bcrypt.hash(body.password, BCRYPT_ROUNDS);
       await em.flush();
-      await auditRequest(ctx, em, { actor: user, action: 'auth.password_set', target: { type: 'user', id: user.id } });
+      const revoked = await revokeSessions(em, user);
+      await auditRequest(ctx, em, { actor: user, action: 'auth.password_set', target: { type: 'user', id: user.id }, details: { sessionsRevoked: revoked } });
       await answerWithSession(ctx, em, user);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/auth/slack-link',
+    summary: 'Link my Slack user to this account, with the code Slack showed me (an account with a password is never linked by email alone)',
+    auth: true,
+    schemas: slackLink,
+    before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
+    handler: async (ctx, { body }) => {
+      const em = deps.orm.em;
+      const user = currentUser(ctx);
+      const slackId = await consumeSlackLinkCode(em, user, body.code);
+      if (!slackId) throw new HttpError(410, 'gone', 'This code is unknown, used, expired or for another account: type any /meet command in Slack for a new one');
+      const holder = await em.findOne(User, { oauthProvider: 'slack', oauthId: slackId });
+      if (holder && holder.id !== user.id) throw new HttpError(409, 'slack_user_taken', 'That Slack user is linked to another Meetflow account');
+      user.oauthProvider = 'slack';
+      user.oauthId = slackId;
+      user.notificationPreferences = { ...user.notificationPreferences, slack: true };
+      await em.flush();
+      await auditRequest(ctx, em, { action: 'auth.slack_linked', target: { type: 'user', id: user.id }, details: { slackUserId: slackId } });
+      ctx.body = { user: userView(user) };
     },
   });
 

@@ -11,6 +11,7 @@ export * from './session';
 export * from './room-invitation';
 export * from './notification';
 export * from './audit-event';
+export * from './slack-request';
 
 import { ActionItem } from './action-item';
 import { AuditEvent } from './audit-event';
@@ -23,10 +24,11 @@ import { RecordingTrack } from './recording-track';
 import { Room } from './room';
 import { RoomInvitation } from './room-invitation';
 import { Session } from './session';
+import { SlackRequest } from './slack-request';
 import { Transcript } from './transcript';
 import { User } from './user';
 
-/** Every table: the seed schema's 11, in dependency order, then the audit log and the recordings' per-person tracks. */
+/** Every table: the seed schema's 11, in dependency order, then the audit log, the recordings' per-person tracks and the Slack requests handled. */
 export const entities = [
   User,
   Room,
@@ -41,4 +43,5 @@ export const entities = [
   Notification,
   AuditEvent,
   RecordingTrack,
+  SlackRequest,
 ];

@@ -1,4 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** Slack gives every command, click and submission its own trigger id. */
+const triggerId = () => `${Date.now()}.1.${randomBytes(8).toString('hex')}`;
 
 /** Signs a request body as Slack does (v0 HMAC-SHA256 of "v0:<timestamp>:<body>"). */
 export function slackHeaders(body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
@@ -21,7 +24,7 @@ export function commandBody(fields: { text: string; userId: string; responseUrl:
     api_app_id: 'A1',
     is_enterprise_install: 'false',
     response_url: fields.responseUrl,
-    trigger_id: `${Date.now()}.1.abc`,
+    trigger_id: triggerId(),
   }).toString();
 }
 
@@ -33,7 +36,7 @@ export function buttonBody(fields: { actionId: string; value: string; userId: st
     api_app_id: 'A1',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: '1700000000.000100', channel_id: 'D1', is_ephemeral: false },
-    trigger_id: `${Date.now()}.1.def`,
+    trigger_id: triggerId(),
     team: { id: 'T1', domain: 'meetflow-test' },
     channel: { id: 'D1', name: 'directmessage' },
     response_url: fields.responseUrl,

@@ -6,23 +6,31 @@ import { ACTIONS } from '../../../integrations/chat/slack-blocks';
 import { slackActor } from '../../actor';
 import { commandDeps, type BotDeps } from '../../deps';
 import { replyForError } from '../../errors';
+import { firstDelivery } from '../../replay';
+import { afterAck } from '../../work-slots';
 import { slackUser } from '../../users';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
 
-/** Buttons: ack first, then act as the person who pressed it, and tell them (ephemerally) what happened. */
+/**
+ * Buttons: ack first, then act as the person who pressed it, and tell them (ephemerally) what happened. A click
+ * delivered again (a replay of the same request) does nothing.
+ */
 function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm) => Promise<string>) {
-  return async ({ ack, action, body, client, respond }: ButtonArgs) => {
+  return async ({ ack, action, body, context, client, respond }: ButtonArgs) => {
     await ack();
-    const em = deps.orm.em.fork();
-    let text: string;
-    try {
-      text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
-    } catch (error) {
-      text = replyForError(error, deps.log, { action: action.action_id });
-    }
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    await afterAck(deps, async () => {
+      const em = deps.orm.em.fork();
+      let text: string;
+      try {
+        if (!(await firstDelivery(deps, body, context))) return;
+        text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
+      } catch (error) {
+        text = replyForError(error, deps.log, { action: action.action_id });
+      }
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    });
   };
 }
 

@@ -11,8 +11,10 @@ import { commandDeps, type BotDeps } from '../../deps';
 import { ephemeral, replyForError, UserFacingError } from '../../errors';
 import { findMeeting, myMeetings, shortId } from '../../meetings';
 import { parseScheduleCommand } from '../../parse-schedule';
+import { firstDelivery } from '../../replay';
+import { afterAck } from '../../work-slots';
 import { formatInZone, parseWhen } from '../../time';
-import { slackUser, timeZoneOf } from '../../users';
+import { mentionedSlackUser, slackUser, timeZoneOf } from '../../users';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
@@ -41,23 +43,29 @@ const SUBCOMMANDS: Record<string, (request: Request) => Promise<unknown>> = {
   link: passwordLink,
 };
 
-/** `/meet …`: acknowledged first (Slack's 3 seconds), then answered with respond(). */
+/**
+ * `/meet …`: acknowledged first (Slack's 3 seconds; nothing before the ack touches the database or Temporal),
+ * then answered with respond(). A replay of a command already handled does nothing.
+ */
 export function meetCommand(deps: BotDeps) {
-  return async ({ ack, command, respond, client }: CommandArgs): Promise<void> => {
+  return async ({ ack, command, body, context, respond, client }: CommandArgs): Promise<void> => {
     await ack();
     const [sub = 'help', ...words] = command.text.trim().split(/\s+/);
     const handler = SUBCOMMANDS[sub.toLowerCase()];
-    if (!handler) {
-      await ephemeral(respond, errorText(`I don't know \`/meet ${sub}\`.`) + `\n\n${HELP_TEXT}`);
-      return;
-    }
-    try {
-      const em = deps.orm.em.fork();
-      const me = await slackUser(em, client, command.user_id);
-      await handler({ deps, em, me, client, respond, args: command.text.trim().slice(sub.length).trim(), words: words.filter(Boolean) });
-    } catch (error) {
-      await ephemeral(respond, replyForError(error, deps.log, { command: command.text }));
-    }
+    await afterAck(deps, async () => {
+      try {
+        if (!(await firstDelivery(deps, body, context))) return;
+        if (!handler) {
+          await ephemeral(respond, errorText(`I don't know \`/meet ${sub}\`.`) + `\n\n${HELP_TEXT}`);
+          return;
+        }
+        const em = deps.orm.em.fork();
+        const me = await slackUser(em, client, command.user_id);
+        await handler({ deps, em, me, client, respond, args: command.text.trim().slice(sub.length).trim(), words: words.filter(Boolean) });
+      } catch (error) {
+        await ephemeral(respond, replyForError(error, deps.log, { command: command.text }));
+      }
+    });
   };
 }
 
@@ -65,7 +73,7 @@ async function schedule({ deps, em, me, client, respond, args }: Request) {
   const timeZone = timeZoneOf(me);
   const request = parseScheduleCommand(args, new Date(), timeZone);
   const groupMembers = (await Promise.all(request.userGroupIds.map(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))).flat();
-  const mentioned = await Promise.all([...new Set([...request.slackUserIds, ...groupMembers])].map((id) => slackUser(em, client, id)));
+  const mentioned = await Promise.all([...new Set([...request.slackUserIds, ...groupMembers])].map((id) => mentionedSlackUser(em, client, id)));
   const others = mentioned.filter((user) => user.id !== me.id);
   const invitees = [...others.map((user) => ({ email: user.email, name: user.name, userId: user.id })), ...request.emails.map((email) => ({ email }))];
   const { room } = await createMeeting(commandDeps(deps, em), slackActor(me), { title: request.title, start: request.start, durationMinutes: request.durationMinutes, invitees, tags: request.tags });

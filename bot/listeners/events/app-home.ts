@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { ActionItem, MeetingSummary } from '../../../db/entities';
 import { ACTIONS, button, context, divider, header, section, type Block, fitBlocks } from '../../../integrations/chat/slack-blocks';
 import type { BotDeps } from '../../deps';
+import { UserFacingError } from '../../errors';
 import { myMeetings, shortId } from '../../meetings';
 import { formatInZone } from '../../time';
 import { slackUser, timeZoneOf } from '../../users';
@@ -11,7 +12,13 @@ export function registerAppHome(app: App, deps: BotDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const em = deps.orm.em.fork();
-    const me = await slackUser(em, client, event.user);
+    const me = await slackUser(em, client, event.user).catch(async (error: unknown) => {
+      // Someone whose email has an account that needs its owner's confirmation sees how to give it.
+      if (!(error instanceof UserFacingError)) throw error;
+      await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [section(error.message)] as never } });
+      return undefined;
+    });
+    if (!me) return;
     const zone = timeZoneOf(me);
     const upcoming = await myMeetings(em, me, { upcoming: true, limit: 10 });
     const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room'], orderBy: { dueDate: 'asc' }, limit: 15 });
