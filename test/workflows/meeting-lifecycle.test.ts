@@ -225,6 +225,17 @@ test('reschedule moves the start and sends an updated invite; cancel sends CANCE
   await recordHistory(handle, 'rescheduled-then-cancelled');
 });
 
+test('a meeting moved three days later: its invitation links stay valid until a day after the new start', async () => {
+  const { host, bob } = await hostWithGuests();
+  const { room, handle } = await schedule(host, { startInMs: 3_600_000, invitees: [bob] });
+  await waitForPhase(handle, ['waiting']);
+  const newStart = new Date(Date.now() + 3 * 24 * 3_600_000);
+  await handle.executeUpdate(rescheduleUpdate, { args: [newStart.toISOString()] });
+  const invitation = await orm.em.fork().findOneOrFail(RoomInvitation, { room: room.id });
+  expect(invitation.expiresAt.toISOString()).toBe(new Date(newStart.getTime() + 24 * 3_600_000).toISOString());
+  await handle.executeUpdate(cancelUpdate, { args: ['done testing'] });
+});
+
 test('rsvp: a known token records the answer, an unknown token is refused', async () => {
   const { host, bob } = await hostWithGuests();
   const { room, handle } = await schedule(host, { startInMs: 3_600_000, invitees: [bob] });
