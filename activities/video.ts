@@ -27,11 +27,17 @@ export function createVideoActivities(ctx: ActivityContext) {
       return { hasRoom: video.hasRooms, recordsTracks: video.hasRooms && video.recordingMode === 'tracks' };
     },
 
-    /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
+    /**
+     * Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider.
+     * A recording already running in the room (this activity's earlier attempt got that far) is returned instead
+     * of a second one.
+     */
     async startRoomRecording(input: { roomId: string }): Promise<string | null> {
       const meeting = await room(input.roomId);
       const video = ctx.providers.video;
       if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
+      const running = video.roomState ? (await video.roomState(meeting.livekitRoomName)).egresses.find((egress) => egress.status === 'starting' || egress.status === 'active') : undefined;
+      if (running) return running.egressId;
       return video.startRecording(meeting.livekitRoomName, `${meeting.livekitRoomName}-${Date.now()}.ogg`);
     },
 
