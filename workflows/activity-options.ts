@@ -14,6 +14,7 @@ export const db = proxyActivities<
     | 'recordParticipants'
     | 'recordRecording'
     | 'latestTranscriptOf'
+    | 'nextSummaryVersion'
     | 'buildReports'
     | 'getActionItem'
     | 'createOccurrenceRoom'
