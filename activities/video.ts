@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { peopleToNotify } from '../db/meetings';
-import type { VideoRecordingState } from '../integrations/video/types';
+import type { VideoRecordingState, VideoRoomState } from '../integrations/video/types';
 import type { ActivityContext } from './context';
 import { roomForActivity } from './room';
 import { deliverOnce } from './delivery';
@@ -47,6 +47,18 @@ export function createVideoActivities(ctx: ActivityContext) {
       const video = ctx.providers.video;
       if (!video.hasRooms || !video.roomState || (video.recordingMode ?? 'egress') !== 'egress') return [];
       return (await video.roomState(meeting.livekitRoomName)).egresses;
+    },
+
+    /**
+     * Whether the room still exists at the provider and who is in it now (webhooks may have been dropped), or null
+     * when the provider cannot tell.
+     */
+    async reconcileRoom(input: { roomId: string }): Promise<Pick<VideoRoomState, 'exists' | 'participants'> | null> {
+      const meeting = await room(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.roomState) return null;
+      const { exists, participants } = await video.roomState(meeting.livekitRoomName);
+      return { exists, participants };
     },
 
     async closeMeetingRoom(input: { roomId: string }): Promise<void> {
