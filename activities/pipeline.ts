@@ -56,9 +56,13 @@ export function createPipelineActivities(ctx: ActivityContext) {
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
       const tracks = await trackAudio(db, recording.id);
-      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them).
+      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them), and
+      // so do the recognitions it started: heartbeat details outlive the attempt, so a retry follows them on
+      // instead of starting recognition again.
       const activity = Context.current();
       let progress = 0;
+      const operations: Record<string, string> = { ...(activity.info.heartbeatDetails as { operations?: Record<string, string> } | undefined)?.operations };
+      const { startToCloseTimeoutMs, currentAttemptScheduledTimestampMs } = activity.info;
       const transcript = await heartbeating(
         ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
@@ -69,10 +73,17 @@ export function createPipelineActivities(ctx: ActivityContext) {
           ...(tracks.length ? { tracks } : {}),
           onProgress: (fraction) => {
             progress = fraction;
-            activity.heartbeat({ progress });
+            activity.heartbeat({ progress, operations });
           },
+          operations,
+          onOperation: (source, name) => {
+            operations[source] = name;
+            activity.heartbeat({ progress, operations });
+          },
+          // A minute before Temporal would time the attempt out, so the provider gives up with its own reason.
+          giveUpAt: currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - 60_000,
         }),
-        () => ({ progress }),
+        () => ({ progress, operations }),
       ).catch((error: unknown) => {
         if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
         throw error;
