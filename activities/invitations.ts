@@ -1,5 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
-import { Notification, RoomInvitation } from '../db/entities';
+import { Notification, RoomInvitation, type RoomEntity } from '../db/entities';
 import { peopleToNotify } from '../db/meetings';
 import type { ActivityContext } from './context';
 import { deliverOnce, recipientOf } from './delivery';
@@ -7,6 +8,18 @@ import { type InviteChange, inviteDm, inviteEmail } from './messages/invites';
 import { messageKeys } from './messages/keys';
 import { meetingReminder } from './messages/meeting-notices';
 import { roomForActivity } from './room';
+
+/** Invitations stay valid this long after the meeting's start (as the workflow sets them when it invites). */
+const VALID_AFTER_START_MS = 24 * 3_600_000;
+
+/** A moved meeting's invitations expire after its new start, so the links in the updates keep working. */
+async function moveExpiry(db: EntityManager, meeting: RoomEntity): Promise<void> {
+  if (!meeting.scheduledStartTime) return;
+  const expiresAt = new Date(meeting.scheduledStartTime.getTime() + VALID_AFTER_START_MS);
+  await db.nativeUpdate(RoomInvitation, { room: meeting.id, status: { $ne: 'cancelled' } }, { expiresAt });
+  // Those the cleanup job expired under the old start are open again.
+  if (expiresAt.getTime() > Date.now()) await db.nativeUpdate(RoomInvitation, { room: meeting.id, status: 'expired' }, { status: 'pending' });
+}
 
 /** What invitees hear before the meeting: the invite (its updates, its cancellation) and the reminder. */
 export function createInvitationActivities(ctx: ActivityContext) {
@@ -18,6 +31,7 @@ export function createInvitationActivities(ctx: ActivityContext) {
     async sendInvites(input: InviteChange & { roomId: string }): Promise<number> {
       const meeting = await room(input.roomId);
       const db = em();
+      if (input.kind === 'update') await moveExpiry(db, meeting);
       const invitations = await db.find(RoomInvitation, { room: meeting.id }, { populate: ['invitee'] });
       let sent = 0;
       for (const invitation of invitations) {

@@ -28,6 +28,8 @@ export interface SummaryOutcome {
   generator: string;
   /** Items with an owner and a due date: each gets a durable reminder. */
   reminders: { actionItemId: string; dueDate: string }[];
+  /** Items of earlier versions this one replaced that had reminders: the workflow closes those. */
+  retiredReminders?: string[];
 }
 
 /** The kind a meeting was scheduled as (`settings.meetingKind`), when it was; the summarizer infers it otherwise. */
@@ -54,9 +56,13 @@ export function createPipelineActivities(ctx: ActivityContext) {
 
       const participants = await db.count(Participant, { room: input.roomId, status: { $ne: 'invited' } });
       const tracks = await trackAudio(db, recording.id);
-      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them).
+      // The provider's progress goes out with the heartbeats (the Temporal UI shows it; the SDK throttles them), and
+      // so do the recognitions it started: heartbeat details outlive the attempt, so a retry follows them on
+      // instead of starting recognition again.
       const activity = Context.current();
       let progress = 0;
+      const operations: Record<string, string> = { ...(activity.info.heartbeatDetails as { operations?: Record<string, string> } | undefined)?.operations };
+      const { startToCloseTimeoutMs, currentAttemptScheduledTimestampMs } = activity.info;
       const transcript = await heartbeating(
         ctx.providers.transcription.transcribe({
           recordingId: input.recordingId,
@@ -67,10 +73,17 @@ export function createPipelineActivities(ctx: ActivityContext) {
           ...(tracks.length ? { tracks } : {}),
           onProgress: (fraction) => {
             progress = fraction;
-            activity.heartbeat({ progress });
+            activity.heartbeat({ progress, operations });
           },
+          operations,
+          onOperation: (source, name) => {
+            operations[source] = name;
+            activity.heartbeat({ progress, operations });
+          },
+          // A minute before Temporal would time the attempt out, so the provider gives up with its own reason.
+          giveUpAt: currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - 60_000,
         }),
-        () => ({ progress }),
+        () => ({ progress, operations }),
       ).catch((error: unknown) => {
         if (error instanceof UntranscribableError) throw ApplicationFailure.nonRetryable(error.message, 'Untranscribable');
         throw error;
@@ -110,8 +123,8 @@ export function createPipelineActivities(ctx: ActivityContext) {
     async summarizeTranscript(input: { transcriptId: string; version?: number | 'next' }): Promise<SummaryOutcome> {
       const db = em();
       const transcript = await db.findOneOrFail(Transcript, input.transcriptId, { populate: ['room'] });
-      const latest = await db.findOne(MeetingSummary, { transcript: transcript.id }, { orderBy: { version: 'desc' } });
-      const version = input.version === 'next' ? (latest?.version ?? 0) + 1 : (input.version ?? 1);
+      // 'next' is resolved here only for re-runs started before the workflow resolved it once (nextSummaryVersion).
+      const version = input.version === 'next' ? await nextVersionOf(db, transcript.id) : (input.version ?? 1);
       const existing = await db.findOne(MeetingSummary, { transcript: transcript.id, version });
       if (existing) return outcomeOf(ctx, existing);
       if (transcript.purgedAt) {
@@ -166,7 +179,13 @@ export function createPipelineActivities(ctx: ActivityContext) {
         );
         return row;
       });
+      await retireEarlierVersions(db, summary);
       return outcomeOf(ctx, summary);
+    },
+
+    /** The version a re-run writes, resolved once by the workflow (a retried summary must not write N+2). */
+    async nextSummaryVersion(input: { transcriptId: string }): Promise<number> {
+      return nextVersionOf(em(), input.transcriptId);
     },
 
     /** One report per participant and summary (the natural key); a retry rewrites the same rows. */
@@ -286,13 +305,37 @@ async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): P
 }
 
 async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): Promise<SummaryOutcome> {
-  const items = await ctx.orm.em.fork().find(ActionItem, { summary: summary.id, dueDate: { $ne: null }, assignedTo: { $ne: null } });
+  const db = ctx.orm.em.fork();
+  const items = await db.find(ActionItem, { summary: summary.id, dueDate: { $ne: null }, assignedTo: { $ne: null } });
+  const earlier = await earlierSummaryIds(db, summary);
+  const retired = earlier.length ? await db.find(ActionItem, { summary: { $in: earlier }, status: 'cancelled', dueDate: { $ne: null }, assignedTo: { $ne: null } }) : [];
   return {
     summaryId: summary.id,
     version: summary.version,
     generator: summary.generator,
     reminders: items.map((item) => ({ actionItemId: item.id, dueDate: item.dueDate! })),
+    retiredReminders: retired.map((item) => item.id),
   };
+}
+
+async function nextVersionOf(db: EntityManager, transcriptId: string): Promise<number> {
+  const latest = await db.findOne(MeetingSummary, { transcript: transcriptId }, { orderBy: { version: 'desc' } });
+  return (latest?.version ?? 0) + 1;
+}
+
+async function earlierSummaryIds(db: EntityManager, summary: MeetingSummaryEntity): Promise<string[]> {
+  if (summary.version <= 1) return [];
+  const rows = await db.find(MeetingSummary, { transcript: summary.transcript.id, version: { $lt: summary.version } }, { fields: ['id'] });
+  return rows.map((row) => row.id);
+}
+
+/**
+ * A new summary version replaces the earlier ones' action items: those still open are cancelled (their reminders
+ * then stay silent, and the workflow closes them); items someone already completed stay as they are.
+ */
+async function retireEarlierVersions(db: EntityManager, summary: MeetingSummaryEntity): Promise<void> {
+  const earlier = await earlierSummaryIds(db, summary);
+  if (earlier.length) await db.nativeUpdate(ActionItem, { summary: { $in: earlier }, status: { $in: ['open', 'in_progress'] } }, { status: 'cancelled' });
 }
 
 /** Heartbeats every 5 s while a long provider call runs (the activity's heartbeat timeout then spots a dead worker). */

@@ -1,6 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { peopleToNotify } from '../db/meetings';
-import type { VideoRecordingState } from '../integrations/video/types';
+import type { VideoRecordingState, VideoRoomState } from '../integrations/video/types';
 import type { ActivityContext } from './context';
 import { roomForActivity } from './room';
 import { deliverOnce } from './delivery';
@@ -27,11 +27,17 @@ export function createVideoActivities(ctx: ActivityContext) {
       return { hasRoom: video.hasRooms, recordsTracks: video.hasRooms && video.recordingMode === 'tracks' };
     },
 
-    /** Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider. */
+    /**
+     * Starts the room's audio-only recording; returns the provider's recording id, or null without a video provider.
+     * A recording already running in the room (this activity's earlier attempt got that far) is returned instead
+     * of a second one.
+     */
     async startRoomRecording(input: { roomId: string }): Promise<string | null> {
       const meeting = await room(input.roomId);
       const video = ctx.providers.video;
       if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
+      const running = video.roomState ? (await video.roomState(meeting.livekitRoomName)).egresses.find((egress) => egress.status === 'starting' || egress.status === 'active') : undefined;
+      if (running) return running.egressId;
       return video.startRecording(meeting.livekitRoomName, `${meeting.livekitRoomName}-${Date.now()}.ogg`);
     },
 
@@ -41,6 +47,18 @@ export function createVideoActivities(ctx: ActivityContext) {
       const video = ctx.providers.video;
       if (!video.hasRooms || !video.roomState || (video.recordingMode ?? 'egress') !== 'egress') return [];
       return (await video.roomState(meeting.livekitRoomName)).egresses;
+    },
+
+    /**
+     * Whether the room still exists at the provider and who is in it now (webhooks may have been dropped), or null
+     * when the provider cannot tell.
+     */
+    async reconcileRoom(input: { roomId: string }): Promise<Pick<VideoRoomState, 'exists' | 'participants'> | null> {
+      const meeting = await room(input.roomId);
+      const video = ctx.providers.video;
+      if (!video.hasRooms || !video.roomState) return null;
+      const { exists, participants } = await video.roomState(meeting.livekitRoomName);
+      return { exists, participants };
     },
 
     async closeMeetingRoom(input: { roomId: string }): Promise<void> {

@@ -4,6 +4,7 @@ import { Migration20261125202849 } from './Migration20261125202849';
 import { Migration20261201103022 } from './Migration20261201103022';
 import { Migration20261201103235 } from './Migration20261201103235';
 import { Migration20261201112943 } from './Migration20261201112943';
+import { Migration20261201133232 } from './Migration20261201133232';
 import { Migration20261201133615 } from './Migration20261201133615';
 
 /** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
@@ -13,5 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201103022', class: Migration20261201103022 },
   { name: 'Migration20261201103235', class: Migration20261201103235 },
   { name: 'Migration20261201112943', class: Migration20261201112943 },
+  { name: 'Migration20261201133232', class: Migration20261201133232 },
   { name: 'Migration20261201133615', class: Migration20261201133615 },
 ];

@@ -14,6 +14,7 @@ export const db = proxyActivities<
     | 'recordParticipants'
     | 'recordRecording'
     | 'latestTranscriptOf'
+    | 'nextSummaryVersion'
     | 'buildReports'
     | 'getActionItem'
     | 'createOccurrenceRoom'
@@ -28,7 +29,7 @@ export const db = proxyActivities<
  * Calls to the video provider (LiveKit's server API answers in milliseconds; its client gives up after 10 s):
  * bounded, so a provider that is down surfaces as the meeting's error instead of a retry that never ends.
  */
-export const video = proxyActivities<Profile<'startRoomRecording' | 'reconcileRecordings' | 'closeMeetingRoom'>>({
+export const video = proxyActivities<Profile<'startRoomRecording' | 'reconcileRecordings' | 'reconcileRoom' | 'closeMeetingRoom'>>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20 },
 });

@@ -359,19 +359,56 @@ async function runLive(meeting: MeetingState, settings: WorkflowSettings): Promi
   }
 
   const over = () => meeting.endRequested || meeting.roomFinished || meeting.cancelReason !== undefined;
-  const someoneCame = await condition(() => meeting.anyoneJoined || over(), settings.noShowGraceMinutes * MINUTE);
+  // Webhooks may be dropped: with a video room, the provider is asked who is there before a no-show is declared,
+  // and while live, whether the room still exists. Meetings started before this rule trust the webhooks alone.
+  const reconcile = hasRoom && patched('reconcile-room-state');
+  let someoneCame = await condition(() => meeting.anyoneJoined || over(), settings.noShowGraceMinutes * MINUTE);
+  if (!someoneCame && reconcile) {
+    await reconcileRoom(meeting);
+    someoneCame = meeting.anyoneJoined || over();
+  }
   if (!someoneCame) {
     meeting.status.endReason = `nobody joined within ${settings.noShowGraceMinutes} minutes`;
-  } else {
-    const remaining = settings.maxDurationMinutes * MINUTE - (Date.now() - Date.parse(startedAt));
-    if (!(await condition(over, Math.max(0, remaining)))) {
-      meeting.status.endReason = `maximum duration of ${settings.maxDurationMinutes} minutes reached`;
-    }
+  } else if (!(await waitUntilOver(meeting, settings, Date.parse(startedAt) + settings.maxDurationMinutes * MINUTE, over, reconcile))) {
+    meeting.status.endReason = `maximum duration of ${settings.maxDurationMinutes} minutes reached`;
   }
   meeting.status.endReason ??= meeting.cancelReason !== undefined ? undefined : meeting.endRequested ? 'ended by the host' : 'the room closed';
   await closeParticipants(meeting);
   meeting.status.endedAt = nowIso();
   await video.closeMeetingRoom({ roomId: meeting.input.roomId });
+}
+
+/** True when the meeting ended before the deadline; with `reconcile`, the provider is asked every `reconcileSeconds`. */
+async function waitUntilOver(meeting: MeetingState, settings: WorkflowSettings, deadline: number, over: () => boolean, reconcile: boolean): Promise<boolean> {
+  if (!reconcile) return condition(over, Math.max(0, deadline - Date.now()));
+  while (Date.now() < deadline) {
+    if (await condition(over, Math.min(settings.reconcileSeconds * 1000, deadline - Date.now()))) return true;
+    await reconcileRoom(meeting);
+    if (over()) return true;
+  }
+  return over();
+}
+
+/**
+ * The provider's view of the room fills in what dropped webhooks left out: someone in the room who never "joined"
+ * joins (at the time the provider says), and a room that no longer exists has finished. (Leaves are not inferred:
+ * a join whose webhook overtook the provider's answer would read as a leave; closing the meeting ends every stay.)
+ */
+async function reconcileRoom(meeting: MeetingState): Promise<void> {
+  const { roomId } = meeting.input;
+  const state = await video.reconcileRoom({ roomId });
+  if (!state) return;
+  const changed: string[] = [];
+  for (const seen of state.participants) {
+    const participant = participantFor(meeting, { eventId: `reconcile-join-${seen.identity}-${seen.joinedAt}`, identity: seen.identity, name: seen.name, at: seen.joinedAt });
+    if (participant.present) continue;
+    participant.present = true;
+    participant.leftAt = undefined;
+    meeting.joins.set(seen.identity, Date.parse(seen.joinedAt));
+    changed.push(seen.identity);
+  }
+  for (const identity of changed) await saveParticipant(meeting, roomId, identity);
+  if (!state.exists) meeting.roomFinished = true;
 }
 
 /**

@@ -1,7 +1,8 @@
-import { ApplicationFailure, ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
+import { ApplicationFailure, getExternalWorkflowHandle, log, ParentClosePolicy, patched, startChild, WorkflowIdReusePolicy } from '@temporalio/workflow';
 import { actionItemReminderWorkflow } from './action-item-reminder';
 import { db, delivery, summarization, transcription } from './activity-options';
 import { actionItemWorkflowId } from './ids';
+import { actionItemClosedSignal } from './messages';
 
 export interface RecordingPipelineInput {
   roomId: string;
@@ -28,11 +29,17 @@ export async function recordingPipelineWorkflow(input: RecordingPipelineInput): 
   const transcriptId = input.recordingId
     ? (await transcription.transcribeRecording({ roomId: input.roomId, recordingId: input.recordingId })).transcriptId
     : await requireStoredTranscript(input.roomId);
-  const summary = await summarization.summarizeTranscript({ transcriptId, version: input.summaryVersion });
+  // A re-run's version is resolved once, here: resolved inside a retried summarizeTranscript it could become N+2.
+  const resolveOnce = input.summaryVersion === 'next' && patched('summary-version-once');
+  const version = resolveOnce ? await db.nextSummaryVersion({ transcriptId }) : input.summaryVersion;
+  const summary = await summarization.summarizeTranscript({ transcriptId, version });
   const reports = await db.buildReports({ summaryId: summary.summaryId });
   const delivered = input.deliver === false ? { delivered: 0 } : await delivery.deliverResults({ summaryId: summary.summaryId });
   for (const reminder of summary.reminders) {
     await startReminder(reminder.actionItemId, reminder.dueDate);
+  }
+  if (resolveOnce) {
+    for (const actionItemId of summary.retiredReminders ?? []) await closeReminder(actionItemId);
   }
   return {
     transcriptId,
@@ -51,6 +58,15 @@ async function requireStoredTranscript(roomId: string): Promise<string> {
     throw ApplicationFailure.nonRetryable(`meeting ${roomId} has no stored transcript to summarize again`, 'NoTranscript');
   }
   return transcriptId;
+}
+
+/** The reminder of an item a newer summary replaced ends now; one that already ended is fine. */
+async function closeReminder(actionItemId: string): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(actionItemWorkflowId(actionItemId)).signal(actionItemClosedSignal);
+  } catch (error) {
+    log.info('reminder already ended', { actionItemId, error: (error as Error).message });
+  }
 }
 
 /** The reminder outlives this workflow (ABANDON) and exists once per item (a re-run finds it running). */

@@ -1,9 +1,9 @@
-import { ParentClosePolicy, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import { db } from './activity-options';
 import { meetingWorkflowId } from './ids';
 import { meetingWorkflow } from './meeting';
 import type { Invitee, MeetingSettings } from './messages';
-import { MeetingHostKey, MeetingStartKey, MeetingStatusKey } from './search-attributes';
+import { MeetingHostKey, MeetingStartKey, MeetingStatusKey, TemporalScheduledStartTimeKey } from './search-attributes';
 
 export type RecurrenceFrequency = 'daily' | 'weekdays' | 'weekly' | 'every_n_weeks';
 
@@ -26,7 +26,10 @@ const MINUTE = 60_000;
  * and starts its own meeting workflow, which then lives on independently (ABANDON).
  */
 export async function recurringOccurrenceWorkflow(series: RecurringSeries): Promise<{ roomId: string; workflowId: string; start: string }> {
-  const firedAt = Math.round(Date.now() / MINUTE) * MINUTE;
+  // The Schedule's own time for this run, not when the run happened to start (a late or caught-up run would
+  // otherwise move the occurrence). Runs started before this rule, or not by a Schedule, round the clock.
+  const scheduledAt = patched('occurrence-at-schedule-time') ? workflowInfo().typedSearchAttributes.get(TemporalScheduledStartTimeKey) : undefined;
+  const firedAt = scheduledAt ? scheduledAt.getTime() : Math.round(Date.now() / MINUTE) * MINUTE;
   const start = new Date(firedAt + series.leadMinutes * MINUTE);
   const roomId = uuid4(); // recorded in history: a retried activity gets the same id and finds its room
   await db.createOccurrenceRoom({ roomId, seriesId: series.seriesId, hostId: series.hostId, title: series.title, start: start.toISOString(), durationMinutes: series.durationMinutes, settings: series.settings });

@@ -11,6 +11,8 @@ export const messageKeys = {
   meetingReminder: (roomId: string, scheduledStart: string, userId: string) => `reminder:${roomId}:${scheduledStart}:${userId}`,
   meetingStarting: (roomId: string, userId: string) => `starting:${roomId}:${userId}`,
   results: (summaryId: string, userId: string) => `results:${summaryId}:${userId}`,
+  /** The email copy of a chat message the platform refused for good (an account deleted or deactivated). */
+  emailFallback: (chatKey: string) => `${chatKey}:email-fallback`,
   ping: (workflowId: string) => `ping:${workflowId}`,
   actionItemReminder: (actionItemId: string, dueDate: string, snoozedUntil?: string) => `action-reminder:${actionItemId}:${dueDate}${snoozedUntil ? `:snoozed:${snoozedUntil}` : ''}`,
 } as const;

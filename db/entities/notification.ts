@@ -2,7 +2,10 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties } from './base';
 import { User } from './user';
 
-/** pending: recorded, not tried; sending: a send was attempted (it may have gone out); sent; failed (for good). */
+/**
+ * pending: recorded, not tried; sending: an attempt holds the claim (until `claimedUntil`) or held it and may have
+ * sent; sent; failed (for good, `deliveryError` says why).
+ */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 
 /**
@@ -29,6 +32,10 @@ export const Notification = defineEntity({
     providerMessageId: p.string().nullable(),
     sentAt: p.datetime().nullable(),
     deliveryError: p.text().nullable(),
+    /** The attempt sending it now: claimed by compare-and-set, so two attempts never send side by side. */
+    claimToken: p.uuid().nullable(),
+    /** The claim's lease; the sender renews it while it sends, a crashed sender's claim lapses. */
+    claimedUntil: p.datetime().nullable(),
   },
   indexes: [
     { properties: ['type'] },

@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebAPIRateLimitedError } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { toBlockKit } from './slack-blocks';
 import type { ChatLayout, ChatMessage, ChatProvider, ChatRecipient } from './types';
@@ -10,6 +10,31 @@ export class ChatRateLimitedError extends Error {
     super(`Slack rate limit: retry after ${retryAfterSeconds} s`);
   }
 }
+
+/**
+ * Slack said this one person cannot be messaged (no such user, deactivated, a bot, DMs closed): asking again gets
+ * the same answer, so the delivery is marked failed for them (and falls back to email) instead of being retried.
+ */
+export class ChatRecipientUnreachableError extends Error {
+  override name = 'ChatRecipientUnreachableError';
+  readonly nonRetryable = true;
+  constructor(readonly reason: string) {
+    super(`Slack cannot reach this person: ${reason}`);
+  }
+}
+
+/** Slack's answers that are about the recipient, not about Slack or us: they do not change on a retry. */
+const UNREACHABLE_RECIPIENT_ERRORS = new Set([
+  'user_not_found',
+  'users_not_found',
+  'user_disabled',
+  'account_inactive',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'cannot_dm_bot',
+  'messages_tab_disabled',
+]);
 
 const METADATA_EVENT = 'meetflow_message';
 /** Slack allows about one message per second per channel. */
@@ -94,7 +119,10 @@ export class SlackChatProvider implements ChatProvider {
     try {
       return await request();
     } catch (error) {
-      if ((error as { code?: string }).code === ErrorCode.RateLimitedError) throw new ChatRateLimitedError((error as WebAPIRateLimitedError).retryAfter);
+      const code = (error as { code?: string }).code;
+      if (code === ErrorCode.RateLimitedError) throw new ChatRateLimitedError((error as WebAPIRateLimitedError).retryAfter);
+      const reason = code === ErrorCode.PlatformError ? (error as WebAPIPlatformError).data.error : undefined;
+      if (reason && UNREACHABLE_RECIPIENT_ERRORS.has(reason)) throw new ChatRecipientUnreachableError(reason);
       throw error;
     }
   }

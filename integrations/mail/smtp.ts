@@ -131,7 +131,7 @@ export class SmtpMailProvider implements MailProvider {
         icalEvent: message.calendar ? { method: message.calendar.method, content: message.calendar.content } : undefined,
         messageId,
         headers: { 'X-Meetflow-Key': message.idempotencyKey },
-        signal: AbortSignal.timeout(this.sendTimeoutMs),
+        signal: message.signal ? AbortSignal.any([message.signal, AbortSignal.timeout(this.sendTimeoutMs)]) : AbortSignal.timeout(this.sendTimeoutMs),
       })
       .catch((caught: unknown) => {
         // Anything else (connection refused or dropped, timeouts, 4xx replies, failed AUTH) is left as it is: retryable.

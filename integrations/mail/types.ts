@@ -7,6 +7,8 @@ export interface MailMessage {
   calendar?: { method: 'REQUEST' | 'CANCEL'; content: string };
   /** Same key, same message: providers that can, use it to avoid sending twice. */
   idempotencyKey: string;
+  /** Aborts the send (the activity was cancelled, or its claim on the message lapsed). */
+  signal?: AbortSignal;
 }
 
 export interface MailProvider {

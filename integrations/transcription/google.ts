@@ -27,7 +27,10 @@ export interface GoogleSpeechProviderOptions {
   pollIntervalMs?: number;
   /** Called after every poll with Google's progress (0..100): the activity heartbeats from it. */
   onProgress?: (percent: number) => void;
-  /** Gives up (retryably) when the operation is not done after this long (default 6 h). */
+  /**
+   * Gives up (retryably) when the operation is not done after this long (default 110 min, inside the activity's
+   * 2-hour start-to-close timeout); the request's `giveUpAt` can make it sooner. The retry follows the same operation.
+   */
   maxWaitMs?: number;
   /**
    * Recognition model. Default: unset, so Google picks its default model for the language, which supports speaker
@@ -133,14 +136,14 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
   constructor(private readonly options: GoogleSpeechProviderOptions = {}) {
     this.client = new SpeechClient(options.client);
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
-    this.maxWaitMs = options.maxWaitMs ?? 6 * 60 * 60 * 1000;
+    this.maxWaitMs = options.maxWaitMs ?? 110 * 60 * 1000;
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ParsedTranscript> {
     if (request.tracks?.length) {
       // Each person's track alone (one speaker each), merged by time with the track's name on every line.
       return transcribeTracks({ ...request, tracks: request.tracks }, (track, onProgress) =>
-        this.transcribe({ recordingId: request.recordingId, filePath: track.filePath, language: request.language, speakerCountHint: 1, onProgress }),
+        this.transcribe({ recordingId: request.recordingId, filePath: track.filePath, language: request.language, speakerCountHint: 1, onProgress, operations: request.operations, onOperation: request.onOperation, giveUpAt: request.giveUpAt }),
       );
     }
     const { audio, source } = await this.audioFor(request);
@@ -158,7 +161,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
     };
     let response: RecognizeResponse;
     try {
-      response = await this.recognize({ config, audio }, request.onProgress);
+      response = await this.recognize({ config, audio }, { ...request, source });
     } catch (error) {
       throw translateError(error, source);
     }
@@ -190,10 +193,19 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
     return { audio: { content: await readFile(localPath) }, source: localPath };
   }
 
-  /** Starts the long-running recognition and polls it every pollIntervalMs, reporting progress. */
-  private async recognize(request: protos.google.cloud.speech.v1.ILongRunningRecognizeRequest, onProgress?: (fraction: number) => void): Promise<RecognizeResponse> {
-    const [operation] = await this.client.longRunningRecognize(request, CALL_OPTIONS);
-    const deadline = Date.now() + this.maxWaitMs;
+  /**
+   * Starts the long-running recognition (or follows the one an earlier attempt started for this source) and polls
+   * it every pollIntervalMs, reporting progress, until it is done or the deadline passes.
+   */
+  private async recognize(
+    request: protos.google.cloud.speech.v1.ILongRunningRecognizeRequest,
+    job: Pick<TranscriptionRequest, 'onProgress' | 'operations' | 'onOperation' | 'giveUpAt'> & { source: string },
+  ): Promise<RecognizeResponse> {
+    const { onProgress } = job;
+    const earlier = job.operations?.[job.source];
+    const operation = earlier ? await this.client.checkLongRunningRecognizeProgress(earlier) : (await this.client.longRunningRecognize(request, CALL_OPTIONS))[0];
+    if (!earlier && operation.name) job.onOperation?.(job.source, operation.name);
+    const deadline = Math.min(Date.now() + this.maxWaitMs, job.giveUpAt ?? Infinity);
     let lastProgress = 0;
     const report = () => {
       const metadata = operation.metadata as RecognizeMetadata | null;
@@ -204,7 +216,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
     report();
     while (!operation.latestResponse.done) {
       if (Date.now() > deadline) {
-        throw new Error(`Google Speech operation ${operation.name} is not done after ${Math.round(this.maxWaitMs / 60_000)} min (progress ${lastProgress}%)`);
+        throw new Error(`Google Speech operation ${operation.name} is not done yet (progress ${lastProgress}%): the next attempt follows it on`);
       }
       await sleep(this.pollIntervalMs);
       // One GetOperation with this call's options (no retry, short timeout); updates operation.metadata/result.

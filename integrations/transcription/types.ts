@@ -21,6 +21,15 @@ export interface TranscriptionRequest {
   tracks?: TrackAudio[];
   /** Called as the work advances (0..1), so the activity can heartbeat. */
   onProgress?: (fraction: number) => void;
+  /**
+   * Recognitions a provider already started for this recording (an earlier attempt's), by audio source: the
+   * provider follows those instead of starting again. Providers without server-side jobs ignore it.
+   */
+  operations?: Record<string, string>;
+  /** Told when a server-side recognition starts (audio source, its name), so a retry can resume it. */
+  onOperation?: (source: string, name: string) => void;
+  /** Give up (retryably) by this instant (epoch ms): the activity's own timeout, less a margin. */
+  giveUpAt?: number;
 }
 
 export interface TranscriptionProvider {

@@ -47,6 +47,9 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
   const calls: SlackCall[] = [];
   const messages: PostedMessage[] = [];
   const views: { method: string; userId?: string; view: any }[] = [];
+  /** Users Slack refuses to message, with the error it answers (user_not_found, account_inactive, ...). */
+  const unreachable = new Map<string, string>();
+  const unreachableChannel = (channel: string) => unreachable.get(`U${String(channel).replace(/^D/, '')}`);
   let rateLimitRemaining = 0;
   let rateLimitedUntil = 0;
   let retryAfter = 1;
@@ -67,8 +70,13 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
       const members = groups.get(args.usergroup);
       return members ? { users: members } : { ok: false, error: 'no_such_subteam' };
     },
-    'conversations.open': (args) => ({ channel: { id: `D${String(args.users).replace(/^U/, '')}` } }),
+    'conversations.open': (args) => {
+      const error = unreachable.get(String(args.users));
+      return error ? { ok: false, error } : { channel: { id: `D${String(args.users).replace(/^U/, '')}` } };
+    },
     'chat.postMessage': (args) => {
+      const error = unreachableChannel(args.channel);
+      if (error) return { ok: false, error };
       const ts = `${clock++}.000100`;
       messages.push({ channel: args.channel, ts, text: args.text, blocks: args.blocks, metadata: args.metadata, updated: 0 });
       return { channel: args.channel, ts, message: { text: args.text, ts } };
@@ -136,6 +144,10 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
     views,
     addUser(user: SlackUser) {
       users.set(user.id, user);
+    },
+    /** Every DM to this user is refused with `error`, as Slack does for a deleted or deactivated account. */
+    makeUnreachable(userId: string, error = 'user_not_found') {
+      unreachable.set(userId, error);
     },
     addUserGroup(id: string, members: string[]) {
       groups.set(id, members);

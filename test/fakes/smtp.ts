@@ -26,6 +26,8 @@ export interface FakeSmtp {
   messages: ReceivedMail[];
   /** Answer RCPT TO for this address with `code` (550 unless told): 5xx is permanent, 4xx temporary. */
   rejectRecipient(address: string, code?: number): void;
+  /** Holds the reply to every DATA this long (a slow relay); the message counts as received once answered. */
+  delayReplies(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,7 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
   const messages: ReceivedMail[] = [];
   const rejected = new Map<string, number>((options.rejectRecipients ?? []).map((address) => [address.toLowerCase(), 550]));
   const { auth } = options;
+  let replyDelayMs = 0;
 
   const server = new SMTPServer({
     secure: false,
@@ -69,7 +72,8 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         simpleParser(raw)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            if (replyDelayMs) await new Promise((resolve) => setTimeout(resolve, replyDelayMs));
             messages.push({
               envelope: {
                 from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -100,6 +104,9 @@ export async function startFakeSmtp(options: FakeSmtpOptions = {}): Promise<Fake
     messages,
     rejectRecipient(address, code = 550) {
       rejected.set(address.toLowerCase(), code);
+    },
+    delayReplies(ms) {
+      replyDelayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -92,6 +92,20 @@ describe('GoogleSpeechProvider against a Google Speech v1 stand-in', () => {
     expect(stt.client.auth.getClient).not.toHaveBeenCalled();
   });
 
+  test('a retry follows the recognition its earlier attempt started (named in the heartbeat) instead of starting it again', async () => {
+    fake.script([{ kind: 'result', words: conversation, afterPolls: 4 }]);
+    const started: Record<string, string> = {};
+    // The first attempt runs out of time (its activity's deadline) before Google is done.
+    await expect(provider().transcribe(request({ onOperation: (source, name) => (started[source] = name), giveUpAt: Date.now() }))).rejects.toThrow(/not done yet/);
+    expect(Object.keys(started)).toEqual(['gs://meetflow-recordings/room-1/rec-1.ogg']);
+
+    const transcript = await provider().transcribe(request({ operations: started }));
+
+    expect(transcript.speakers).toEqual(['Speaker 1', 'Speaker 2']);
+    expect(fake.requests.filter((recorded) => recorded.method === 'LongRunningRecognize')).toHaveLength(1);
+    expect(new Set(fake.polls)).toEqual(new Set(Object.values(started)));
+  });
+
   test('a speakerLabel, when Google sends one, names the speaker', async () => {
     fake.script([
       {

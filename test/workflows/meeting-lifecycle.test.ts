@@ -22,6 +22,7 @@ import { readChatLog } from '../../integrations/chat/log';
 import type { MeetingStatus } from '../../workflows/messages';
 import { recordingPipelineWorkflow } from '../../workflows/recording-pipeline';
 import { cancelUpdate, endMeetingUpdate, participantJoinedSignal, participantLeftSignal, rescheduleUpdate, rsvpUpdate, statusQuery } from '../../workflows/messages';
+import { actionItemWorkflowId } from '../../workflows/ids';
 import { MeetingStatusKey } from '../../workflows/search-attributes';
 import { unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
@@ -193,6 +194,13 @@ test('a whole meeting: invites, live, recording, transcript, summary, action ite
   ]);
   expect(await orm.em.fork().count(ActionItem, { summary: rerun.summaryId })).toBe(items.length);
   expect((await readChatLog(world.dataDir)).filter((m) => m.key.startsWith(`results:${rerun.summaryId}:`))).toEqual([]);
+  // The new version replaces the first one's items: they are cancelled and their reminders end now, not on the due date.
+  expect((await orm.em.fork().find(ActionItem, { summary: summary.id })).map((item) => item.status)).toEqual(items.map(() => 'cancelled'));
+  await expect(env.client.workflow.getHandle(actionItemWorkflowId(budget!.id)).result()).resolves.toMatchObject({ outcome: 'closed' });
+  // The version was resolved once, by the workflow, before the summary was written.
+  const rerunHistory = await env.client.workflow.getHandle(`${handle.workflowId}-rerun`).fetchHistory();
+  const activityTypes = rerunHistory.events!.map((event) => event.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  expect(activityTypes.slice(0, 3)).toEqual(['latestTranscriptOf', 'nextSummaryVersion', 'summarizeTranscript']);
 });
 
 test('reschedule moves the start and sends an updated invite; cancel sends CANCEL; nothing more after that', async () => {
@@ -223,6 +231,17 @@ test('reschedule moves the start and sends an updated invite; cancel sends CANCE
   const statuses = (await orm.em.fork().find(RoomInvitation, { room: room.id })).map((i) => i.status);
   expect(statuses).toEqual(['cancelled']);
   await recordHistory(handle, 'rescheduled-then-cancelled');
+});
+
+test('a meeting moved three days later: its invitation links stay valid until a day after the new start', async () => {
+  const { host, bob } = await hostWithGuests();
+  const { room, handle } = await schedule(host, { startInMs: 3_600_000, invitees: [bob] });
+  await waitForPhase(handle, ['waiting']);
+  const newStart = new Date(Date.now() + 3 * 24 * 3_600_000);
+  await handle.executeUpdate(rescheduleUpdate, { args: [newStart.toISOString()] });
+  const invitation = await orm.em.fork().findOneOrFail(RoomInvitation, { room: room.id });
+  expect(invitation.expiresAt.toISOString()).toBe(new Date(newStart.getTime() + 24 * 3_600_000).toISOString());
+  await handle.executeUpdate(cancelUpdate, { args: ['done testing'] });
 });
 
 test('rsvp: a known token records the answer, an unknown token is refused', async () => {

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { MeetingRefusal, MeetingsClient } from '../../clients/meetings';
 import { MeetingEvents } from '../../clients/video-events';
-import type { VideoRecordingState } from '../../integrations/video/types';
+import type { VideoRecordingState, VideoRoomState } from '../../integrations/video/types';
 import { meetingWorkflowId } from '../../workflows/ids';
 import { meetingWorkflow } from '../../workflows/meeting';
 import { statusQuery, type MeetingInput, type MeetingPhase } from '../../workflows/messages';
@@ -30,7 +30,7 @@ interface Call {
 }
 
 /** Activities that only remember being called (and answer what the workflow needs), per test. */
-function stubActivities(options: { reconcile?: () => VideoRecordingState[] } = {}) {
+function stubActivities(options: { reconcile?: () => VideoRecordingState[]; room?: () => Pick<VideoRoomState, 'exists' | 'participants'> } = {}) {
   const calls: Call[] = [];
   const record =
     <T>(name: string, answer: (input: Record<string, unknown>) => T) =>
@@ -46,6 +46,7 @@ function stubActivities(options: { reconcile?: () => VideoRecordingState[] } = {
     startMeetingRoom: record('startMeetingRoom', () => ({ hasRoom: true })),
     startRoomRecording: record('startRoomRecording', () => null),
     reconcileRecordings: record('reconcileRecordings', () => options.reconcile?.() ?? []),
+    reconcileRoom: record('reconcileRoom', () => options.room?.() ?? { exists: true, participants: [] }),
     closeMeetingRoom: record('closeMeetingRoom', () => undefined),
     recordParticipants: record('recordParticipants', () => []),
     recordParticipant: record('recordParticipant', () => ''),
@@ -175,4 +176,39 @@ test('nobody joins: the meeting ends after the no-show grace with nothing to pro
     expect((refusal as MeetingRefusal).kind).toBe('over');
   });
   expect(stubs.phases()).toEqual(['inviting', 'waiting', 'live', 'processing', 'completed']);
+});
+
+test('a dropped participant_joined: the provider has someone in the room, so there is no no-show and the room stays open', async () => {
+  const stubs = stubActivities({ room: () => ({ exists: true, participants: [{ identity: 'alice', name: 'Alice', joinedAt: new Date(Date.now()).toISOString() }] }) });
+  await withWorker(stubs, async (taskQueue) => {
+    const { handle, events } = await startMeeting(taskQueue);
+    await untilPhase(handle, 'live');
+    // Past the 10-minute no-show grace without a single join webhook.
+    await env.sleep(15 * MINUTE);
+    const status = await handle.query(statusQuery);
+    expect(status.phase).toBe('live');
+    expect(status.participants).toEqual([expect.objectContaining({ identity: 'alice', present: true })]);
+    expect(stubs.called('closeMeetingRoom')).toHaveLength(0);
+    await events.finishRoom();
+    const result = await handle.result();
+    expect(result.endReason).toBe('the room closed');
+    expect(result.participants).toEqual([expect.objectContaining({ identity: 'alice', present: false })]);
+  });
+  expect(stubs.called('recordParticipants').length).toBeGreaterThanOrEqual(1);
+});
+
+test('a dropped room_finished: the provider says the room is gone, so the live meeting ends at the next check, not at its maximum duration', async () => {
+  let roomExists = true;
+  const stubs = stubActivities({ room: () => ({ exists: roomExists, participants: [] }) });
+  await withWorker(stubs, async (taskQueue) => {
+    const { handle, events } = await startMeeting(taskQueue, { maxDurationMinutes: 240 });
+    await untilPhase(handle, 'live');
+    await events.join('alice', 'Alice');
+    await events.leave('alice');
+    roomExists = false;
+    await untilPhase(handle, 'completed');
+    const result = await handle.result();
+    expect(result.endReason).toBe('the room closed');
+    expect(Date.parse(result.endedAt!) - Date.parse(result.startedAt!)).toBeLessThan(10 * MINUTE);
+  });
 });

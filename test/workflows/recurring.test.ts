@@ -64,3 +64,29 @@ test('a recurring meeting is a Temporal Schedule that starts one meeting workflo
     await schedule.delete();
   }
 });
+
+test('an occurrence starts at the Schedule\'s time plus the lead, not at the time the run happened to start (a late or backfilled run)', async () => {
+  const host = await createUser(orm.em.fork(), { name: 'Alice Host' });
+  // Daily at a time two days ago; the backfill below makes the Schedule run that day's action now, late.
+  const firstStart = new Date(Math.floor((Date.now() - 3 * 86_400_000) / 60_000) * 60_000);
+  const { seriesId, scheduleId } = await scheduleRecurringMeeting(
+    { temporal: env.client, cfg: world.cfg, taskQueue: world.taskQueue },
+    { host, title: 'Late stand-up', firstStart, timeZone: 'UTC', durationMinutes: 15, invitees: [], recurrence: { frequency: 'daily', count: 10 }, leadMinutes: 60, settings: { reminderMinutesBefore: 0 } },
+  );
+  const schedule = env.client.schedule.getHandle(scheduleId);
+  try {
+    const fireTime = firstStart.getTime() + 86_400_000 - 60 * 60_000;
+    await schedule.backfill([{ start: new Date(fireTime - 30_000), end: new Date(fireTime + 30_000) }]);
+    const deadline = Date.now() + 20_000;
+    let rooms: RoomEntity[] = [];
+    while (rooms.length === 0 && Date.now() < deadline) {
+      rooms = await orm.em.fork().find(Room, { tags: { $contains: [`series:${seriesId}`] } });
+      if (!rooms.length) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(rooms).toHaveLength(1);
+    expect(rooms[0].scheduledStartTime?.toISOString()).toBe(new Date(fireTime + 60 * 60_000).toISOString());
+    await env.client.workflow.getHandle(rooms[0].workflowId!).terminate('test over');
+  } finally {
+    await schedule.delete();
+  }
+});
