@@ -5,6 +5,7 @@ import type { ApiDeps } from './deps';
 import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
 import { createApiMetrics } from './middleware/metrics';
+import { answerMalformedRequests, declaredLengthLimit, servedMethodsOnly } from './middleware/request-limits';
 import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
@@ -30,6 +31,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(metrics.middleware);
   app.use(requestContext(deps.orm, deps.log));
   app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
+  app.use(servedMethodsOnly());
+  app.use(declaredLengthLimit((ctx) => (isRecordingUpload(ctx) ? { bytes: deps.cfg.UPLOAD_MAX_MB * MB, what: `${deps.cfg.UPLOAD_MAX_MB} MB (UPLOAD_MAX_MB)` } : { bytes: MB, what: '1 MB' })));
   // Webhooks verify a signature over the raw body, and the pages read their forms: both come before the JSON parser.
   app.use(livekitWebhookRoutes(deps).routes());
   const signIn = passwordSignIn(deps);
@@ -68,5 +71,10 @@ export function createApp(deps: ApiDeps): Koa {
     ctx.body = openApi;
   });
   app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed: () => new HttpError(405, 'method_not_allowed', 'This route does not take that method') }));
+  const listen = app.listen.bind(app);
+  app.listen = ((...args: Parameters<Koa['listen']>) => answerMalformedRequests(listen(...args))) as Koa['listen'];
   return app;
 }
+
+const MB = 1024 * 1024;
+const isRecordingUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/meetings\/[^/]+\/recordings\/?$/.test(ctx.path);
