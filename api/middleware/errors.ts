@@ -26,7 +26,6 @@ const TITLES: Record<string, string> = {
   forbidden: 'Not allowed',
   not_found: 'Not found',
   method_not_allowed: 'Method not allowed',
-  not_implemented: 'Method not implemented',
   conflict: 'Conflict with the current state',
   email_taken: 'Email already registered',
   gone: 'No longer available',

@@ -6,11 +6,15 @@ import { HttpError, problem } from './errors';
 /** The methods some route of this API answers (HEAD and OPTIONS come with GET and the router). */
 export const SERVED_METHODS = ['GET', 'HEAD', 'OPTIONS', 'POST', 'PATCH', 'DELETE', 'PUT'];
 
-/** TRACE, PROPFIND and the like are refused before any route sees them: 501 with a problem body. */
+/**
+ * TRACE, PROPFIND and the like are refused before any route sees them: 405 with a problem body (a 4xx, not the
+ * router's 501: the client sent something this API never takes, and nothing on the server is wrong).
+ */
 export function servedMethodsOnly(): Middleware {
   return async (ctx: Context, next: Next) => {
     if (!SERVED_METHODS.includes(ctx.method)) {
-      throw new HttpError(501, 'not_implemented', `This API does not take ${ctx.method} requests: it answers GET, POST, PATCH and DELETE (see /openapi.json)`);
+      ctx.set('Allow', SERVED_METHODS.join(', '));
+      throw new HttpError(405, 'method_not_allowed', `This API does not take ${ctx.method} requests: it answers GET, POST, PATCH and DELETE (see /openapi.json)`);
     }
     await next();
   };
