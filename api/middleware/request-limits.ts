@@ -25,14 +25,14 @@ export function servedMethodsOnly(): Middleware {
  * (a reader that waits for bytes never sent would hold the request open); the connection is then closed, so the
  * rest of the body is never read either.
  */
-export function declaredLengthLimit(limitOf: (ctx: Context) => { bytes: number; what: string }): Middleware {
+export function declaredLengthLimit(limitOf: (ctx: Context) => { bytes: number; message: string }): Middleware {
   return async (ctx: Context, next: Next) => {
     const header = ctx.get('content-length');
     if (header) {
       const limit = limitOf(ctx);
       if (!/^\d+$/.test(header.trim()) || Number(header) > limit.bytes) {
         ctx.set('Connection', 'close');
-        throw new HttpError(413, 'payload_too_large', `The body is larger than the ${limit.what} this route accepts`);
+        throw new HttpError(413, 'payload_too_large', limit.message);
       }
     }
     await next();
