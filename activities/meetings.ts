@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { Participant, Recording, Room, RoomInvitation } from '../db/entities';
-import { findOrCreateUserByEmail, userForIdentity } from '../db/users';
+import { findOrCreateUserByEmail, isStorableEmail, userForIdentity } from '../db/users';
 import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
 
@@ -71,6 +71,11 @@ export function createMeetingActivities(ctx: ActivityContext) {
       const room = await db.findOneOrFail(Room, input.roomId, { populate: ['host'] });
       const records: InvitationRecord[] = [];
       for (const invitee of input.invitees) {
+        // One address no database or mail server takes must not fail everyone's invitations (a retry cannot fix it).
+        if (!isStorableEmail(invitee.email)) {
+          ctx.log.warn({ roomId: room.id, email: invitee.email.slice(0, 100) }, 'invitee left out: not an email address Meetflow can store or write to');
+          continue;
+        }
         const user = await findOrCreateUserByEmail(db, invitee.email, invitee.name);
         await db
           .createQueryBuilder(RoomInvitation)

@@ -5,6 +5,7 @@ import type { ApiDeps } from './deps';
 import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
 import { createApiMetrics } from './middleware/metrics';
+import { answerMalformedRequests, declaredLengthLimit, servedMethodsOnly } from './middleware/request-limits';
 import { requestContext } from './middleware/request-context';
 import { RouteRegistry } from './routing';
 import { actionItemRoutes } from './routes/action-items';
@@ -17,7 +18,7 @@ import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
-import { recordingRoutes } from './routes/recordings';
+import { recordingRoutes, uploadTooLarge } from './routes/recordings';
 import { searchRoutes } from './routes/search';
 
 export { DEFAULT_LIMITS, type ApiDeps } from './deps';
@@ -33,6 +34,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(metrics.middleware);
   app.use(requestContext(deps.orm, deps.log));
   app.use(errorHandler((error, requestId) => deps.log.error({ err: error, requestId }, 'unhandled error')));
+  app.use(servedMethodsOnly());
+  app.use(declaredLengthLimit((ctx) => (isRecordingUpload(ctx) ? { bytes: deps.cfg.UPLOAD_MAX_MB * MB, message: uploadTooLarge(deps.cfg.UPLOAD_MAX_MB) } : { bytes: MB, message: BODY_TOO_LARGE })));
   // Webhooks verify a signature over the raw body, and the pages read their forms: both come before the JSON parser.
   app.use(livekitWebhookRoutes(deps).routes());
   const signIn = passwordSignIn(deps);
@@ -42,7 +45,7 @@ export function createApp(deps: ApiDeps): Koa {
       enableTypes: ['json'],
       jsonLimit: '1mb',
       onError: (error) => {
-        if ((error as { status?: number }).status === 413) throw new HttpError(413, 'payload_too_large', 'The body is larger than the 1 MB this API accepts');
+        if ((error as { status?: number }).status === 413) throw new HttpError(413, 'payload_too_large', BODY_TOO_LARGE);
         throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
       },
     }),
@@ -71,5 +74,11 @@ export function createApp(deps: ApiDeps): Koa {
     ctx.body = openApi;
   });
   app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed: () => new HttpError(405, 'method_not_allowed', 'This route does not take that method') }));
+  const listen = app.listen.bind(app);
+  app.listen = ((...args: Parameters<Koa['listen']>) => answerMalformedRequests(listen(...args))) as Koa['listen'];
   return app;
 }
+
+const MB = 1024 * 1024;
+const BODY_TOO_LARGE = 'The body is larger than the 1 MB this API accepts';
+const isRecordingUpload = (ctx: Koa.Context) => ctx.method === 'POST' && /^\/meetings\/[^/]+\/recordings\/?$/.test(ctx.path);

@@ -66,8 +66,12 @@ export async function rescheduleMeeting(deps: CommandDeps, actor: Actor, room: R
   return status;
 }
 
+export const CANCEL_REASON_MAX = 500;
+
 export async function cancelMeeting(deps: CommandDeps, actor: Actor, room: RoomEntity, reason: string): Promise<MeetingStatus> {
   manage(actor, room, 'cancel');
+  // Checked before cancelling: the audit row must be writable, or the meeting would be cancelled without one.
+  if (reason.includes('\u0000') || reason.length > CANCEL_REASON_MAX) throw new CommandError('invalid', `the reason must be at most ${CANCEL_REASON_MAX} characters, without NUL characters`);
   const status = await new MeetingsClient(deps.temporal).cancel(room.id, reason);
   await audit(deps.em, actor, { action: 'meeting.cancel', target: { type: 'meeting', id: room.id }, details: { reason } });
   return status;

@@ -9,6 +9,15 @@ const nameFromEmail = (email: string) =>
     .map((part) => part[0].toUpperCase() + part.slice(1))
     .join(' ');
 
+/** RFC 5321's limit on an address in a mail path (the users and room_invitations columns hold 320). */
+export const EMAIL_MAX = 254;
+
+/** An address Meetflow can store and mail: at most EMAIL_MAX characters, one @, no spaces or control characters. */
+export function isStorableEmail(email: string): boolean {
+  const address = email.trim();
+  return address.length <= EMAIL_MAX && /^[^\s@]+@[^\s@]+$/.test(address) && ![...address].some((char) => char.charCodeAt(0) < 0x20);
+}
+
 /** The user with this email, created on first sight (an invitee who has never used Meetflow). */
 export async function findOrCreateUserByEmail(em: EntityManager, email: string, name?: string): Promise<UserEntity> {
   const normalized = email.trim().toLowerCase();

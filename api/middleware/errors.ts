@@ -73,6 +73,10 @@ export function errorHandler(onUnexpected: (error: unknown, requestId: string) =
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new HttpError(404, 'not_found', `No route for ${ctx.method} ${ctx.path} (see /openapi.json or /docs)`);
       }
+      // (a router's allowedMethods answers these with a status only)
+      if (ctx.status === 405 && ctx.body === undefined) {
+        throw new HttpError(405, 'method_not_allowed', `${ctx.path} does not take ${ctx.method} (it takes ${ctx.response.get('Allow') || 'other methods'})`);
+      }
     } catch (error) {
       const requestId = String(ctx.state.requestId ?? '');
       const known = asHttpError(error);

@@ -1,5 +1,6 @@
 import type { Context, Middleware, Next } from 'koa';
 import { z } from 'zod';
+import { nulPaths } from '../schemas';
 import { HttpError } from './errors';
 
 export interface ValidatedInput<Body, Query, Params> {
@@ -22,15 +23,22 @@ function describe(issues: z.core.$ZodIssue[], where: string): string {
   return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : where}: ${issue.message}`).join('; ');
 }
 
-/** Parses body, query and params with their schemas; a mismatch is a 400 naming each bad field. */
+const NUL_MESSAGE = 'must not contain a NUL character (\\u0000)';
+
+/**
+ * Parses body, query and params with their schemas; a mismatch is a 400 naming each bad field. No string of any
+ * route may hold a NUL character (PostgreSQL refuses it, in text and JSON alike): checked here, for every route.
+ */
 export function validate<S extends RouteSchemas>(schemas: S): Middleware {
   return async (ctx: Context, next: Next) => {
     const parts = { body: (ctx.request as { body?: unknown }).body ?? {}, query: ctx.query, params: ctx.params ?? {} };
     const input: Record<string, unknown> = {};
     const problems: { field: string; message: string }[] = [];
     for (const where of ['params', 'query', 'body'] as const) {
+      const withNul = nulPaths(parts[where], where);
+      problems.push(...withNul.map((field) => ({ field, message: NUL_MESSAGE })));
       const schema = schemas[where];
-      if (!schema) continue;
+      if (!schema || withNul.length) continue;
       const parsed = schema.safeParse(parts[where]);
       if (parsed.success) input[where] = parsed.data;
       else {

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../deps';
 import { auditRequest } from '../audit';
 import { HttpError } from '../middleware/errors';
 import type { RouteRegistry } from '../routing';
+import { CURSOR_HELP, decodeCursorJson, isoDateTime, isSaneTime, UUID } from '../schemas';
 
 const auditQuery = {
   query: z.object({
@@ -12,8 +13,8 @@ const auditQuery = {
     action: z.enum(AUDIT_ACTIONS).optional(),
     targetType: z.string().max(30).optional(),
     targetId: z.string().max(255).optional(),
-    from: z.iso.datetime({ offset: true, error: 'from must be an ISO 8601 date and time' }).optional(),
-    to: z.iso.datetime({ offset: true, error: 'to must be an ISO 8601 date and time' }).optional(),
+    from: isoDateTime('from').optional(),
+    to: isoDateTime('to').optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().optional(),
   }),
@@ -34,13 +35,10 @@ const eventView = (event: AuditEventEntity) => ({
 
 const encodeCursor = (event: AuditEventEntity) => Buffer.from(JSON.stringify([event.occurredAt.toISOString(), event.id])).toString('base64url');
 function decodeCursor(cursor: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof id === 'string' && !Number.isNaN(Date.parse(at))) return { at: new Date(at), id };
-  } catch {
-    /* fall through */
-  }
-  throw new HttpError(400, 'validation_error', 'query.cursor: not a cursor this API gave out (use nextCursor from the previous page)');
+  const parsed = decodeCursorJson(cursor);
+  const [at, id] = Array.isArray(parsed) ? (parsed as unknown[]) : [];
+  if (typeof at === 'string' && isSaneTime(Date.parse(at)) && typeof id === 'string' && UUID.test(id)) return { at: new Date(at), id };
+  throw new HttpError(400, 'validation_error', `query.cursor: ${CURSOR_HELP}`, { errors: [{ field: 'query.cursor', message: CURSOR_HELP }] });
 }
 
 export function adminRoutes(routes: RouteRegistry, deps: ApiDeps): void {

@@ -10,6 +10,7 @@ import { currentSession, currentUser } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { rateLimit, RateLimiter } from '../middleware/rate-limit';
 import type { RouteRegistry } from '../routing';
+import { emailAddress } from '../schemas';
 import { sessionView, userView } from '../views';
 
 /** bcrypt's work factor for new hashes; older, cheaper hashes still verify and are upgraded at the next sign-in. */
@@ -19,7 +20,7 @@ const BCRYPT_MAX_BYTES = 72;
 // Compared against when the email is unknown, so both failures take as long as each other.
 const DUMMY_HASH = bcrypt.hashSync('meetflow-no-such-user', BCRYPT_ROUNDS);
 
-const email = z.email({ error: 'must be an email address' }).transform((value) => value.trim().toLowerCase());
+const email = emailAddress;
 const password = z
   .string()
   .min(10, { error: 'must be at least 10 characters' })

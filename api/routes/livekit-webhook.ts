@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { WebhookReceiver } from 'livekit-server-sdk';
 import getRawBody from 'raw-body';
 import { Room } from '../../db/entities';
+import { MeetingRefusal } from '../../clients/meetings';
 import { MeetingEvents } from '../../clients/video-events';
 import { isRecorder } from '../../integrations/video/livekit';
 import type { ApiDeps } from '../deps';
@@ -36,9 +37,16 @@ export function livekitWebhookRoutes(deps: ApiDeps): Router {
       ctx.status = 204; // events about no room (none today) need nothing from us
       return;
     }
-    const room = await deps.orm.em.findOne(Room, { livekitRoomName: roomName });
+    // (a NUL cannot be in a room name PostgreSQL holds: no need to ask it)
+    const room = roomName.includes('\u0000') ? null : await deps.orm.em.findOne(Room, { livekitRoomName: roomName });
     if (!room) throw new HttpError(404, 'not_found', `No meeting uses LiveKit room "${roomName}"`);
-    await signal(deps, room.id, event);
+    try {
+      await signal(deps, room.id, event);
+    } catch (error) {
+      // A late event for a meeting that is over (completed, cancelled) is acknowledged: an error would only make
+      // LiveKit send it again and again, and there is nothing left for it to change.
+      if (!(error instanceof MeetingRefusal && error.kind === 'over')) throw error;
+    }
     ctx.status = 204;
   });
   return router;

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { MeetingsClient } from '../../clients/meetings';
-import { cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
+import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
 import { latestSummary } from '../../db/summaries';
@@ -13,14 +13,14 @@ import { apiActor, auditRequest } from '../audit';
 import { commandDeps, type ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 import type { RouteRegistry } from '../routing';
+import { CURSOR_HELP, decodeCursorJson, EMAIL_MAX, emailAddress, isoDateTime, isSaneTime, UUID } from '../schemas';
 import { actionItemView, meetingView, participantView, recordingView, reportView, summaryView } from '../views';
 
-const future = (label: string) =>
-  z.iso.datetime({ offset: true, error: `${label} must be an ISO 8601 date and time, e.g. 2026-12-03T14:00:00Z` }).refine((value) => Date.parse(value) > Date.now(), { error: `${label} must be in the future` });
+const future = (label: string) => isoDateTime(label).refine((value) => Date.parse(value) > Date.now(), { error: `${label} must be in the future` });
 
 const invitee = z.union([
-  z.email({ error: 'an invitee is an email address or { "email" } or { "userId" }' }).transform((email) => ({ email })),
-  z.object({ email: z.email(), name: z.string().max(200).optional() }),
+  z.email({ error: 'an invitee is an email address or { "email" } or { "userId" }' }).max(EMAIL_MAX, { error: `an invitee's email address has at most ${EMAIL_MAX} characters` }).transform((email) => ({ email })),
+  z.object({ email: emailAddress, name: z.string().max(200).optional() }),
   z.object({ userId: z.uuid() }),
 ]);
 
@@ -51,9 +51,9 @@ const create = {
 const list = {
   query: z.object({
     status: z.enum(MEETING_PHASES).optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    tag: z.string().optional(),
+    from: isoDateTime('from').optional(),
+    to: isoDateTime('to').optional(),
+    tag: z.string().max(50).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().optional(),
   }),
@@ -61,7 +61,7 @@ const list = {
 
 const byId = { params: z.object({ id: z.string() }) };
 const reschedule = { params: byId.params, body: z.object({ start: future('start') }) };
-const cancel = { params: byId.params, body: z.object({ reason: z.string().max(500).default('') }) };
+const cancel = { params: byId.params, body: z.object({ reason: z.string().max(CANCEL_REASON_MAX).default('') }) };
 const transcriptPage = { params: byId.params, query: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }) };
 const summaryQuery = { params: byId.params, query: z.object({ version: z.coerce.number().int().min(1).optional() }) };
 
@@ -71,13 +71,11 @@ interface Cursor {
 }
 const encodeCursor = (room: { scheduledStartTime?: Date | null; id: string }) => Buffer.from(JSON.stringify({ start: room.scheduledStartTime?.toISOString() ?? '', id: room.id })).toString('base64url');
 function decodeCursor(cursor: string): Cursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.start === 'string' && typeof parsed.id === 'string') return parsed;
-  } catch {
-    /* fall through */
-  }
-  throw new HttpError(400, 'validation_error', 'query.cursor: not a cursor this API gave out (use nextCursor from the previous page)');
+  const parsed = decodeCursorJson(cursor) as Partial<Cursor> | undefined;
+  const start = parsed?.start;
+  // (start is '' for a meeting without a start time)
+  if (typeof start === 'string' && (start === '' || isSaneTime(Date.parse(start))) && typeof parsed?.id === 'string' && UUID.test(parsed.id)) return { start, id: parsed.id };
+  throw new HttpError(400, 'validation_error', `query.cursor: ${CURSOR_HELP}`, { errors: [{ field: 'query.cursor', message: CURSOR_HELP }] });
 }
 
 export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {

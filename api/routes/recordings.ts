@@ -53,7 +53,8 @@ class AudioGate extends Transform {
   }
 }
 
-const tooLarge = (maxBytes: number) => new HttpError(413, 'payload_too_large', `The recording is larger than the ${Math.round(maxBytes / 1024 / 1024)} MB this server accepts (UPLOAD_MAX_MB)`);
+export const uploadTooLarge = (maxMb: number) => `The recording is larger than the ${maxMb} MB this server accepts (UPLOAD_MAX_MB)`;
+const tooLarge = (maxBytes: number) => new HttpError(413, 'payload_too_large', uploadTooLarge(Math.round(maxBytes / 1024 / 1024)));
 const notAudio = () => new HttpError(415, 'unsupported_media_type', `The body is not a recording this server reads: send ${AUDIO_FORMATS_TEXT} audio`);
 
 /** Streams the request body to `dir` (never whole in memory); the file only appears once it is complete and accepted. */
