@@ -2,7 +2,7 @@ import { snoozeReminder, syncReminder } from '../clients/action-items';
 import { ActionItem, User, type ActionItemEntity } from '../db/entities';
 import type { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUSES } from '../db/entities/action-item';
 import { canChangeActionItem, canSnoozeActionItem } from '../policies/action-items';
-import { findVisibleMeeting } from './meetings';
+import { findVisibleMeeting, UUID } from './meetings';
 import { type Actor, audit, authorize, CommandError, type CommandDeps } from './types';
 
 export interface ActionItemChanges {
@@ -16,7 +16,7 @@ export interface ActionItemChanges {
 
 /** An action item of a meeting the actor may see (else `not_found`, like a missing one). */
 async function visibleItem(deps: CommandDeps, actor: Actor, itemId: string): Promise<ActionItemEntity> {
-  const item = await deps.em.findOne(ActionItem, itemId, { populate: ['assignedTo', 'room', 'room.host'] });
+  const item = UUID.test(itemId) ? await deps.em.findOne(ActionItem, itemId, { populate: ['assignedTo', 'room', 'room.host'] }) : null;
   if (!item) throw new CommandError('not_found', `No action item ${itemId}`);
   // Its assignee sees it even when they were given it without being part of the meeting.
   if (actor.kind === 'person' && item.assignedTo?.id === actor.user.id) return item;

@@ -7,7 +7,8 @@ import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
 import type { InvitationStatus, MeetingStatus } from '../workflows/messages';
 import { type Actor, audit, authorize, CommandError, type CommandDeps } from './types';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are UUIDs: anything else names nothing (and never reaches a uuid column, where it would be an error). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The meeting if the actor may see it. A meeting someone may not see is `not_found`, like a missing one: Meetflow

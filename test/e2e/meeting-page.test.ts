@@ -128,6 +128,8 @@ test('the page is for people in the meeting: a stranger gets 404, a forged form 
   const done = (cookie: string, origin?: string) =>
     fetch(`${api.url}/meetings/${meeting.id}/notes/action-items/${item.id}/done`, { method: 'POST', redirect: 'manual', headers: { cookie, ...(origin ? { origin } : {}) } });
   expect((await done(strangerCookie)).status).toBe(404);
+  const malformed = await fetch(`${api.url}/meetings/${meeting.id}/notes/action-items/not-an-id%00/done`, { method: 'POST', redirect: 'manual', headers: { cookie: strangerCookie } });
+  expect(malformed.status).toBe(404);
   expect((await done(await session(host.user.email), 'https://evil.test')).status).toBe(403);
   expect((await api.call('GET', `/meetings/${meeting.id}/action-items`, { token: host.token })).body.actionItems[0].status).toBe('open');
 });
