@@ -23,6 +23,8 @@ let api: TestApi;
 let host: Awaited<ReturnType<typeof signUp>>;
 let admin: Awaited<ReturnType<typeof signUp>>;
 let meetingId: string;
+/** The generated requests' own target: an accepted one may cancel or move it, which the targeted tests must not see. */
+let fuzzedMeetingId: string;
 let tokens: Record<HostileRequest['as'], string | undefined>;
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -37,7 +39,10 @@ beforeAll(async () => {
   await orm.em.fork().nativeUpdate(User, admin.user.id, { role: 'admin' });
   const created = await api.call('POST', '/meetings', { token: host.token, body: { title: 'Target practice', start: inAnHour(), invitees: ['guest@example.test'], settings: { reminderMinutesBefore: 0 } } });
   meetingId = created.body.meeting.id;
+  const fuzzed = await api.call('POST', '/meetings', { token: host.token, body: { title: 'Moving target', start: inAnHour(), invitees: ['guest@example.test'], settings: { reminderMinutesBefore: 0 } } });
+  fuzzedMeetingId = fuzzed.body.meeting.id;
   await waitForPhase(env.client.workflow.getHandle(created.body.workflowId), ['waiting']);
+  await waitForPhase(env.client.workflow.getHandle(fuzzed.body.workflowId), ['waiting']);
   tokens = { nobody: undefined, user: host.token, admin: admin.token, forged: 'mf_forged_0000000000000000000000000000' };
 }, 120_000);
 
@@ -47,13 +52,13 @@ afterAll(async () => {
 });
 
 /** What a refused request must not change: the rows a request writes itself, and the target meeting as stored and as its workflow sees it. */
-async function snapshot() {
+async function snapshot(targetId = meetingId) {
   const connection = orm.em.fork().getConnection();
   const one = async (sql: string, params: unknown[] = []) => (await connection.execute<Record<string, unknown>[]>(sql, params))[0];
   return {
     counts: await one(`select (select count(*) from users) as users, (select count(*) from sessions where revoked_at is null) as sessions, (select count(*) from rooms) as rooms,
       (select count(*) from audit_events where action <> 'auth.sign_in_failed') as audit, (select count(*) from action_items) as items`),
-    meeting: await one('select name, description, status, tags, settings, scheduled_start_time from rooms where id = ?', [meetingId]),
+    meeting: await one('select name, description, status, tags, settings, scheduled_start_time from rooms where id = ?', [targetId]),
   };
 }
 
@@ -64,18 +69,18 @@ test('300 generated hostile requests at every route: no 5xx, every refusal says 
   const openApi = await api.call('GET', '/openapi.json');
   const routes = routesOf(openApi.body);
   expect(routes.length).toBeGreaterThan(40);
-  const known: KnownIds = { meetingId, email: host.user.email };
+  const known: KnownIds = { meetingId: fuzzedMeetingId, email: host.user.email };
   const requests = fc.sample(hostileRequests(routes, known), { numRuns: 300, seed: 20261201 });
   const failures: string[] = [];
   const statuses: number[] = [];
   for (const request of requests) {
-    const before = await snapshot();
+    const before = await snapshot(fuzzedMeetingId);
     const response = await sendRaw(api.url, request, tokens);
     statuses.push(response.status);
     const what = `${request.method} ${request.target.slice(0, 120)} (${JSON.stringify(request.headers)}, body ${JSON.stringify(request.body?.slice(0, 80))})`;
     for (const problem of problemsWith(request, response)) failures.push(`${what}: ${problem}`);
     if (response.status === 0) failures.push(`${what}: no answer`);
-    if (response.status >= 400 && JSON.stringify(await snapshot()) !== JSON.stringify(before)) failures.push(`${what}: refused with ${response.status}, but changed rows`);
+    if (response.status >= 400 && JSON.stringify(await snapshot(fuzzedMeetingId)) !== JSON.stringify(before)) failures.push(`${what}: refused with ${response.status}, but changed rows`);
   }
   console.log(`hostile requests: ${requests.length}, by status class: ${JSON.stringify(countByClass(statuses))}`);
   expect(failures).toEqual([]);
