@@ -1,4 +1,10 @@
+import type { App } from '@slack/bolt';
 import { createHmac, randomBytes } from 'node:crypto';
+import type { AddressInfo, Server } from 'node:net';
+import pino from 'pino';
+import { createBotApp } from '../../bot/app';
+import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from './worker';
 
 /** Slack gives every command, click and submission its own trigger id. */
 const triggerId = () => `${Date.now()}.1.${randomBytes(8).toString('hex')}`;
@@ -53,4 +59,38 @@ export function eventBody(event: Record<string, unknown>, eventId = `Ev${Date.no
 /** A global shortcut or a modal submission exactly as Slack posts it: form-encoded with a JSON `payload`. */
 export function payloadBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify({ api_app_id: 'A1', token: 'deprecated-verification-token', team: { id: 'T1', domain: 'meetflow-test' }, ...payload }) }).toString();
+}
+
+export interface SlackBotStack {
+  slack: FakeSlackApi;
+  world: TestWorld;
+  stack: WorkerStack;
+  bot: App;
+  /** Where Slack would post: the Bolt app's HTTP receiver. */
+  botUrl: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Bolt for real over HTTP, with a worker: the bot's Web API client and the worker's DMs talk to the Slack stand-in,
+ * and requests must be signed with `secret`, as Slack signs them.
+ */
+export async function startSlackBotStack(label: string, secret: string): Promise<SlackBotStack> {
+  const slack = await startFakeSlackApi();
+  const world = testWorld(label, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.url });
+  const stack = await startWorkerStack(world);
+  const bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm: stack.orm, temporal: stack.env.client, log: pino({ level: 'silent' }), signingSecret: secret });
+  const server = (await bot.start(0)) as Server;
+  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    slack,
+    world,
+    stack,
+    bot,
+    botUrl,
+    stop: async () => {
+      await bot.stop();
+      await Promise.all([stack.stop(), slack.close()]);
+    },
+  };
 }

@@ -1,18 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { App } from '@slack/bolt';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { AddressInfo, Server } from 'node:net';
-import pino from 'pino';
-import { createBotApp } from '../../bot/app';
 import { ActionItem, AuditEvent, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User, type RoomEntity } from '../../db/entities';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
-import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import type { FakeSlackApi } from '../fakes/slack-api';
 import { apiDeps, startApi } from '../helpers/api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders } from '../helpers/slack';
-import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
+import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
+import type { TestWorld, WorkerStack } from '../helpers/worker';
 
 // Bolt runs for real and receives requests signed and encoded exactly as Slack sends them; its Web API
 // client (and the worker's Slack DMs) talk to a Slack API stand-in.
@@ -21,24 +17,17 @@ let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let stack: WorkerStack;
 let slack: FakeSlackApi;
-let bot: App;
+let bots: SlackBotStack;
 let botUrl: string;
 let world: TestWorld;
 
 beforeAll(async () => {
-  slack = await startFakeSlackApi();
-  world = testWorld('slack-bot', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
-  stack = await startWorkerStack(world);
+  bots = await startSlackBotStack('slack-bot', SECRET);
+  ({ slack, world, stack, botUrl } = bots);
   ({ env, orm } = stack);
-  bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm, temporal: env.client, log: pino({ level: 'silent' }), signingSecret: SECRET });
-  const server = (await bot.start(0)) as Server;
-  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await Promise.all([stack?.stop(), slack?.close()]);
-});
+afterAll(() => bots?.stop());
 
 function slackPerson(name: string, tz = 'Europe/Berlin') {
   const id = unique('U').toUpperCase().replace(/-/g, '');

@@ -1,14 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { App } from '@slack/bolt';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo, Server } from 'node:net';
-import pino from 'pino';
-import { createBotApp } from '../../bot/app';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
-import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import type { FakeSlackApi } from '../fakes/slack-api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, eventBody, slackHeaders } from '../helpers/slack';
-import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
+import { buttonBody, commandBody, eventBody, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
+import type { WorkerStack } from '../helpers/worker';
 import { waitFor } from '../helpers/wait';
 
 // Hostile requests at the Slack door (Bolt over HTTP): what test/integration/slack-bot.test.ts does not already
@@ -18,23 +14,16 @@ const SECRET = 'slack-signing-secret-for-hostile-tests';
 let orm: MikroORM;
 let stack: WorkerStack;
 let slack: FakeSlackApi;
-let bot: App;
+let bots: SlackBotStack;
 let botUrl: string;
 
 beforeAll(async () => {
-  slack = await startFakeSlackApi();
-  const world = testWorld('slack-hostile', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
-  stack = await startWorkerStack(world);
+  bots = await startSlackBotStack('slack-hostile', SECRET);
+  ({ slack, stack, botUrl } = bots);
   orm = stack.orm;
-  bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm, temporal: stack.env.client, log: pino({ level: 'silent' }), signingSecret: SECRET });
-  const server = (await bot.start(0)) as Server;
-  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await Promise.all([stack?.stop(), slack?.close()]);
-});
+afterAll(() => bots?.stop());
 
 async function post(body: string, headers: Record<string, string>, contentType = 'application/x-www-form-urlencoded') {
   const response = await fetch(botUrl, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body });

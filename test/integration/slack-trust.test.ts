@@ -1,15 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { App } from '@slack/bolt';
-import type { AddressInfo, Server } from 'node:net';
-import pino from 'pino';
-import { createBotApp } from '../../bot/app';
 import { Room, User } from '../../db/entities';
 import { cancelUpdate } from '../../workflows/messages';
-import { startFakeSlackApi, type FakeSlackApi } from '../fakes/slack-api';
+import type { FakeSlackApi } from '../fakes/slack-api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, payloadBody, slackHeaders } from '../helpers/slack';
+import { buttonBody, commandBody, payloadBody, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
 import { waitFor } from '../helpers/wait';
-import { startWorkerStack, testWorld, type TestWorld, type WorkerStack } from '../helpers/worker';
+import type { TestWorld, WorkerStack } from '../helpers/worker';
 import { apiDeps, signUp, startApi } from '../helpers/api';
 import { findOrCreateUserByEmail } from '../../db/users';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
@@ -22,24 +18,17 @@ const SECRET = 'slack-signing-secret-for-replay-tests';
 let orm: MikroORM;
 let stack: WorkerStack;
 let slack: FakeSlackApi;
-let bot: App;
+let bots: SlackBotStack;
 let botUrl: string;
 let world: TestWorld;
 
 beforeAll(async () => {
-  slack = await startFakeSlackApi();
-  world = testWorld('slack-trust', { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slack.url });
-  stack = await startWorkerStack(world);
+  bots = await startSlackBotStack('slack-trust', SECRET);
+  ({ slack, world, stack, botUrl } = bots);
   orm = stack.orm;
-  bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm, temporal: stack.env.client, log: pino({ level: 'silent' }), signingSecret: SECRET });
-  const server = (await bot.start(0)) as Server;
-  botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 });
 
-afterAll(async () => {
-  await bot?.stop();
-  await Promise.all([stack?.stop(), slack?.close()]);
-});
+afterAll(() => bots?.stop());
 
 function slackPerson(name: string, email?: string) {
   const id = unique('U').toUpperCase().replace(/-/g, '');
