@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Client, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
+import type { AuditInput } from '../db/audit';
 import type { RoomEntity, UserEntity } from '../db/entities';
 import { createMeetingRoom } from '../db/meetings';
 import { meetingWorkflowId } from '../workflows/ids';
@@ -20,6 +21,8 @@ export interface ScheduleMeetingRequest {
   tags?: string[];
   settings?: MeetingSettings;
   type?: 'scheduled' | 'instant' | 'recurring';
+  /** The audit row of this act, written in the same statement as the room. */
+  audit?: Omit<AuditInput, 'target'>;
 }
 
 /** The workflow settings a meeting gets when its request does not say: from the configuration. */
@@ -54,6 +57,7 @@ export async function scheduleMeeting(
       type: request.type,
     },
     meetingWorkflowId,
+    request.audit,
   );
   const input: MeetingInput = {
     roomId: room.id,

@@ -1,10 +1,10 @@
 import { MeetingsClient, scheduleMeeting, type ScheduleMeetingRequest } from '../clients/meetings';
-import { Room, RoomInvitation, User, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
+import { Room, RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
 import type { VideoProvider } from '../integrations/video/types';
 import { canManageMeeting, canSeeMeeting } from '../policies/meetings';
 import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
 import type { InvitationStatus, MeetingStatus } from '../workflows/messages';
-import { type Actor, audit, authorize, CommandError, type CommandDeps } from './types';
+import { type Actor, audit, auditInput, authorize, CommandError, type CommandDeps } from './types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,12 +21,13 @@ export async function findVisibleMeeting(deps: Pick<CommandDeps, 'em'>, actor: A
   return room;
 }
 
-/** Schedules a meeting for its host (the actor): the room row, its workflow, the audit row. */
-export async function createMeeting(deps: CommandDeps, actor: Actor & { kind: 'person' }, request: Omit<ScheduleMeetingRequest, 'host'>) {
-  const host = await deps.em.findOneOrFail(User, actor.user.id);
-  const created = await scheduleMeeting(deps, { ...request, host });
-  await audit(deps.em, actor, { action: 'meeting.create', target: { type: 'meeting', id: created.room.id }, details: { title: created.room.name, start: request.start.toISOString(), invitees: request.invitees.length } });
-  return created;
+/**
+ * Schedules a meeting for its host (the actor): one statement writes the room row (with the host's participant row
+ * and the audit row), then its workflow starts. Nothing else is on the request's path.
+ */
+export async function createMeeting(deps: CommandDeps, actor: Actor & { kind: 'person' }, request: Omit<ScheduleMeetingRequest, 'host' | 'audit'>) {
+  const audit = auditInput(actor, { action: 'meeting.create', details: { title: request.title, start: request.start.toISOString(), invitees: request.invitees.length } });
+  return scheduleMeeting(deps, { ...request, host: actor.user, audit });
 }
 
 const manage = (actor: Actor, room: RoomEntity, what: string) => authorize(actor, (user) => canManageMeeting(user, room), `only the host (${room.host.name}) can ${what} "${room.name}"`);
