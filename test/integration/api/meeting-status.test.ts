@@ -58,7 +58,7 @@ test('after each phase change GET /meetings/:id shows what the workflow shows, w
   expect(waiting.invitations).toEqual([{ email: guest.user.email, userId: guest.user.id, status: 'pending' }, expect.objectContaining({ email: 'outside@example.test', status: 'pending' })]);
 
   // A reschedule (no phase change) moves the start and the invite sequence; an invitee's answer is a row of its own.
-  const soon = new Date(Date.now() + 2000).toISOString();
+  const soon = new Date(Date.now() + 5000).toISOString();
   expect((await api.call('POST', `/meetings/${meeting.id}/reschedule`, { token: host.token, body: { start: soon } })).status).toBe(200);
   expect(await expectAgreement(meeting.id, host.token, 'waiting')).toMatchObject({ scheduledStart: soon, sequence: 1 });
 
