@@ -1,5 +1,5 @@
 /**
- * bench/api: requests/s and latency of the real API (GET /meetings/:id, GET /meetings, POST /meetings, GET /search)
+ * bench/api: requests/s and latency of the real API (GET /meetings/:id with and without ?live=true, GET /meetings, POST /meetings, GET /search)
  * beside a bare Koa hello-world in the same process and run: the ratio is what Meetflow's stack costs.
  * Talks to the dev server and a database of its own (meetflow_bench); its workflows run on a task queue of their
  * own and are terminated at the end.
@@ -49,7 +49,8 @@ async function main(): Promise<void> {
   console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; API on a worker and dev server on this machine\n`);
   const rows = [
     await load('bare Koa hello-world (baseline)', { url: `${hello.url}/` }),
-    await load('GET /meetings/:id (row + workflow query)', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
+    await load('GET /meetings/:id (rows in PostgreSQL)', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
+    await load('GET /meetings/:id?live=true (+ workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }),
     await load('GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }),
     await load('GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }),
     await load('POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }),
