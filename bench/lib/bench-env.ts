@@ -35,6 +35,8 @@ export function percentile(sorted: number[], p: number): number {
 export interface BenchStack {
   cfg: Config;
   orm: MikroORM;
+  /** The bench database's URL. */
+  url: string;
   log: Logger;
   connection: Connection;
   temporal: TemporalClient;
@@ -62,7 +64,7 @@ function installRuntime(): void {
 export async function startBenchStack(label: string, env: Partial<Config> = {}, workerOptions: BenchWorkerOptions = {}): Promise<BenchStack> {
   installRuntime();
   const cfg: Config = { ...config(), TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`, LOG_LEVEL: 'silent', ...env };
-  const { orm } = await openBenchDatabase();
+  const { orm, url } = await openBenchDatabase();
   const log = pino({ level: 'silent' });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new TemporalClient({ connection });
@@ -72,6 +74,7 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
   return {
     cfg,
     orm,
+    url,
     log,
     connection,
     temporal,
