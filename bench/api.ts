@@ -28,6 +28,11 @@ const sent = { statements: 0 };
 
 /** Statements per request, from requests sent one at a time (under load, those still in flight at the end would count). */
 async function statementsPerRequest(options: autocannon.Options, requests = 10): Promise<string> {
+  // The load's last requests are still being answered when autocannon returns: wait until the API is quiet.
+  for (let last = -1; last !== sent.statements; ) {
+    last = sent.statements;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
   const before = sent.statements;
   for (let i = 0; i < requests; i++) {
     const body = typeof options.body === 'string' ? options.body : undefined;
