@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
 import { Participant, Recording, Room, RoomInvitation } from '../db/entities';
 import { findOrCreateUserByEmail, isStorableEmail, userForIdentity } from '../db/users';
-import type { Invitee, InvitationStatus, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
+import type { Invitee, InvitationStatus, MeetingMirror, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
 
 export interface PhaseChange {
@@ -12,6 +12,8 @@ export interface PhaseChange {
   startedAt?: string;
   endedAt?: string;
   scheduledStart?: string;
+  /** Absent in histories written before the mirror existed: the stored state then stays as it was. */
+  mirror?: MeetingMirror;
 }
 
 /** A participant as the meeting workflow knows them: absolute values, so writing one twice changes nothing. */
@@ -56,6 +58,7 @@ export function createMeetingActivities(ctx: ActivityContext) {
       const db = em();
       const room = await db.findOneOrFail(Room, change.roomId);
       room.status = change.phase;
+      if (change.mirror) room.workflowState = change.mirror;
       if (change.scheduledStart) room.scheduledStartTime = new Date(change.scheduledStart);
       if (change.startedAt) room.startedAt = new Date(change.startedAt);
       if (change.endedAt) {

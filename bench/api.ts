@@ -1,5 +1,5 @@
 /**
- * bench/api: requests/s and latency of the real API (GET /meetings/:id, GET /meetings, POST /meetings, GET /search)
+ * bench/api: requests/s and latency of the real API (GET /meetings/:id with and without ?live=true, GET /meetings, POST /meetings, GET /search)
  * beside a bare Koa hello-world in the same process and run: the ratio is what Meetflow's stack costs.
  * Talks to the dev server and a database of its own (meetflow_bench); its workflows run on a task queue of their
  * own and are terminated at the end.
@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
+import { openOrm } from '../db/orm';
 import { createProviders } from '../integrations';
 import { startBenchStack } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
@@ -22,15 +23,35 @@ function listen(app: Koa): Promise<{ url: string; close: () => void }> {
   });
 }
 
+/** Statements the API sent to PostgreSQL (each a round trip; begin and commit count): its own ORM logs them. */
+const sent = { statements: 0 };
+
+/** Statements per request, from requests sent one at a time (under load, those still in flight at the end would count). */
+async function statementsPerRequest(options: autocannon.Options, requests = 10): Promise<string> {
+  // The load's last requests are still being answered when autocannon returns: wait until the API is quiet.
+  for (let last = -1; last !== sent.statements; ) {
+    last = sent.statements;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const before = sent.statements;
+  for (let i = 0; i < requests; i++) {
+    const body = typeof options.body === 'string' ? options.body : undefined;
+    await (await fetch(options.url, { method: options.method ?? 'GET', headers: options.headers as Record<string, string> | undefined, body })).arrayBuffer();
+  }
+  return ((sent.statements - before) / requests).toFixed(1);
+}
+
 async function load(name: string, options: autocannon.Options): Promise<string[]> {
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
   const errors = result.non2xx + result.errors;
-  return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(errors)];
+  return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(errors), await statementsPerRequest(options)];
 }
 
 async function main(): Promise<void> {
-  const { cfg, orm, log, connection, temporal, stop } = await startBenchStack('api');
+  const { cfg, url, log, connection, temporal, stop } = await startBenchStack('api');
   const providers = createProviders(cfg, log);
+  // The API's own ORM (the worker's statements are not the API's): it counts what it sends.
+  const orm = await openOrm(url, { debug: ['query'], logger: () => (sent.statements += 1) });
   const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
@@ -49,17 +70,19 @@ async function main(): Promise<void> {
   console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; API on a worker and dev server on this machine\n`);
   const rows = [
     await load('bare Koa hello-world (baseline)', { url: `${hello.url}/` }),
-    await load('GET /meetings/:id (row + workflow query)', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
+    await load('GET /meetings/:id', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
+    await load('GET /meetings/:id?live=true (workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }),
     await load('GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }),
     await load('GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }),
     await load('POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }),
   ];
-  console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'], rows));
-  const summary = ([, rps, p50, p99]: string[]) => `${rps} req/s, p50 ${p50} / p99 ${p99} ms`;
+  console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL statements / request'], rows));
+  const summary = ([, rps, p50, p99, , statements]: string[]) => `${rps} req/s, p50 ${p50} / p99 ${p99} ms, ${statements} SQL/req`;
   reportFigures('api', rows.slice(1).map((row) => ({ figure: row[0], value: summary(row), baseline: `bare Koa: ${summary(rows[0])}` })));
 
   api.close();
   hello.close();
+  await orm.close();
   console.log(`\nterminated ${await stop()} benchmark meeting workflows`);
 }
 

@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     const size = await sizes(pg);
     console.log(`corpus: ${model.meetings} QMSum meetings, ${model.sentences.length} sentences, ${model.vocabulary.length} distinct words; seed ${SEED}`);
     const generation = `${dataset.words} words (${(dataset.words / TRANSCRIPTS).toFixed(0)} a meeting) generated and inserted in ${(dataset.generatedMs / 1000).toFixed(1)} s, GIN index built in ${(dataset.indexBuildMs / 1000).toFixed(1)} s`;
-    console.log(`dataset: ${TRANSCRIPTS} transcripts, ${dataset.generatedNow ? generation : `cached in meetflow_bench (when generated: ${generation})`}`);
+    console.log(`dataset: ${TRANSCRIPTS} transcripts, ${dataset.generatedNow ? generation : `cached in the bench database (when generated: ${generation})`}`);
     console.log(`transcripts table: ${size.transcripts} rows (${size.transcripts - TRANSCRIPTS} from other benchmarks), ${size.text} of text, ${size.table} with indexes and TOAST; GIN index ${size.index}\n`);
 
     const queries = await seededQueries(pg, model);

@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Client, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
+import type { AuditInput } from '../db/audit';
 import type { RoomEntity, UserEntity } from '../db/entities';
-import { createMeetingRoom } from '../db/meetings';
+import { createMeetingRoom, deleteUnstartedMeeting } from '../db/meetings';
 import { meetingWorkflowId } from '../workflows/ids';
 import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, rsvpUpdate, statusQuery, type InvitationStatus, type Invitee, type MeetingInput, type MeetingSettings, type MeetingStatus, type RsvpInput } from '../workflows/messages';
 import { meetingWorkflow } from '../workflows/meeting';
@@ -20,6 +21,8 @@ export interface ScheduleMeetingRequest {
   tags?: string[];
   settings?: MeetingSettings;
   type?: 'scheduled' | 'instant' | 'recurring';
+  /** The audit row of this act, written in the same statement as the room. */
+  audit?: Omit<AuditInput, 'target'>;
 }
 
 /** The workflow settings a meeting gets when its request does not say: from the configuration. */
@@ -54,6 +57,7 @@ export async function scheduleMeeting(
       type: request.type,
     },
     meetingWorkflowId,
+    request.audit,
   );
   const input: MeetingInput = {
     roomId: room.id,
@@ -65,7 +69,15 @@ export async function scheduleMeeting(
     settings,
   };
   const workflowId = meetingWorkflowId(room.id);
-  await deps.temporal.workflow.start(meetingWorkflow, {
+  await startMeetingWorkflow(deps, workflowId, input, request).catch(async (error: unknown) => {
+    await removeIfNeverStarted(deps, room);
+    throw error;
+  });
+  return { room, workflowId, input };
+}
+
+function startMeetingWorkflow(deps: { temporal: Client; cfg: Config; taskQueue?: string }, workflowId: string, input: MeetingInput, request: ScheduleMeetingRequest) {
+  return deps.temporal.workflow.start(meetingWorkflow, {
     workflowId,
     taskQueue: deps.taskQueue ?? deps.cfg.TEMPORAL_TASK_QUEUE,
     args: [input],
@@ -76,7 +88,22 @@ export async function scheduleMeeting(
       { key: MeetingStartKey, value: request.start },
     ],
   });
-  return { room, workflowId, input };
+}
+
+/**
+ * A start Temporal refused leaves a room no workflow will ever move on from `scheduled`: it goes, with the audit row
+ * written beside it (nothing was created). It stays when its workflow exists after all (a start whose answer was
+ * lost); Temporal unreachable counts as not started (a workflow without its room fails at its first step).
+ */
+async function removeIfNeverStarted(deps: { em: EntityManager; temporal: Client }, room: RoomEntity): Promise<void> {
+  const started = await deps.temporal.workflow
+    .getHandle(meetingWorkflowId(room.id))
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!started) await deleteUnstartedMeeting(deps.em, room.id);
 }
 
 /**

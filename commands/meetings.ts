@@ -1,11 +1,10 @@
 import { MeetingsClient, scheduleMeeting, type ScheduleMeetingRequest } from '../clients/meetings';
-import { Room, RoomInvitation, User, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
+import { Room, RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
 import type { VideoProvider } from '../integrations/video/types';
-import { meetingWorkflowId } from '../workflows/ids';
 import { canManageMeeting, canSeeMeeting } from '../policies/meetings';
 import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
 import type { InvitationStatus, MeetingStatus } from '../workflows/messages';
-import { type Actor, audit, authorize, CommandError, type CommandDeps } from './types';
+import { type Actor, audit, auditInput, authorize, CommandError, type CommandDeps } from './types';
 
 /** Ids are UUIDs: anything else names nothing (and never reaches a uuid column, where it would be an error). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,38 +23,12 @@ export async function findVisibleMeeting(deps: Pick<CommandDeps, 'em'>, actor: A
 }
 
 /**
- * Schedules a meeting for its host (the actor): the room row, its workflow, the audit row. When Temporal refuses
- * the start, the room row written for it goes again: no workflow would ever move it on from `scheduled`.
+ * Schedules a meeting for its host (the actor): one statement writes the room row (with the host's participant row
+ * and the audit row), then its workflow starts. Nothing else is on the request's path.
  */
-export async function createMeeting(deps: CommandDeps, actor: Actor & { kind: 'person' }, request: Omit<ScheduleMeetingRequest, 'host'>) {
-  const host = await deps.em.findOneOrFail(User, actor.user.id);
-  const roomsBefore = new Set(roomsKnownTo(deps.em));
-  const created = await scheduleMeeting(deps, { ...request, host }).catch(async (error: unknown) => {
-    await removeUnstartedRooms(deps, roomsKnownTo(deps.em).filter((room) => !roomsBefore.has(room)));
-    throw error;
-  });
-  await audit(deps.em, actor, { action: 'meeting.create', target: { type: 'meeting', id: created.room.id }, details: { title: created.room.name, start: request.start.toISOString(), invitees: request.invitees.length } });
-  return created;
-}
-
-/** The rooms this EntityManager has loaded or written (scheduleMeeting writes the new one through it). */
-const roomsKnownTo = (em: CommandDeps['em']): RoomEntity[] => [...em.getUnitOfWork().getIdentityMap().getStore(em.getMetadata().get(Room.meta.className)).values()] as RoomEntity[];
-
-/**
- * Rooms whose workflow start failed go; one is kept when its workflow exists after all (a start whose answer was
- * lost). Temporal unreachable counts as not started: a workflow without its room fails at its first step.
- */
-async function removeUnstartedRooms(deps: CommandDeps, rooms: RoomEntity[]): Promise<void> {
-  for (const room of rooms) {
-    const started = await deps.temporal.workflow
-      .getHandle(meetingWorkflowId(room.id))
-      .describe()
-      .then(
-        () => true,
-        () => false,
-      );
-    if (!started) await deps.em.nativeDelete(Room, room.id);
-  }
+export async function createMeeting(deps: CommandDeps, actor: Actor & { kind: 'person' }, request: Omit<ScheduleMeetingRequest, 'host' | 'audit'>) {
+  const audit = auditInput(actor, { action: 'meeting.create', details: { title: request.title, start: request.start.toISOString(), invitees: request.invitees.length } });
+  return scheduleMeeting(deps, { ...request, host: actor.user, audit });
 }
 
 const manage = (actor: Actor, room: RoomEntity, what: string) => authorize(actor, (user) => canManageMeeting(user, room), `only the host (${room.host.name}) can ${what} "${room.name}"`);

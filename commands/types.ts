@@ -37,16 +37,13 @@ export function authorize(actor: Actor, allowed: (user: UserEntity) => boolean, 
 
 export const personOf = (actor: Actor): UserEntity | undefined => (actor.kind === 'person' ? actor.user : undefined);
 
-/** One audit row for what the actor did, with the door's own context (IP and request id, or the Slack user). */
+/** The audit row for what the actor did, with the door's own context (IP and request id, or the Slack user). */
+export function auditInput<E extends Partial<Pick<AuditInput, 'target'>> & Pick<AuditInput, 'action' | 'details'>>(actor: Actor, event: E): E & Omit<AuditInput, 'target'> {
+  if (actor.kind === 'operator') return { ...event, actor: { label: actor.label }, source: 'cli' };
+  return { ...event, actor: actor.user, source: actor.source, ip: actor.ip, userAgent: actor.userAgent, requestId: actor.requestId, details: { ...actor.details, ...event.details } };
+}
+
+/** Writes one audit row for what the actor did. */
 export function audit(em: EntityManager, actor: Actor, event: Pick<AuditInput, 'action' | 'target' | 'details'>): Promise<void> {
-  if (actor.kind === 'operator') return recordAudit(em, { ...event, actor: { label: actor.label }, source: 'cli' });
-  return recordAudit(em, {
-    ...event,
-    actor: actor.user,
-    source: actor.source,
-    ip: actor.ip,
-    userAgent: actor.userAgent,
-    requestId: actor.requestId,
-    details: { ...actor.details, ...event.details },
-  });
+  return recordAudit(em, auditInput(actor, event));
 }

@@ -39,6 +39,28 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
+/** The audit row as an `insert … select` (no values list: a caller can add a where clause), for one-statement writes. */
+export function auditInsert(input: AuditInput): { sql: string; params: unknown[] } {
+  const user = 'id' in input.actor ? input.actor : null;
+  return {
+    sql: `insert into audit_events (occurred_at, actor_id, actor_label, action, target_type, target_id, source, ip_address, user_agent, request_id, details)
+          select ?::timestamptz, ?::uuid, ?, ?, ?, ?, ?, ?::inet, ?, ?, ?::jsonb`,
+    params: [
+      new Date(),
+      user?.id ?? null,
+      user ? user.email : (input.actor as { label: string }).label,
+      input.action,
+      input.target.type,
+      input.target.id ?? null,
+      input.source,
+      input.ip || null,
+      input.userAgent ? input.userAgent.slice(0, 500) : null,
+      input.requestId ?? null,
+      JSON.stringify(input.details ?? {}),
+    ],
+  };
+}
+
 /** Appends one row to the audit log at once (not on the caller's next flush). */
 export async function recordAudit(em: EntityManager, input: AuditInput): Promise<void> {
   const user = 'id' in input.actor ? input.actor : null;

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Participant, Room, RoomInvitation, type RoomEntity, type UserEntity } from './entities';
+import { auditInsert, type AuditInput } from './audit';
+import { Room, RoomInvitation, type RoomEntity, type UserEntity } from './entities';
 
 export interface NewMeeting {
   /** Given when the caller must know the id first (a recurring occurrence retried by Temporal). */
@@ -26,29 +27,29 @@ function slugify(title: string): string {
   return `${base || 'meeting'}-${randomBytes(3).toString('hex')}`;
 }
 
-/** Writes a meeting's room row (and the host's participant row); the caller then starts its workflow. */
-export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, workflowIdFor: (roomId: string) => string): Promise<RoomEntity> {
-  const existing = meeting.id ? await em.findOne(Room, meeting.id) : null;
-  if (existing) return existing;
+/**
+ * Writes a meeting's room row, the host's participant row and (when given) its audit row in one statement, one
+ * round trip; the caller then starts its workflow. A room whose id exists already (a retried occurrence) is returned as it is.
+ */
+export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, workflowIdFor: (roomId: string) => string, audit?: Omit<AuditInput, 'target'>): Promise<RoomEntity> {
+  const id = meeting.id ?? randomUUID();
   const slug = slugify(meeting.title);
-  const room = em.create(Room, {
-    id: meeting.id ?? randomUUID(),
-    host: meeting.host,
-    name: meeting.title,
-    description: meeting.description,
-    slug,
-    type: meeting.type ?? 'scheduled',
-    livekitRoomName: `meetflow-${slug}`,
-    scheduledStartTime: meeting.scheduledStart,
-    plannedDuration: meeting.plannedDurationMinutes,
-    tags: meeting.tags ?? [],
-    settings: meeting.settings ?? {},
-    maxParticipants: meeting.maxParticipants ?? 50,
-  });
-  room.workflowId = workflowIdFor(room.id);
-  em.create(Participant, { room, user: meeting.host, role: 'host' });
-  await em.flush();
-  return room;
+  const auditRow = audit ? auditInsert({ ...audit, target: { type: 'meeting', id } }) : undefined;
+  const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
+    `with room as (
+       insert into rooms (id, host_id, name, description, slug, type, livekit_room_name, scheduled_start_time, planned_duration, tags, settings, max_participants, workflow_id)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?)
+       on conflict (id) do nothing returning *),
+     host as (insert into participants (room_id, user_id, role) select id, host_id, 'host' from room)
+     ${auditRow ? `, audit as (${auditRow.sql} where exists (select 1 from room))` : ''}
+     select * from room`,
+    [
+      id, meeting.host.id, meeting.title, meeting.description ?? null, slug, meeting.type ?? 'scheduled', `meetflow-${slug}`, meeting.scheduledStart,
+      meeting.plannedDurationMinutes, JSON.stringify(meeting.tags ?? []), JSON.stringify(meeting.settings ?? {}), meeting.maxParticipants ?? 50, workflowIdFor(id),
+      ...(auditRow?.params ?? []),
+    ],
+  );
+  return row ? em.map(Room, row) : em.findOneOrFail(Room, id);
 }
 
 /** Who hears about a meeting's start: the host and every invitee who has not declined. */
@@ -68,4 +69,10 @@ export async function loadMeetingRoom(em: EntityManager, roomId: string): Promis
 
 export class RoomNotFoundError extends Error {
   override name = 'RoomNotFound';
+}
+
+/** A meeting whose workflow never started: its room (participants go with it) and the audit row written beside it. */
+export async function deleteUnstartedMeeting(em: EntityManager, roomId: string): Promise<void> {
+  await em.getConnection().execute(`delete from audit_events where action = 'meeting.create' and target_id = ?`, [roomId]);
+  await em.nativeDelete(Room, roomId);
 }

@@ -5,7 +5,9 @@ import { Migration20261201103022 } from './Migration20261201103022';
 import { Migration20261201103235 } from './Migration20261201103235';
 import { Migration20261201112943 } from './Migration20261201112943';
 import { Migration20261201133232 } from './Migration20261201133232';
+import { Migration20261201133352 } from './Migration20261201133352';
 import { Migration20261201133615 } from './Migration20261201133615';
+import { Migration20261201133801 } from './Migration20261201133801';
 
 /** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -15,5 +17,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201103235', class: Migration20261201103235 },
   { name: 'Migration20261201112943', class: Migration20261201112943 },
   { name: 'Migration20261201133232', class: Migration20261201133232 },
+  { name: 'Migration20261201133352', class: Migration20261201133352 },
   { name: 'Migration20261201133615', class: Migration20261201133615 },
+  { name: 'Migration20261201133801', class: Migration20261201133801 },
 ];

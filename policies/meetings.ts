@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Participant, RoomInvitation, type RoomEntity, type UserEntity } from '../db/entities';
+import type { RoomEntity, UserEntity } from '../db/entities';
 
 /**
  * Who may do what with a meeting: one answer for the API, the bot and the CLI.
@@ -8,8 +8,11 @@ import { Participant, RoomInvitation, type RoomEntity, type UserEntity } from '.
  */
 export async function canSeeMeeting(em: EntityManager, user: UserEntity, room: RoomEntity): Promise<boolean> {
   if (user.role === 'admin' || room.host.id === user.id) return true;
-  const member = (await em.count(Participant, { room: room.id, user: user.id })) + (await em.count(RoomInvitation, { room: room.id, invitee: user.id }));
-  return member > 0;
+  const [row] = await em.getConnection().execute<{ member: boolean }[]>(
+    `select exists (select 1 from participants where room_id = ? and user_id = ?) or exists (select 1 from room_invitations where room_id = ? and invitee_id = ?) as member`,
+    [room.id, user.id, room.id, user.id],
+  );
+  return row.member;
 }
 
 export function canManageMeeting(user: UserEntity, room: RoomEntity): boolean {

@@ -16,6 +16,7 @@ import {
   endMeetingUpdate,
   type InvitationStatus,
   type MeetingInput,
+  type MeetingMirror,
   type MeetingPhase,
   MEETING_SETTING_DEFAULTS,
   type WorkflowSettings,
@@ -120,9 +121,15 @@ class MeetingState {
     const storeFirst = patched('phase-after-store');
     if (!storeFirst) this.status.phase = phase;
     upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
-    await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times });
+    await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times, mirror: this.mirror });
     this.status.phase = phase;
     log.info('meeting phase', { phase });
+  }
+
+  /** A copy (an activity's input is serialized later, and the status keeps changing meanwhile). */
+  get mirror(): MeetingMirror {
+    const { endReason, outcome, lastError, reminderSentAt, sequence, summaryId, recordings } = this.status;
+    return { endReason, outcome, lastError, reminderSentAt, sequence, summaryId, recordings: recordings.map((recording) => ({ ...recording })) };
   }
 
   setInvitations(invitations: (InvitationStatus & { token: string })[]): void {
@@ -163,7 +170,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
         const sequence = meeting.status.sequence;
         meeting.startMoved = true;
         upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
-        await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart });
+        await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart, mirror: meeting.mirror });
         await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: serial ? sequence : meeting.status.sequence });
         return meeting.status;
       } finally {

@@ -107,6 +107,12 @@ export interface MeetingStatus {
   sequence: number;
 }
 
+/**
+ * What only the workflow knows of its status, stored with each phase change (and reschedule) in
+ * rooms.workflow_state, so GET /meetings/:id answers from PostgreSQL; participants and invitations have rows of their own.
+ */
+export type MeetingMirror = Pick<MeetingStatus, 'endReason' | 'outcome' | 'lastError' | 'reminderSentAt' | 'sequence' | 'summaryId' | 'recordings'>;
+
 /** Every video event carries the provider's event id: a duplicate delivery of the same id changes nothing. */
 export interface VideoEvent {
   eventId: string;

@@ -4,6 +4,7 @@ import { MeetingsClient } from '../../clients/meetings';
 import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
+import { storedMeetingStatus } from '../../db/meeting-status';
 import { latestSummary } from '../../db/summaries';
 import { MEETING_KINDS } from '../../integrations/summarizer/meeting-kinds';
 import { visibleMeetings } from '../../db/visibility';
@@ -60,6 +61,7 @@ const list = {
 };
 
 const byId = { params: z.object({ id: z.string() }) };
+const detail = { params: byId.params, query: z.object({ live: z.enum(['true', 'false'], { error: 'live is true or false' }).default('false') }) };
 const reschedule = { params: byId.params, body: z.object({ start: future('start') }) };
 const cancel = { params: byId.params, body: z.object({ reason: z.string().max(CANCEL_REASON_MAX).default('') }) };
 const transcriptPage = { params: byId.params, query: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }) };
@@ -128,13 +130,14 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
   routes.add({
     method: 'get',
     path: '/meetings/{id}',
-    summary: 'A meeting: its row and the live status of its workflow',
+    summary: "A meeting: its row and its status as its workflow last stored it; with ?live=true also the workflow's own answer (a query)",
     auth: true,
-    schemas: byId,
-    handler: async (ctx, { params }) => {
+    schemas: detail,
+    handler: async (ctx, { params, query }) => {
       const room = await meeting(ctx, params.id);
-      const live = await new MeetingsClient(deps.temporal).status(room.id).catch(() => null);
-      ctx.body = { meeting: meetingView(room), live };
+      const status = await storedMeetingStatus(deps.orm.em, room);
+      const live = query.live === 'true' ? { live: await new MeetingsClient(deps.temporal).status(room.id).catch(() => null) } : {};
+      ctx.body = { meeting: meetingView(room), status, ...live };
     },
   });
 
@@ -305,14 +308,13 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
 }
 
 async function resolveInvitees(em: ReturnType<ApiDeps['orm']['em']['fork']>, invitees: ({ email: string; name?: string } | { userId: string })[]) {
-  const resolved: { email: string; name?: string; userId?: string }[] = [];
-  for (const invitee of invitees) {
-    if ('userId' in invitee) {
-      const user = await em.findOne(User, invitee.userId);
-      if (!user) throw new HttpError(422, 'invalid_request', `body.invitees: no user ${invitee.userId}`);
-      resolved.push({ email: user.email, name: user.name, userId: user.id });
-    } else resolved.push(invitee);
-  }
-  return resolved;
+  const ids = invitees.flatMap((invitee) => ('userId' in invitee ? [invitee.userId] : []));
+  const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
+  return invitees.map((invitee) => {
+    if (!('userId' in invitee)) return invitee;
+    const user = users.find((candidate) => candidate.id === invitee.userId);
+    if (!user) throw new HttpError(422, 'invalid_request', `body.invitees: no user ${invitee.userId}`);
+    return { email: user.email, name: user.name, userId: user.id };
+  });
 }
 

@@ -8,15 +8,19 @@ import { createProviders } from '../../integrations';
 import { createMeetflowWorker, type MeetflowWorkerOptions } from '../../workers/create-worker';
 import { openOrm } from '../../db/orm';
 
-/** Benchmarks write to their own database (meetflow_bench next to DATABASE_URL's), migrated here. */
+/**
+ * Benchmarks write to their own database (DATABASE_URL's name + `_bench`: meetflow_bench by default), migrated
+ * here; people sharing one PostgreSQL with their own DATABASE_URL get a bench database each.
+ */
 export async function openBenchDatabase(): Promise<{ orm: MikroORM; url: string }> {
   const base = new URL(config().DATABASE_URL);
   const url = new URL(base.toString());
-  url.pathname = '/meetflow_bench';
+  const name = `${base.pathname.slice(1) || 'meetflow'}_bench`;
+  url.pathname = `/${name}`;
   const admin = new Client({ connectionString: base.toString() });
   await admin.connect();
-  const exists = await admin.query(`select 1 from pg_database where datname = 'meetflow_bench'`);
-  if (exists.rowCount === 0) await admin.query('create database meetflow_bench');
+  const exists = await admin.query(`select 1 from pg_database where datname = $1`, [name]);
+  if (exists.rowCount === 0) await admin.query(`create database "${name}"`);
   await admin.end();
   const orm = await openOrm(url.toString(), { debug: false });
   await orm.getMigrator().up();
@@ -31,6 +35,8 @@ export function percentile(sorted: number[], p: number): number {
 export interface BenchStack {
   cfg: Config;
   orm: MikroORM;
+  /** The bench database's URL. */
+  url: string;
   log: Logger;
   connection: Connection;
   temporal: TemporalClient;
@@ -58,7 +64,7 @@ function installRuntime(): void {
 export async function startBenchStack(label: string, env: Partial<Config> = {}, workerOptions: BenchWorkerOptions = {}): Promise<BenchStack> {
   installRuntime();
   const cfg: Config = { ...config(), TEMPORAL_TASK_QUEUE: `bench-${label}-${Date.now()}`, LOG_LEVEL: 'silent', ...env };
-  const { orm } = await openBenchDatabase();
+  const { orm, url } = await openBenchDatabase();
   const log = pino({ level: 'silent' });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new TemporalClient({ connection });
@@ -68,6 +74,7 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
   return {
     cfg,
     orm,
+    url,
     log,
     connection,
     temporal,

@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties, textArray } from './base';
 import { User } from './user';
 
+import type { MeetingMirror } from '../../workflows/messages';
 import { MEETING_PHASES, type MeetingPhase } from '../../workflows/phases';
 
 /** rooms.status mirrors the workflow's phase: the same names. */
@@ -32,6 +33,8 @@ export const Room = defineEntity({
     /** Actual length in seconds, from started_at to ended_at. */
     duration: p.integer().nullable(),
     tags: textArray(),
+    /** What only the workflow knows of its status (end reason, outcome, recordings' progress), as of its last phase change. */
+    workflowState: p.json<Partial<MeetingMirror>>().defaultRaw(`'{}'`),
     /** The Temporal workflow that runs this meeting: meeting-<id>. */
     workflowId: p.string().unique().nullable(),
   },

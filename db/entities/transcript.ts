@@ -35,11 +35,10 @@ export const Transcript = defineEntity({
     speakerMap: p.json<Record<string, string>>().defaultRaw(`'{}'`),
     /** When the retention policy emptied this transcript (text, segments, words); its summary is kept. */
     purgedAt: p.datetime().nullable(),
-    /** Full-text search vector, kept by PostgreSQL itself (GIN indexed). */
+    /** Full-text search vector: the room's title (weight A) and the text (B), kept by triggers in PostgreSQL (GIN indexed). */
     searchVector: p
       .type('tsvector')
       .columnType('tsvector')
-      .generated(`(to_tsvector('english'::regconfig, coalesce(text, ''))) stored`)
       .$type<Opt<string>>()
       .lazy(true, false)
       .nullable(),

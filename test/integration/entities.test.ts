@@ -100,7 +100,7 @@ test('a row in every table survives a round trip with its relations, jsonb and a
   expect([notification.data, notification.isRead, notification.deliveryStatus]).toEqual([{ roomId: room.id }, false, 'pending']);
 });
 
-test('the transcript text is searchable through the generated tsvector', async () => {
+test('the transcript text is searchable through its stored tsvector', async () => {
   const { transcript } = await writeMeeting();
   const rows = await orm.em
     .fork()

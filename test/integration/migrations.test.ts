@@ -127,13 +127,19 @@ test('the full-text, tags and segments indexes are GIN', async () => {
   ]);
 });
 
-test('the search vector follows the transcript text (a stored generated column)', async () => {
-  const [row] = await query<{ generated: string; expression: string }>(
-    `select attgenerated as generated, pg_get_expr(d.adbin, d.adrelid) as expression
-     from pg_attribute a join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
-     where a.attrelid = 'transcripts'::regclass and a.attname = 'search_vector'`,
-  );
-  expect(row).toEqual({ generated: 's', expression: expect.stringContaining("to_tsvector('english'::regconfig") });
+test("the search vector follows the transcript text and its meeting's title, the title weighted A", async () => {
+  const [user] = await query<{ id: string }>(`insert into users (email, name) values ('vector@example.test', 'V') returning id`);
+  const [room] = await query<{ id: string }>(`insert into rooms (host_id, name, slug, livekit_room_name) values (?, 'Budget review', 'vector-room', 'vector-room') returning id`, [user.id]);
+  const [recording] = await query<{ id: string }>(`insert into recordings (room_id, livekit_recording_id) values (?, 'vector-rec') returning id`, [room.id]);
+  await query(`insert into transcripts (recording_id, room_id, text) values (?, ?, 'The zebra crossed.')`, [recording.id, room.id]);
+  const vector = async () => (await query<{ v: string }>(`select search_vector::text as v from transcripts where room_id = ?`, [room.id]))[0].v;
+  expect(await vector()).toBe("'budget':1A 'cross':5B 'review':2A 'zebra':4B");
+  await query(`update transcripts set text = 'Giraffes.' where room_id = ?`, [room.id]);
+  expect(await vector()).toBe("'budget':1A 'giraff':3B 'review':2A");
+  await query(`update rooms set name = 'Launch' where id = ?`, [room.id]);
+  expect(await vector()).toBe("'giraff':2B 'launch':1A");
+  await query(`delete from rooms where id = ?`, [room.id]);
+  await query(`delete from users where id = ?`, [user.id]);
 });
 
 test('every foreign key is the leading column of an index', async () => {

@@ -44,7 +44,7 @@ test('POST /meetings starts the workflow and answers 201 with the meeting and it
   const handle = env.client.workflow.getHandle(workflowId);
   await waitForPhase(handle, ['waiting']);
   const detail = await api.call('GET', `/meetings/${meeting.id}`, { token: host.token });
-  expect(detail.body.live).toMatchObject({ phase: 'waiting', invitations: [{ email: guest.user.email, status: 'pending' }, { status: 'pending' }] });
+  expect(detail.body.status).toMatchObject({ phase: 'waiting', invitations: [{ email: guest.user.email, status: 'pending' }, { status: 'pending' }] });
   expect(detail.body.meeting.status).toBe('waiting');
 
   // The invitee sees it too (invited), a stranger does not even learn it exists.
