@@ -62,6 +62,17 @@ async function snapshot(targetId = meetingId) {
   };
 }
 
+/** Waits (up to 5 s) until two readings 200 ms apart agree. */
+async function untilStill(read: () => Promise<unknown>): Promise<void> {
+  let last = JSON.stringify(await read());
+  for (let waited = 0; waited < 5_000; waited += 200) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = JSON.stringify(await read());
+    if (now === last) return;
+    last = now;
+  }
+}
+
 const problemOf = (response: { body: string }) => JSON.parse(response.body) as { code: string; detail: string; errors?: { field: string }[] };
 const fieldsOf = (response: { body: string }) => problemOf(response).errors?.map((error) => error.field);
 
@@ -81,6 +92,9 @@ test('300 generated hostile requests at every route: no 5xx, every refusal says 
     for (const problem of problemsWith(request, response)) failures.push(`${what}: ${problem}`);
     if (response.status === 0) failures.push(`${what}: no answer`);
     if (response.status >= 400 && JSON.stringify(await snapshot(fuzzedMeetingId)) !== JSON.stringify(before)) failures.push(`${what}: refused with ${response.status}, but changed rows`);
+    // An accepted request (a reschedule) goes on changing rows after its answer (the workflow mirrors it): let
+    // that land, so the next refusal is not blamed for it.
+    if (response.status > 0 && response.status < 400) await untilStill(() => snapshot(fuzzedMeetingId));
   }
   console.log(`hostile requests: ${requests.length}, by status class: ${JSON.stringify(countByClass(statuses))}`);
   expect(failures).toEqual([]);
@@ -96,7 +110,7 @@ test('a cancel whose reason holds a NUL is a 400 naming body.reason: the meeting
   expect(await snapshot()).toEqual(before);
   const audit = await orm.em.fork().getConnection().execute(`select count(*)::int as n from audit_events where action = 'meeting.cancel' and target_id = ?`, [meetingId]);
   expect(audit[0].n).toBe(0);
-  const live = await api.call('GET', `/meetings/${meetingId}`, { token: host.token });
+  const live = await api.call('GET', `/meetings/${meetingId}?live=true`, { token: host.token });
   expect(live.body.live.phase).toBe('waiting');
 });
 
@@ -210,5 +224,5 @@ test('a signed LiveKit webhook for a meeting that is over is acknowledged (204),
   const liveRoom = (await orm.em.fork().findOneOrFail(Room, meetingId)).livekitRoomName;
   const farFuture = await post(JSON.stringify({ event: 'room_finished', id: 'EV_int64', createdAt: '9223372036854775807', room: { name: liveRoom } }));
   expect([farFuture.status, problemOf(farFuture).code]).toEqual([400, 'invalid_request']);
-  expect((await api.call('GET', `/meetings/${meetingId}`, { token: host.token })).body.live.phase).toBe('waiting');
+  expect((await api.call('GET', `/meetings/${meetingId}?live=true`, { token: host.token })).body.live.phase).toBe('waiting');
 });
