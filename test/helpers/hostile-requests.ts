@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { connect } from 'node:net';
 
@@ -259,6 +260,9 @@ function dechunk(body: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Every request sendRaw sends carries an `x-request-id` starting with this. */
+export const HOSTILE_REQUEST_ID_PREFIX = 'hostile-';
+
 /**
  * Sends one request over a fresh connection, bytes exactly as given (a Content-Length that lies, a NUL in the
  * method), and reads the answer until the server closes. No answer within timeoutMs is status 0.
@@ -266,7 +270,8 @@ function dechunk(body: Buffer): Buffer {
 export function sendRaw(url: string, request: HostileRequest, tokens: Record<HostileRequest['as'], string | undefined>, timeoutMs = 15_000): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
-  const headers: Record<string, string> = { host: `${hostname}:${port}`, connection: 'close', ...request.headers };
+  // The request id the API writes into every audit row: what a request wrote can be told from what others did.
+  const headers: Record<string, string> = { host: `${hostname}:${port}`, connection: 'close', 'x-request-id': `${HOSTILE_REQUEST_ID_PREFIX}${randomUUID()}`, ...request.headers };
   const token = tokens[request.as];
   if (token) headers.authorization = `Bearer ${token}`;
   if (body && !headers['content-length']) headers['content-length'] = String(body.length);

@@ -6,7 +6,7 @@ import { Room, User } from '../../../db/entities';
 import { signWebhook } from '../../fakes/livekit';
 import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
 import { DEFAULT_LIMITS } from '../../../api/app';
-import { countByClass, FORGED_CURSORS, hostileRequests, problemsWith, routesOf, sendRaw, type HostileRequest, type KnownIds } from '../../helpers/hostile-requests';
+import { countByClass, HOSTILE_REQUEST_ID_PREFIX, FORGED_CURSORS, hostileRequests, problemsWith, routesOf, sendRaw, type HostileRequest, type KnownIds } from '../../helpers/hostile-requests';
 import { startWorkerStack, testWorld, type WorkerStack } from '../../helpers/worker';
 import { waitFor } from '../../helpers/wait';
 
@@ -51,13 +51,21 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** What a refused request must not change: the rows a request writes itself, and the target meeting as stored and as its workflow sees it. */
+/**
+ * What a refused request must not change: the rows of this file's people and the audit rows of its requests (other
+ * test files write to the same database at the same time), and the target meeting as stored.
+ */
 async function snapshot(targetId = meetingId) {
   const connection = orm.em.fork().getConnection();
   const one = async (sql: string, params: unknown[] = []) => (await connection.execute<Record<string, unknown>[]>(sql, params))[0];
+  const ours = [host.user.id, admin.user.id];
   return {
-    counts: await one(`select (select count(*) from users) as users, (select count(*) from sessions where revoked_at is null) as sessions, (select count(*) from rooms) as rooms,
-      (select count(*) from audit_events where action <> 'auth.sign_in_failed') as audit, (select count(*) from action_items) as items`),
+    counts: await one(
+      `select (select count(*) from users where email in (?, ?, 'someone@example.test')) as users, (select count(*) from sessions where revoked_at is null and user_id in (?, ?)) as sessions,
+      (select count(*) from rooms where host_id in (?, ?)) as rooms, (select count(*) from action_items i join rooms r on r.id = i.room_id where r.host_id in (?, ?)) as items,
+      (select count(*) from audit_events where action <> 'auth.sign_in_failed' and (actor_id in (?, ?) or request_id like ?)) as audit`,
+      [host.user.email, admin.user.email, ...ours, ...ours, ...ours, ...ours, `${HOSTILE_REQUEST_ID_PREFIX}%`],
+    ),
     meeting: await one('select name, description, status, tags, settings, scheduled_start_time from rooms where id = ?', [targetId]),
   };
 }
