@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'audit.read',
   'maintenance.run',
   'summary.rerun',
+  'meetings.ask',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

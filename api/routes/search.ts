@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { askMeetings } from '../../commands/ask';
 import { searchTranscripts } from '../../db/search';
+import { apiActor } from '../audit';
 import type { ApiDeps } from '../deps';
 import { currentUser } from '../middleware/auth';
 import type { RouteRegistry } from '../routing';
@@ -11,7 +13,22 @@ const search = {
   }),
 };
 
+const ask = {
+  body: z.object({ question: z.string().trim().min(3, { error: 'ask a question of at least 3 characters' }).max(500) }).strict(),
+};
+
 export function searchRoutes(routes: RouteRegistry, deps: ApiDeps): void {
+  routes.add({
+    method: 'post',
+    path: '/ask',
+    summary: 'A question answered from my meetings: quoted lines with speaker, meeting, time and link, or my open action items',
+    auth: true,
+    schemas: ask,
+    handler: async (ctx, { body }) => {
+      ctx.body = await askMeetings({ em: deps.orm.em.fork() }, apiActor(ctx), body.question, deps.cfg.PUBLIC_URL);
+    },
+  });
+
   routes.add({
     method: 'get',
     path: '/search',

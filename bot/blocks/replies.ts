@@ -9,6 +9,7 @@ export const HELP_TEXT = [
   '• `/meet reschedule <meeting> <when>` and `/meet cancel <meeting> [reason]`',
   '• `/meet summary <meeting>`: the summary of a finished meeting',
   '• `/meet tasks`: your open action items',
+  '• `/meet ask <question>`: an answer from your meetings, quoted with who said it and where ("what did we decide about the budget?", "what do I owe Alice?")',
   '• `/meet link`: a one-time link to set a password for the Meetflow API',
   '`<meeting>` is the short id shown in every message, or a unique part of the title.',
 ].join('\n');

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { MeetingsClient } from '../../../clients/meetings';
+import { askMeetings } from '../../../commands/ask';
 import { cancelMeeting, createMeeting, rescheduleMeeting } from '../../../commands/meetings';
 import { audit } from '../../../commands/types';
 import { ActionItem, User, type UserEntity } from '../../../db/entities';
@@ -41,6 +42,7 @@ const SUBCOMMANDS: Record<string, (request: Request) => Promise<unknown>> = {
   summary: summary,
   tasks: tasks,
   link: passwordLink,
+  ask: askQuestion,
 };
 
 /**
@@ -124,6 +126,12 @@ async function summary({ em, me, respond, args }: Request) {
   await audit(em, slackActor(me), { action: 'summary.read', target: { type: 'summary', id: found.id }, details: { meetingId: room.id, version: found.version } });
   const decisions = found.decisions.length ? `\n*Decisions*\n${found.decisions.map((d) => `• ${d.text}`).join('\n')}` : '';
   return ephemeral(respond, `*${room.name}*\n${found.executiveSummary}${decisions}`);
+}
+
+async function askQuestion({ deps, em, me, respond, args }: Request) {
+  if (args.trim().length < 3) throw new UserFacingError('Ask a question after `/meet ask`, like `/meet ask what did we decide about the budget?`');
+  const { answer } = await askMeetings({ em }, slackActor(me), args, deps.cfg.PUBLIC_URL);
+  return ephemeral(respond, answer);
 }
 
 async function tasks({ em, me, respond }: Request) {

@@ -1,0 +1,51 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { UserEntity } from './entities';
+import { visibleRoomCondition } from './visibility';
+
+/** One line of one meeting's transcript that answers (part of) a question. */
+export interface Passage {
+  meetingId: string;
+  title: string;
+  start: Date | null;
+  /** The line's index in its transcript's segments (the meeting page's #segment-<n>). */
+  segment: number;
+  speaker: string;
+  /** Seconds from the recording's start. */
+  at: number;
+  text: string;
+  rank: number;
+}
+
+/** How many of the best-matching meetings have their lines ranked; the rest are not read. */
+const MEETINGS_READ = 8;
+
+/**
+ * The transcript lines that best match `terms` (any of them, stemmed), from the meetings the user may see: the
+ * meetings are found through the full-text index first (title and talk), and only their lines are ranked, one
+ * by one. A line the user may not see is never read: visibility is the same condition as search's.
+ */
+export function findPassages(em: EntityManager, user: UserEntity, terms: string[], limit: number): Promise<Passage[]> {
+  if (!terms.length) return Promise.resolve([]);
+  const visible = visibleRoomCondition(user);
+  const scope = visible.sql === 'true' ? '' : `and t.room_id in (select r.id from rooms r where ${visible.sql})`;
+  const query = `to_tsquery('english', ?)`;
+  const anyTerm = terms.map((term) => `'${term}'`).join(' | ');
+  return em.getConnection().execute<Passage[]>(
+    `with meetings as (
+       select t.id, t.room_id, ts_rank_cd(t.search_vector, ${query}) as rank
+       from transcripts t
+       where t.search_vector @@ ${query} and t.purged_at is null ${scope}
+       order by rank desc, t.created_at desc
+       limit ${MEETINGS_READ}),
+     lines as (
+       select m.room_id, s.ordinality - 1 as segment, s.value as line, ts_rank_cd(to_tsvector('english', s.value->>'text'), ${query}) as rank
+       from meetings m join transcripts t on t.id = m.id, jsonb_array_elements(t.segments) with ordinality s
+       where to_tsvector('english', s.value->>'text') @@ ${query})
+     select r.id as "meetingId", r.name as title, coalesce(r.started_at, r.scheduled_start_time) as start, l.segment::int as segment,
+            l.line->>'speaker' as speaker, (l.line->>'start')::float as at, l.line->>'text' as text, l.rank
+     from lines l join rooms r on r.id = l.room_id
+     order by l.rank desc, r.scheduled_start_time desc nulls last, l.segment
+     limit ?`,
+    [anyTerm, anyTerm, ...visible.params, anyTerm, anyTerm, limit],
+  );
+}
