@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
+import { briefText, meetingBrief } from '../db/brief';
 import { Notification, RoomInvitation, type RoomEntity } from '../db/entities';
 import { peopleToNotify } from '../db/meetings';
 import type { ActivityContext } from './context';
@@ -57,8 +58,10 @@ export function createInvitationActivities(ctx: ActivityContext) {
     async sendMeetingReminder(input: { roomId: string; scheduledStart: string; minutesBefore: number }): Promise<number> {
       const meeting = await room(input.roomId);
       const people = await peopleToNotify(em(), meeting);
+      // The host's reminder carries the brief: what is still open from the same people's earlier meetings, as of now.
+      const hostBrief = briefText(await meetingBrief(em(), meeting, meeting.host));
       for (const user of people) {
-        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore), ctx);
+        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore, user.id === meeting.host.id ? hostBrief : ''), ctx);
         heartbeat();
       }
       return people.length;

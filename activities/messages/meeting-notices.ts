@@ -4,19 +4,20 @@ import { messageKeys } from './keys';
 import { meetingRoomUrl, meetingUrl } from './links';
 import type { MessageSettings, OutgoingMessage } from './types';
 
-/** "Starting in N min": to the host and everyone who has not declined, once per start time. */
-export function meetingReminder(settings: MessageSettings, room: RoomEntity, user: UserEntity, scheduledStart: string, minutesBefore: number): OutgoingMessage {
+/** "Starting in N min": to the host and everyone who has not declined, once per start time; the host's carries the brief. */
+export function meetingReminder(settings: MessageSettings, room: RoomEntity, user: UserEntity, scheduledStart: string, minutesBefore: number, brief = ''): OutgoingMessage {
   const when = formatWhen(new Date(scheduledStart), settings.timeZone);
+  const withBrief = (text: string) => (brief ? `${text}\n\n${brief}` : text);
   return {
     key: messageKeys.meetingReminder(room.id, scheduledStart, user.id),
     user,
     type: 'meeting_reminder',
     title: `Starting in ${minutesBefore} min: ${room.name}`,
-    text: `Reminder: "${room.name}" starts at ${when}.`,
+    text: withBrief(`Reminder: "${room.name}" starts at ${when}.`),
     data: { roomId: room.id },
     actionUrl: meetingUrl(settings.publicUrl, room.id),
     channel: 'chat-or-email',
-    email: { subject: `Reminder: ${room.name}`, text: `"${room.name}" starts at ${when}.` },
+    email: { subject: `Reminder: ${room.name}`, text: withBrief(`"${room.name}" starts at ${when}.`) },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ActionItemEntity, MeetingSummaryEntity, ParticipantEntity, ParticipantReportEntity, RoomEntity, TranscriptEntity, UserEntity } from '../../db/entities';
 import type { SourceSpan } from '../../db/entities/meeting-summary';
+import { briefText, type MeetingBrief } from '../../db/brief';
 import { html, layout, type Html } from './html';
 
 const when = (date: Date | undefined | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not scheduled');
@@ -27,6 +28,7 @@ export interface NotesView {
   items: ActionItemEntity[];
   report?: ParticipantReportEntity;
   transcript?: TranscriptEntity;
+  brief: MeetingBrief;
 }
 
 /**
@@ -40,11 +42,24 @@ export function notesPage(view: NotesView): string {
 <h1>${room.name}</h1>
 <p class="muted">${when(room.startedAt ?? room.scheduledStartTime)} · hosted by ${room.host.name} · ${room.status}</p>
 ${peopleSection(view.participants)}
+${briefSection(view.brief)}
 ${summary ? summarySection(summary, view.summaries) : html`<section aria-labelledby="summary-heading"><h2 id="summary-heading">Summary</h2><p>No summary yet: it is written after the meeting, from its recording.</p></section>`}
 ${actionItemsSection(room, user, view.items)}
 ${view.report ? reportSection(view.report) : ''}
 ${transcriptSection(view.transcript)}`;
   return layout({ title: room.name, body, scripts: ['/assets/notes.js'], signedInAs: user.name });
+}
+
+/** What is still open from the same people's earlier meetings: read before (or during) this one. */
+function briefSection(brief: MeetingBrief): Html | '' {
+  if (!briefText(brief)) return '';
+  const last = brief.earlier[0];
+  return html`<section aria-labelledby="brief-heading"><h2 id="brief-heading">Before this meeting</h2>
+<p class="muted">From ${brief.earlier.map((meeting, i) => html`${i ? ', ' : ''}<a href="/meetings/${meeting.id}/notes">${meeting.title}</a>`)}</p>
+${brief.openItems.length ? html`<h3>Still open</h3><ul>${brief.openItems.map((item) => html`<li><a href="/meetings/${item.room.id}/notes#item-${item.id}">${item.title}</a><span class="muted"> · ${item.assignedTo?.name ?? 'unassigned'}${item.dueDate ? ` · due ${item.dueDate}` : ''}</span></li>`)}</ul>` : ''}
+${brief.lastDecisions.length ? html`<h3>Decided in ${last.title}</h3><ul>${brief.lastDecisions.map((decision) => html`<li>${decision.text}</li>`)}</ul>` : ''}
+${brief.openTopics.length ? html`<h3>Discussed without a decision</h3><ul>${brief.openTopics.map((topic) => html`<li>${topic}</li>`)}</ul>` : ''}
+</section>`;
 }
 
 function peopleSection(participants: ParticipantEntity[]): Html {

@@ -4,6 +4,7 @@ import { MeetingsClient } from '../../clients/meetings';
 import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
+import { briefText, meetingBrief } from '../../db/brief';
 import { storedMeetingStatus } from '../../db/meeting-status';
 import { latestSummary } from '../../db/summaries';
 import { MEETING_KINDS } from '../../integrations/summarizer/meeting-kinds';
@@ -265,6 +266,27 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const summary = await latestSummary(em, room.id);
       const items = summary ? await em.find(ActionItem, { summary: summary.id }, { populate: ['assignedTo', 'room'], orderBy: { position: 'asc' } }) : [];
       ctx.body = { actionItems: items.map(actionItemView) };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/meetings/{id}/brief',
+    summary: "Before the meeting: what is still open from the same people's earlier meetings (that I may see), the last one's decisions and its topics without a decision",
+    auth: true,
+    schemas: byId,
+    handler: async (ctx, { params }) => {
+      const room = await meeting(ctx, params.id);
+      const brief = await meetingBrief(deps.orm.em.fork(), room, apiActor(ctx).user);
+      ctx.body = {
+        brief: {
+          earlier: brief.earlier,
+          openItems: brief.openItems.map(actionItemView),
+          lastDecisions: brief.lastDecisions.map((decision) => ({ text: decision.text, speaker: decision.speaker ?? null })),
+          openTopics: brief.openTopics,
+          text: briefText(brief),
+        },
+      };
     },
   });
 

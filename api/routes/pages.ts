@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import { readFile } from 'node:fs/promises';
 import getRawBody from 'raw-body';
 import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type UserEntity } from '../../db/entities';
+import { meetingBrief } from '../../db/brief';
 import { visibleMeetings } from '../../db/visibility';
 import { completeActionItem } from '../../commands/action-items';
 import { createSession } from '../../db/sessions';
@@ -163,10 +164,11 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     const actor = personActor(ctx, user);
     const room = await findVisibleMeeting(commandDeps(deps), actor, ctx.params.id);
     const em = deps.orm.em.fork();
-    const [participants, summaries, transcript] = await Promise.all([
+    const [participants, summaries, transcript, brief] = await Promise.all([
       em.find(Participant, { room: room.id }, { populate: ['user'], orderBy: { role: 'asc', createdAt: 'asc' } }),
       em.find(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc', createdAt: 'desc' } }),
       em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } }),
+      meetingBrief(em, room, user),
     ]);
     const latest = summaries[0];
     const [items, report] = latest
@@ -178,7 +180,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     // Read on a page as through the API: the same audit rows.
     if (latest) await auditRequest(ctx, em, { actor: user, action: 'summary.read', target: { type: 'summary', id: latest.id }, details: { meetingId: room.id, version: latest.version, via: 'notes page' } });
     if (transcript && !transcript.purgedAt) await auditRequest(ctx, em, { actor: user, action: 'transcript.read', target: { type: 'transcript', id: transcript.id }, details: { meetingId: room.id, via: 'notes page' } });
-    renderPage(ctx, notesPage({ room, user, participants, summaries, items, report: report ?? undefined, transcript: transcript ?? undefined }));
+    renderPage(ctx, notesPage({ room, user, participants, summaries, items, report: report ?? undefined, transcript: transcript ?? undefined, brief }));
   });
 
   // A form on the notes page (works without script): the same command and rules as PATCH /action-items/{id}.

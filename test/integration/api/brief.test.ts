@@ -1,0 +1,63 @@
+import { waitForPhase } from '../../../clients/video-events';
+import { readChatLog } from '../../../integrations/chat/log';
+import { signUp, startApiStack, type ApiStack } from '../../helpers/api';
+import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
+import { waitFor } from '../../helpers/wait';
+import { testWorld, type TestWorld } from '../../helpers/worker';
+
+// The brief before a meeting, on the real stack: the same people met before; what is still open from then, and
+// what was decided, reaches the host in the reminder and anyone who was there through GET /meetings/{id}/brief.
+let stack: ApiStack;
+let world: TestWorld;
+
+beforeAll(async () => {
+  world = testWorld('api-brief');
+  stack = await startApiStack(world);
+}, 120_000);
+
+afterAll(() => stack?.stop());
+
+test('the host gets the brief with the reminder; a newcomer learns nothing of meetings they were not in; done items drop out', async () => {
+  const { api, env } = stack;
+  const host = await signUp(api, 'Hilda Host');
+  const bob = await signUp(api, 'Bob Builder');
+  const newcomer = await signUp(api, 'Nina New');
+  const due = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+  const first = (
+    await api.call('POST', '/meetings', { token: host.token, body: { title: 'Weekly sync', start: new Date(Date.now() + 1000).toISOString(), invitees: [bob.user.email], settings: { reminderMinutesBefore: 0 } } })
+  ).body;
+  await playRecordedMeeting(env.client.workflow.getHandle(first.workflowId), world.dataDir, [{ id: host.user.id }, { id: bob.user.id }], vttOf([
+    ['Hilda Host', 'Let us look at the release.'],
+    ['Bob Builder', 'We decided to ship the mobile app in March.'],
+    ['Bob Builder', `I will write the store listing by ${due}.`],
+  ]));
+
+  // The next one, with the same two people and someone new; its reminder goes out a minute before the start.
+  const next = (
+    await api.call('POST', '/meetings', {
+      token: host.token,
+      body: { title: 'Weekly sync', start: new Date(Date.now() + 75_000).toISOString(), invitees: [bob.user.email, newcomer.user.email], settings: { reminderMinutesBefore: 1 } },
+    })
+  ).body;
+  // Its invitations are written by its workflow: then its people can see it.
+  await waitForPhase(env.client.workflow.getHandle(next.workflowId), ['waiting']);
+  const brief = (token: string) => api.call('GET', `/meetings/${next.meeting.id}/brief`, { token });
+
+  const forBob = (await brief(bob.token)).body.brief;
+  expect(forBob.earlier).toEqual([{ id: first.meeting.id, title: 'Weekly sync', start: expect.any(String) }]);
+  expect(forBob.openItems).toEqual([expect.objectContaining({ title: expect.stringMatching(/write the store listing/i), dueDate: due, assignee: expect.objectContaining({ id: bob.user.id }) })]);
+  expect(forBob.lastDecisions.map((decision: { text: string }) => decision.text)).toEqual([expect.stringMatching(/ship the mobile app in March/)]);
+  expect((await brief(newcomer.token)).body.brief).toEqual({ earlier: [], openItems: [], lastDecisions: [], openTopics: [], text: '' });
+
+  const reminders = async () => (await readChatLog(world.dataDir)).filter((dm) => dm.key.startsWith('meeting-reminder') || /^Reminder: "Weekly sync"/.test(dm.text));
+  await waitFor('the reminders before the second meeting', async () => (await reminders()).length === 3, 90_000, 500);
+  const reminderTo = async (email: string) => (await reminders()).find((dm) => dm.to === email)!.text;
+  expect(await reminderTo(host.user.email)).toMatch(/Before you start \(from "Weekly sync"\):\nStill open:\n• [^\n]*store listing \(Bob Builder, due \d{4}-\d{2}-\d{2}\)\nDecided last time:\n• [^\n]*mobile app in March/);
+  expect(await reminderTo(newcomer.user.email)).not.toMatch(/store listing|mobile app/);
+
+  // Done before the next brief: it is no longer in it.
+  const item = forBob.openItems[0];
+  expect((await api.call('PATCH', `/action-items/${item.id}`, { token: bob.token, body: { status: 'completed' } })).status).toBe(200);
+  expect((await brief(bob.token)).body.brief.openItems).toEqual([]);
+  await api.call('POST', `/meetings/${next.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
+}, 240_000);
