@@ -177,6 +177,26 @@ test('/meet tasks and the Mark done button; /meet summary', async () => {
   ]);
 });
 
+test('/meet ask: an answer quoted from my meetings, with who said it and where; a question without words is explained', async () => {
+  const asker = slackPerson('Agnes Asker');
+  await meet(asker.id, 'help'); // first contact creates the user
+  const em = orm.em.fork();
+  const user = await em.findOneOrFail(User, { oauthId: asker.id });
+  const room = em.create(Room, { host: user, name: 'Pager review', slug: unique('pager'), livekitRoomName: unique('lk'), status: 'completed', scheduledStartTime: new Date('2026-11-30T10:00:00Z') });
+  const recording = em.create(Recording, { room, livekitRecordingId: unique('EG') });
+  const segments = [
+    { speaker: 'Agnes Asker', start: 0, end: 5, text: 'Good morning.' },
+    { speaker: 'Piet Pager', start: 65, end: 70, text: 'We agreed the pager escalation waits fifteen minutes.' },
+  ];
+  em.create(Transcript, { recording, room, text: segments.map((segment) => segment.text).join(' '), segments });
+  await em.flush();
+
+  expect((await meet(asker.id, 'ask what did we agree about pager escalation?')).text).toBe(
+    `From your meetings:\n• “We agreed the pager escalation waits fifteen minutes.” (Piet Pager, Pager review, 2026-11-30 at 1:05) ${world.cfg.PUBLIC_URL}/meetings/${room.id}/notes#segment-1`,
+  );
+  expect((await meet(asker.id, 'ask')).text).toMatch(/Ask a question after `\/meet ask`/);
+});
+
 test('a bad signature or a stale timestamp is refused (401) and nothing runs', async () => {
   const eve = slackPerson('Eve Forger');
   const body = commandBody({ text: 'schedule Forged meeting tomorrow 3pm', userId: eve.id, responseUrl: slack.responseUrl('forged') });
