@@ -44,12 +44,7 @@ test('a recurring meeting is a Temporal Schedule that starts one meeting workflo
 
     // Fire one occurrence now instead of waiting for the calendar.
     await schedule.trigger();
-    const deadline = Date.now() + 20_000;
-    let rooms: RoomEntity[] = [];
-    while (rooms.length === 0 && Date.now() < deadline) {
-      rooms = await orm.em.fork().find(Room, { tags: { $contains: [`series:${seriesId}`] } });
-      if (!rooms.length) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const rooms = await occurrencesOf(seriesId);
     expect(rooms).toHaveLength(1);
     const [room] = rooms;
     expect(room.type).toBe('recurring');
@@ -77,12 +72,7 @@ test('an occurrence starts at the Schedule\'s time plus the lead, not at the tim
   try {
     const fireTime = firstStart.getTime() + 86_400_000 - 60 * 60_000;
     await schedule.backfill([{ start: new Date(fireTime - 30_000), end: new Date(fireTime + 30_000) }]);
-    const deadline = Date.now() + 20_000;
-    let rooms: RoomEntity[] = [];
-    while (rooms.length === 0 && Date.now() < deadline) {
-      rooms = await orm.em.fork().find(Room, { tags: { $contains: [`series:${seriesId}`] } });
-      if (!rooms.length) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const rooms = await occurrencesOf(seriesId);
     expect(rooms).toHaveLength(1);
     expect(rooms[0].scheduledStartTime?.toISOString()).toBe(new Date(fireTime + 60 * 60_000).toISOString());
     await env.client.workflow.getHandle(rooms[0].workflowId!).terminate('test over');
@@ -90,3 +80,14 @@ test('an occurrence starts at the Schedule\'s time plus the lead, not at the tim
     await schedule.delete();
   }
 });
+
+/** The series' occurrences, once there is one (the Schedule's run writes it), or none after 20 s. */
+async function occurrencesOf(seriesId: string): Promise<RoomEntity[]> {
+  const deadline = Date.now() + 20_000;
+  let rooms: RoomEntity[] = [];
+  while (rooms.length === 0 && Date.now() < deadline) {
+    rooms = await orm.em.fork().find(Room, { tags: { $contains: [`series:${seriesId}`] } });
+    if (!rooms.length) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return rooms;
+}
