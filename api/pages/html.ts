@@ -3,6 +3,9 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 /** Text and attribute values in server-rendered pages: everything a user typed goes through this. */
 export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => ENTITIES[char]);
 
+/** A moment as pages show it: "2026-12-01 15:30 UTC". */
+export const when = (date: Date | undefined | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not scheduled');
+
 /** A template tag that escapes every interpolated value unless it is already `Html`. */
 export class Html {
   constructor(readonly value: string) {}

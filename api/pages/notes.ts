@@ -1,9 +1,7 @@
 import type { ActionItemEntity, MeetingSummaryEntity, ParticipantEntity, ParticipantReportEntity, RoomEntity, TranscriptEntity, UserEntity } from '../../db/entities';
 import type { SourceSpan } from '../../db/entities/meeting-summary';
 import { briefText, type MeetingBrief } from '../../db/brief';
-import { html, layout, type Html } from './html';
-
-const when = (date: Date | undefined | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not scheduled');
+import { html, layout, when, type Html } from './html';
 
 /** 75 → "1:15", 3725 → "1:02:05": a moment in the meeting, as people read it. */
 export function clock(seconds: number): string {

@@ -1,6 +1,6 @@
 import type { RoomEntity, UserEntity } from '../../db/entities';
 import type { RecordingMode } from '../../integrations/video/types';
-import { html, layout } from './html';
+import { html, layout, when } from './html';
 
 /**
  * Whether people in this meeting are recorded (what the page must tell them before they speak), as the workflow
@@ -8,8 +8,6 @@ import { html, layout } from './html';
  */
 export const isRecorded = (room: RoomEntity, mode: RecordingMode | undefined) =>
   mode === 'tracks' ? room.settings.autoRecord !== false : mode === 'egress' && room.settings.autoRecord === true;
-
-const when = (date: Date | undefined | null) => (date ? date.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'not scheduled');
 
 /**
  * The meeting's room: who is there, a recording notice, mic on/off and leave. The script (/assets/room.js, with

@@ -125,19 +125,19 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     ctx.redirect('/login');
   });
 
-  router.get('/meetings/:id/room', pageErrors, async (ctx) => {
-    const session = await cookieSession(deps.orm, ctx);
-    if (!session) return ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
-    const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, session.user), ctx.params.id);
-    renderPage(ctx, roomPage(room, session.user, deps.providers.video.recordingMode));
-  });
-
   /** The signed-in person, or a redirect to the sign-in form that comes back here. */
   const signedIn = async (ctx: Context): Promise<UserEntity | undefined> => {
     const session = await cookieSession(deps.orm, ctx);
     if (!session) ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
     return session?.user;
   };
+
+  router.get('/meetings/:id/room', pageErrors, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (!user) return;
+    const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, user), ctx.params.id);
+    renderPage(ctx, roomPage(room, user, deps.providers.video.recordingMode));
+  });
 
   router.get('/', (ctx) => ctx.redirect('/home'));
 
