@@ -11,7 +11,7 @@ import { releaseRecorderRuntime } from '../../integrations/video/recorder/room-r
 import { readWavSamples, WavWriter } from '../../integrations/video/recorder/wav';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { signUp, type TestApi } from '../helpers/api';
-import { openBrowser } from '../helpers/browser';
+import { formSessionCookie, openBrowser, signInOnPage, TEST_PASSWORD } from '../helpers/browser';
 import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
 import { ROOT } from '../helpers/temporal';
 import { waitFor } from '../helpers/wait';
@@ -22,7 +22,6 @@ import { waitFor } from '../helpers/wait';
 // voice in a file of its own; local Whisper transcribes each under its speaker's real name; each gets a DM with
 // what they said and what they took on.
 const OUTPUT = path.join(ROOT, 'test-output', 'join-page');
-const PASSWORD = 'correct horse battery';
 
 let stack: LiveKitStack;
 let env: TestWorkflowEnvironment;
@@ -71,14 +70,6 @@ async function browserFor(wav: string, viewport: { width: number; height: number
 /** The page's list of people, as it reads. */
 const peopleOn = (page: Page) => page.locator('#people li').allInnerTexts();
 
-async function signInThroughTheLink(page: Page, link: string, email: string): Promise<void> {
-  await page.goto(link);
-  // Not signed in: the link leads to the sign-in form, and back to the meeting after it.
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(link);
-}
 
 test('two people join from their link in a browser, talk, and leave; each finds their own words in their DM', async () => {
   const host = await signUp(api, 'Lena Host');
@@ -99,8 +90,9 @@ test('two people join from their link in a browser, talk, and leave; each finds 
 
   const lena = await browserFor(voice('lena.wav', 'en-us', 'Hello everyone, this is Lena. We will ship the new website on Monday.'), { width: 1280, height: 800 });
   const gabe = await browserFor(voice('gabe.wav', 'en-us+m3', 'Thanks Lena. I will write the release notes by Friday.'), { width: 390, height: 844 });
-  await signInThroughTheLink(lena, link, host.user.email);
-  await signInThroughTheLink(gabe, link, guest.user.email);
+  // Not signed in: the link leads to the sign-in form, and back to the meeting after it.
+  await signInOnPage(lena, link, host.user.email);
+  await signInOnPage(gabe, link, guest.user.email);
 
   for (const page of [lena, gabe]) {
     await expect(page.getByRole('heading', { level: 1 }).innerText()).resolves.toBe('Roadmap review');
@@ -208,7 +200,7 @@ test('the page is only for people in the meeting: signed out it asks to sign in,
   expect(wrong.status).toBe(401);
   expect(await wrong.text()).toContain('Email or password is wrong');
 
-  const login = await fetch(`${api.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: stranger.user.email, password: PASSWORD, next: 'https://evil.test/' }) });
+  const login = await fetch(`${api.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: stranger.user.email, password: TEST_PASSWORD, next: 'https://evil.test/' }) });
   expect([login.status, login.headers.get('location')]).toEqual([303, '/']);
   const cookie = login.headers.get('set-cookie')!;
   expect(cookie).toMatch(/^meetflow_session=[\w-]{40,}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
@@ -223,7 +215,7 @@ test('the page is only for people in the meeting: signed out it asks to sign in,
   expect((await api.call('GET', `/meetings/${meeting.id}/join`, { token: stranger.token })).status).toBe(404);
 
   // The host's page says what the workflow will do: Meetflow's recorder records unless the meeting turned it off.
-  const hostSession = await signInWithForm(host.user.email);
+  const hostSession = await formSessionCookie(api.url, host.user.email);
   const { meeting: unrecorded } = (await api.call('POST', '/meetings', { token: host.token, body: { title: 'Off the record', start: new Date(Date.now() + 3_600_000).toISOString(), settings: { autoRecord: false } } })).body;
   const noticeOn = async (id: string) => /<p[^>]*id="recording-notice">(?:<strong>)?([^<]*)/.exec(await (await fetch(`${api.url}/meetings/${id}/room`, { headers: { cookie: hostSession } })).text())?.[1];
   expect({ byDefault: await noticeOn(meeting.id), turnedOff: await noticeOn(unrecorded.id) }).toEqual({ byDefault: 'This meeting is recorded.', turnedOff: 'This meeting is not recorded.' });
@@ -234,10 +226,3 @@ test('the page is only for people in the meeting: signed out it asks to sign in,
   expect(logout.status).toBe(303);
   expect((await fetch(link, { headers: { cookie: session }, redirect: 'manual' })).status).toBe(302);
 });
-
-/** Signs in through the form, as a browser does; returns the session cookie. */
-async function signInWithForm(email: string): Promise<string> {
-  const login = await fetch(`${api.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD, next: '/' }) });
-  expect(login.status).toBe(303);
-  return login.headers.get('set-cookie')!.split(';')[0];
-}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readChatLog } from '../../integrations/chat/log';
 import { signUp, startApiStack, type ApiStack } from '../helpers/api';
-import { openBrowser } from '../helpers/browser';
+import { formSessionCookie, openBrowser, signInOnPage } from '../helpers/browser';
 import { playRecordedMeeting, vttOf } from '../helpers/meeting';
 import { ROOT } from '../helpers/temporal';
 import { testWorld, type TestWorld } from '../helpers/worker';
@@ -11,7 +11,6 @@ import { testWorld, type TestWorld } from '../helpers/worker';
 // The meeting page in a real Chromium: the link in the recap DM, sign-in, the meeting in the person's list, its
 // summary, action items and transcript; an item marked done on the page is done for the API too.
 const OUTPUT = path.join(ROOT, 'test-output', 'meeting-page');
-const PASSWORD = 'correct horse battery';
 
 let stack: ApiStack;
 let world: TestWorld;
@@ -58,11 +57,7 @@ test('from the recap DM to the meeting page: read it, search the transcript, mar
 
   // Signed out, the link asks to sign in and comes back.
   const page = await browser();
-  await page.goto(`${api.url}${notesPath}`);
-  await page.getByLabel('Email').fill(bob.user.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${api.url}${notesPath}`);
+  await signInOnPage(page, `${api.url}${notesPath}`, bob.user.email);
 
   // His list has it; he opens it from there.
   await page.goto(`${api.url}/home`);
@@ -91,11 +86,7 @@ test('from the recap DM to the meeting page: read it, search the transcript, mar
 
   // The host sees Bob's open item among those of meetings they host.
   const hostPage = await browser({ width: 1280, height: 800 });
-  await hostPage.goto(`${api.url}/login?next=${encodeURIComponent('/home/action-items')}`);
-  await hostPage.getByLabel('Email').fill(host.user.email);
-  await hostPage.getByLabel('Password').fill(PASSWORD);
-  await hostPage.getByRole('button', { name: 'Sign in' }).click();
-  await hostPage.waitForURL(`${api.url}/home/action-items`);
+  await signInOnPage(hostPage, `${api.url}/login?next=${encodeURIComponent('/home/action-items')}`, host.user.email, `${api.url}/home/action-items`);
   await expect(hostPage.getByRole('region', { name: 'In meetings I host, by person' }).innerText()).resolves.toMatch(/Bob Builder\s+prepare the press kit[^\n]*Launch review/i);
   await shoot(hostPage, 'action-items');
 
@@ -118,10 +109,7 @@ test('the page is for people in the meeting: a stranger gets 404, a forged form 
   await playRecordedMeeting(env.client.workflow.getHandle(workflowId), world.dataDir, [{ id: host.user.id }], vttOf([['Hana Host', 'I will send the board pack by Friday.']]));
   const [item] = (await api.call('GET', `/meetings/${meeting.id}/action-items`, { token: host.token })).body.actionItems;
 
-  const session = async (email: string) => {
-    const login = await fetch(`${api.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: PASSWORD, next: '/' }) });
-    return login.headers.get('set-cookie')!.split(';')[0];
-  };
+  const session = (email: string) => formSessionCookie(api.url, email);
   const strangerCookie = await session(stranger.user.email);
   const page = await fetch(`${api.url}/meetings/${meeting.id}/notes`, { headers: { cookie: strangerCookie } });
   expect([page.status, (await page.text()).includes('Board only')]).toEqual([404, false]);

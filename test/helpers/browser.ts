@@ -27,3 +27,22 @@ export async function openBrowser(options: BrowserOptions): Promise<{ context: B
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
   return { context, page };
 }
+
+/** The password `signUp` (test/helpers/api.ts) gives every test account. */
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** Opens `url` signed out, fills the sign-in form it leads to, and waits to be back at `landing` (default: `url`). */
+export async function signInOnPage(page: Page, url: string, email: string, landing = url): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(landing);
+}
+
+/** Signs in through the form as a browser posts it (no browser); returns the session cookie (`name=value`). */
+export async function formSessionCookie(apiUrl: string, email: string): Promise<string> {
+  const login = await fetch(`${apiUrl}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: TEST_PASSWORD, next: '/' }) });
+  if (login.status !== 303) throw new Error(`sign-in as ${email} answered ${login.status}, not 303`);
+  return login.headers.get('set-cookie')!.split(';')[0];
+}
