@@ -13,6 +13,21 @@ export default tseslint.config(
     },
   },
   {
+    // em.getConnection() hands out any pooled connection: inside a transaction it neither sees the transaction's
+    // writes nor keeps `set local`. em.execute runs on the transaction's connection when there is one.
+    files: ['{activities,api,bot,clients,commands,db,integrations,policies,workers,cli}/**/*.ts'],
+    ignores: ['api/routes/health.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='execute'][callee.object.callee.property.name='getConnection']",
+          message: 'Use em.execute(...): it runs on the current transaction\'s connection, getConnection() may not.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON answers and parsed documents field by field.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -115,7 +115,7 @@ interface Claim {
 async function claimRow(em: EntityManager, row: NotificationEntity): Promise<Claim | undefined> {
   const token = randomUUID();
   const claimable = row.deliveryStatus === 'pending' ? `delivery_status = 'pending'` : `delivery_status = 'sending' and (claimed_until is null or claimed_until < now())`;
-  const claimed = await em.getConnection().execute<{ id: string }[]>(
+  const claimed = await em.execute<{ id: string }[]>(
     `update notifications set delivery_status = 'sending', claim_token = ?, claimed_until = now() + make_interval(secs => ?), updated_at = now()
      where id = ? and ${claimable} returning id`,
     [token, CLAIM_LEASE_SECONDS, row.id],
@@ -155,7 +155,7 @@ const activityContext = (): Context | undefined => {
 };
 
 async function renewClaim(em: EntityManager, claim: Claim): Promise<boolean> {
-  const renewed = await em.getConnection().execute<{ id: string }[]>(
+  const renewed = await em.execute<{ id: string }[]>(
     `update notifications set claimed_until = now() + make_interval(secs => ?) where id = ? and claim_token = ? and delivery_status = 'sending' returning id`,
     [CLAIM_LEASE_SECONDS, claim.id, claim.token],
   );

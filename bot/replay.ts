@@ -58,7 +58,7 @@ export function deliveryKey(body: unknown, context: Record<string, unknown>): st
 export async function firstDelivery(deps: Pick<BotDeps, 'orm'>, body: unknown, context: Record<string, unknown>): Promise<boolean> {
   const key = deliveryKey(body, context);
   if (!key) return true;
-  const [row] = await deps.orm.em.fork().getConnection().execute<{ claimed: number }[]>(
+  const [row] = await deps.orm.em.fork().execute<{ claimed: number }[]>(
     `with forgotten as (delete from slack_requests where created_at < now() - make_interval(mins => ?)),
           claimed as (insert into slack_requests (delivery_key) values (?) on conflict (delivery_key) do nothing returning 1)
      select count(*)::integer as claimed from claimed`,

@@ -30,7 +30,7 @@ export function findPassages(em: EntityManager, user: UserEntity, terms: string[
   const scope = visible.sql === 'true' ? '' : `and t.room_id in (select r.id from rooms r where ${visible.sql})`;
   const query = `to_tsquery('english', ?)`;
   const anyTerm = terms.map((term) => `'${term}'`).join(' | ');
-  return em.getConnection().execute<Passage[]>(
+  return em.execute<Passage[]>(
     `with meetings as (
        select t.id, t.room_id, ts_rank_cd(t.search_vector, ${query}) as rank
        from transcripts t

@@ -26,7 +26,7 @@ const EARLIER_MEETINGS = 5;
 export async function meetingBrief(em: EntityManager, room: RoomEntity, reader: UserEntity): Promise<MeetingBrief> {
   const visible = visibleRoomCondition(reader);
   const start = room.scheduledStartTime ?? room.createdAt;
-  const earlier = await em.getConnection().execute<{ id: string; title: string; start: Date | null }[]>(
+  const earlier = await em.execute<{ id: string; title: string; start: Date | null }[]>(
     `select r.id, r.name as title, coalesce(r.started_at, r.scheduled_start_time) as start
      from rooms r
      where r.id <> ? and r.status = 'completed' and coalesce(r.started_at, r.scheduled_start_time) < ? and ${visible.sql}

@@ -36,7 +36,7 @@ function mergeRecordings(stored: RecordingStatus[], rows: { recordingId: string;
  * their rows (written as they happen), the rest from rooms.workflow_state. One query besides the room itself.
  */
 export async function storedMeetingStatus(em: EntityManager, room: RoomEntity): Promise<MeetingStatus> {
-  const [rows] = await em.getConnection().execute<{ participants: ParticipantStatus[]; invitations: InvitationStatus[]; recordings: { recordingId: string; status: string }[] }[]>(ROWS_SQL, [room.id, room.id, room.id]);
+  const [rows] = await em.execute<{ participants: ParticipantStatus[]; invitations: InvitationStatus[]; recordings: { recordingId: string; status: string }[] }[]>(ROWS_SQL, [room.id, room.id, room.id]);
   const state = room.workflowState;
   return {
     roomId: room.id,

@@ -35,7 +35,7 @@ export async function createMeetingRoom(em: EntityManager, meeting: NewMeeting, 
   const id = meeting.id ?? randomUUID();
   const slug = slugify(meeting.title);
   const auditRow = audit ? auditInsert({ ...audit, target: { type: 'meeting', id } }) : undefined;
-  const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
+  const [row] = await em.execute<Record<string, unknown>[]>(
     `with room as (
        insert into rooms (id, host_id, name, description, slug, type, livekit_room_name, scheduled_start_time, planned_duration, tags, settings, max_participants, workflow_id)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb)), ?::jsonb, ?, ?)
@@ -73,6 +73,6 @@ export class RoomNotFoundError extends Error {
 
 /** A meeting whose workflow never started: its room (participants go with it) and the audit row written beside it. */
 export async function deleteUnstartedMeeting(em: EntityManager, roomId: string): Promise<void> {
-  await em.getConnection().execute(`delete from audit_events where action = 'meeting.create' and target_id = ?`, [roomId]);
+  await em.execute(`delete from audit_events where action = 'meeting.create' and target_id = ?`, [roomId]);
   await em.nativeDelete(Room, roomId);
 }

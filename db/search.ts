@@ -31,7 +31,7 @@ export function searchTranscripts(em: EntityManager, user: UserEntity, text: str
   const visible = visibleRoomCondition(user);
   const scope = visible.sql === 'true' ? '' : `and t.room_id in (select r.id from rooms r where ${visible.sql})`;
   const query = `websearch_to_tsquery('english', ?)`;
-  return em.getConnection().execute<TranscriptHit[]>(
+  return em.execute<TranscriptHit[]>(
     `with candidates as (
        select t.id, t.room_id, t.created_at, t.search_vector
        from transcripts t

@@ -58,7 +58,7 @@ export async function visibleMeetings(em: EntityManager, user: UserEntity, filte
   if (filter.after) where(`(coalesce(r.scheduled_start_time, 'epoch'), r.id) < (coalesce(?::timestamptz, 'epoch'), ?::uuid)`, filter.after.start || null, filter.after.id);
   const order = filter.upcoming ? 'r.scheduled_start_time asc, r.id asc' : `coalesce(r.scheduled_start_time, 'epoch') desc, r.id desc`;
   // One round trip: the page's rooms with their hosts.
-  const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+  const rows = await em.execute<Record<string, unknown>[]>(
     `select r.*, to_jsonb(h) as host__ from rooms r join users h on h.id = r.host_id where ${conditions.join(' and ')} order by ${order} limit ?`,
     [...params, filter.limit],
   );

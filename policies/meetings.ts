@@ -8,7 +8,7 @@ import type { RoomEntity, UserEntity } from '../db/entities';
  */
 export async function canSeeMeeting(em: EntityManager, user: UserEntity, room: RoomEntity): Promise<boolean> {
   if (user.role === 'admin' || room.host.id === user.id) return true;
-  const [row] = await em.getConnection().execute<{ member: boolean }[]>(
+  const [row] = await em.execute<{ member: boolean }[]>(
     `select exists (select 1 from participants where room_id = ? and user_id = ?) or exists (select 1 from room_invitations where room_id = ? and invitee_id = ?) as member`,
     [room.id, user.id, room.id, user.id],
   );

@@ -198,12 +198,15 @@ test('/openapi.json describes every route', async () => {
 test('the search query is answered from the GIN index on transcripts.search_vector', async () => {
   // em.execute runs on the transaction's own connection: `set local` only holds there, and a statement sent
   // through em.getConnection() without the transaction context may get another pooled connection.
-  const plan = await orm.em.fork().transactional(async (em) => {
+  const { plan, setting } = await orm.em.fork().transactional(async (em) => {
     await em.execute('set local enable_seqscan = off');
     const rows = await em.execute<{ 'QUERY PLAN': string }[]>(
       `explain select t.id from transcripts t where t.search_vector @@ websearch_to_tsquery('english', 'zebra campaign')`,
     );
-    return rows.map((row) => row['QUERY PLAN']).join('\n');
+    const [shown] = await em.execute<{ enable_seqscan: string }[]>('show enable_seqscan');
+    return { plan: rows.map((row) => row['QUERY PLAN']).join('\n'), setting: shown.enable_seqscan };
   });
+  // Had the statements gone to different pooled connections, the setting would read 'on' here.
+  expect(setting).toBe('off');
   expect(plan).toContain('transcripts_search_vector_gin');
 });
