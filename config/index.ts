@@ -99,6 +99,8 @@ export const configSchema = z.object({
   WHISPER_BEAM_SIZE: z.coerce.number().int().min(1).max(10).default(5),
   /** CPU threads of the transcriber process (one per worker). */
   WHISPER_THREADS: z.coerce.number().int().min(1).max(64).default(2),
+  /** A JSON file of the organisation's own meeting kinds and their summary sections (see integrations/summarizer/meeting-kinds.ts). */
+  MEETING_TEMPLATES_FILE: z.string().min(1).optional(),
   /** Largest recording accepted by POST /meetings/{id}/recordings. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(500),
   /** auto: Claude when ANTHROPIC_API_KEY is set, else the OpenAI-compatible server when OPENAI_BASE_URL is, else local. */

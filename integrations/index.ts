@@ -19,6 +19,7 @@ import { SidecarTranscriptionProvider } from './transcription/sidecar';
 import type { TranscriptionProvider } from './transcription/types';
 import { LiveKitVideoProvider, type LiveKitOptions } from './video/livekit';
 import { NoVideoProvider, type RecordingMode, type VideoProvider } from './video/types';
+import { loadTemplatesFile, useCustomTemplates } from './summarizer/meeting-kinds';
 
 export interface Providers {
   mail: MailProvider;
@@ -92,6 +93,8 @@ function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
 
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
+  // Both the API (validating a meeting's kind) and the worker (summarizing) make providers at start: one place for both.
+  if (cfg.MEETING_TEMPLATES_FILE) useCustomTemplates(loadTemplatesFile(cfg.MEETING_TEMPLATES_FILE));
   const fallbackSummarizer = new LocalSummarizer();
   return {
     mail: cfg.SMTP_URL ? new SmtpMailProvider({ url: cfg.SMTP_URL, from: cfg.MAIL_FROM }) : new OutboxMailProvider(path.join(cfg.DATA_DIR, 'outbox')),

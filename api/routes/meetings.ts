@@ -7,7 +7,7 @@ import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User
 import { briefText, meetingBrief } from '../../db/brief';
 import { storedMeetingStatus } from '../../db/meeting-status';
 import { latestSummary } from '../../db/summaries';
-import { MEETING_KINDS } from '../../integrations/summarizer/meeting-kinds';
+import { knownKinds } from '../../integrations/summarizer/meeting-kinds';
 import { visibleMeetings } from '../../db/visibility';
 import { canManageMeeting } from '../../policies/meetings';
 import { MEETING_PHASES } from '../../workflows/phases';
@@ -43,7 +43,12 @@ const create = {
         noShowGraceMinutes: z.number().int().min(1).max(240).optional(),
         maxDurationMinutes: z.number().int().min(1).max(24 * 60).optional(),
         reconcileSeconds: z.number().int().min(1).max(3600).optional(),
-        meetingKind: z.enum(MEETING_KINDS, { error: `must be one of ${MEETING_KINDS.join(', ')} (or left out: the kind is then read from the title and what is said)` }).optional(),
+        meetingKind: z
+          .string()
+          .superRefine((kind, ctx) => {
+            if (!knownKinds().includes(kind)) ctx.addIssue({ code: 'custom', message: `must be one of ${knownKinds().join(', ')} (or left out: the kind is then read from the title and what is said)` });
+          })
+          .optional(),
       })
       .strict()
       .default({}),

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { Segment } from '../transcripts/types';
 
 /*
@@ -7,7 +9,9 @@ import type { Segment } from '../transcripts/types';
  */
 
 export const MEETING_KINDS = ['standup', 'one_on_one', 'planning', 'retro', 'sales_call', 'interview', 'general'] as const;
-export type MeetingKind = (typeof MEETING_KINDS)[number];
+export type BuiltInKind = (typeof MEETING_KINDS)[number];
+/** A built-in kind, or one an organisation added in its templates file (MEETING_TEMPLATES_FILE). */
+export type MeetingKind = string;
 
 export interface SectionTemplate {
   key: string;
@@ -30,7 +34,7 @@ const section = (key: string, title: string, asks: string, cues: RegExp): Sectio
 
 const ACTION_CUES = /\b(?:next steps?|action items?|follow[- ]up|i'll|i will|we'll|we will|let's|we should|going to|by (?:monday|tuesday|wednesday|thursday|friday|next week|tomorrow))\b/i;
 
-export const TEMPLATES: Readonly<Record<MeetingKind, KindTemplate>> = {
+export const TEMPLATES: Readonly<Record<BuiltInKind, KindTemplate>> = {
   standup: {
     kind: 'standup',
     label: 'stand-up',
@@ -121,13 +125,87 @@ const CUE_WORDS = 3000;
 
 /** The kind the meeting was scheduled as, else the title's, else what the talk sounds like, else 'general'. */
 export function resolveMeetingKind(given: string | undefined, title: string | undefined, segments: Segment[]): MeetingKind {
-  if (given && (MEETING_KINDS as readonly string[]).includes(given)) return given as MeetingKind;
+  if (given && knownKinds().includes(given)) return given;
   return kindFromTitle(title) ?? kindFromSpeech(segments) ?? 'general';
 }
 
+/** The organisation's own kinds answer first: their title words are more specific than the built-in ones. */
 export function kindFromTitle(title: string | undefined): MeetingKind | undefined {
   if (!title) return undefined;
-  return TITLE_CUES.find(([, cue]) => cue.test(title))?.[0];
+  return customTemplates.find((template) => template.titleCue?.test(title))?.kind ?? TITLE_CUES.find(([, cue]) => cue.test(title))?.[0];
+}
+
+/*
+ * Templates an organisation adds in configuration: a JSON file (MEETING_TEMPLATES_FILE) with a list of kinds,
+ * each with the words its titles use and its sections, each section with the phrases its sentences say:
+ *   [{ "kind": "design_review", "label": "design review", "titleWords": ["design review", "crit"],
+ *      "sections": [{ "key": "options", "title": "Options", "asks": "the designs considered", "cues": ["option", "we could"] }] }]
+ * Loaded once at start by the API and the worker (createProviders), so both know the kinds.
+ */
+interface CustomTemplate extends KindTemplate {
+  titleCue?: RegExp;
+}
+
+let customTemplates: CustomTemplate[] = [];
+
+const kindKey = z.string().regex(/^[a-z][a-z0-9_]{1,19}$/, 'must be 2-20 lowercase letters, digits or _, starting with a letter');
+const phrases = z.array(z.string().trim().min(1).max(80)).min(1).max(50);
+const templatesFileSchema = z
+  .array(
+    z.object({
+      kind: kindKey.refine((kind) => !(MEETING_KINDS as readonly string[]).includes(kind), 'is a built-in kind: choose another name'),
+      label: z.string().trim().min(1).max(60),
+      perPerson: z.boolean().default(false),
+      titleWords: phrases.optional(),
+      sections: z
+        .array(z.object({ key: kindKey, title: z.string().trim().min(1).max(80), asks: z.string().trim().min(1).max(300), cues: phrases }))
+        .min(1)
+        .max(8),
+    }),
+  )
+  .max(50)
+  .refine((list) => new Set(list.map((template) => template.kind)).size === list.length, 'two templates have the same kind');
+
+/** Any of the phrases as whole words, case-insensitive; the phrases are text, not patterns. */
+function phraseCue(words: string[]): RegExp {
+  const escaped = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+'));
+  return new RegExp(`(?<![\\w])(?:${escaped.join('|')})(?![\\w])`, 'i');
+}
+
+/** Reads and checks a templates file; a bad one is an error that names the file and what to fix. */
+export function loadTemplatesFile(file: string): CustomTemplate[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`MEETING_TEMPLATES_FILE ${file}: ${(error as Error).message}`);
+  }
+  const parsed = templatesFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`MEETING_TEMPLATES_FILE ${file}: ${issue.path.join('.') || 'the list'} ${issue.message}`);
+  }
+  return parsed.data.map((template) => ({
+    kind: template.kind,
+    label: template.label,
+    perPerson: template.perPerson,
+    ...(template.titleWords ? { titleCue: phraseCue(template.titleWords) } : {}),
+    sections: template.sections.map((section) => ({ key: section.key, title: section.title, asks: section.asks, cues: phraseCue(section.cues) })),
+  }));
+}
+
+/** Makes an organisation's kinds known to scheduling, inference and both summarizers (replacing earlier ones). */
+export function useCustomTemplates(templates: CustomTemplate[]): void {
+  customTemplates = templates;
+}
+
+export function knownKinds(): string[] {
+  return [...MEETING_KINDS, ...customTemplates.map((template) => template.kind)];
+}
+
+/** The template of a kind; an unknown kind (a template removed since) reads as a general meeting. */
+export function templateFor(kind: MeetingKind): KindTemplate {
+  return customTemplates.find((template) => template.kind === kind) ?? TEMPLATES[kind as BuiltInKind] ?? TEMPLATES.general;
 }
 
 function kindFromSpeech(segments: Segment[]): MeetingKind | undefined {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseClock } from './chunking';
 import { groundResult, segmentAt, spanOfSegments } from './grounding';
 import { ParticipantDirectory } from './participant-match';
-import { resolveMeetingKind, TEMPLATES } from './meeting-kinds';
+import { resolveMeetingKind, templateFor } from './meeting-kinds';
 import type { ExtractedActionItem, MeetingSummaryResult, SummaryInput, SummaryPoint, SummarySection, SummaryTopic, TranscriptSpan } from './types';
 
 /*
@@ -138,7 +138,7 @@ export function toResult(answer: SummaryAnswer, input: SummaryInput): MeetingSum
     };
   };
   const kind = resolveMeetingKind(input.kind, input.title, input.segments);
-  const template = new Map(TEMPLATES[kind].sections.map((section) => [section.key, section]));
+  const template = new Map(templateFor(kind).sections.map((section) => [section.key, section]));
   const sections = (answer.sections ?? [])
     .filter((section) => template.has(section.key))
     .map((section): SummarySection => ({

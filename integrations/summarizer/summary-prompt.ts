@@ -1,5 +1,5 @@
 import { calendarDateIn, formatDate } from './due-dates';
-import { type MeetingKind, resolveMeetingKind, TEMPLATES } from './meeting-kinds';
+import { type MeetingKind, resolveMeetingKind, templateFor } from './meeting-kinds';
 import type { SummaryInput } from './types';
 
 /*
@@ -74,7 +74,7 @@ export function meetingContext(input: SummaryInput): string {
 
 /** The kind's template as the model should fill it: the section keys and what goes in each. */
 function kindContext(kind: MeetingKind): string[] {
-  const template = TEMPLATES[kind];
+  const template = templateFor(kind);
   if (template.sections.length === 0) return [];
   const sections = template.sections.map((section) => `- ${section.key} (${section.title}): ${section.asks}`).join('\n');
   const perPerson = template.perPerson ? ' Give these sections once for each person who gave an update, with person set to their speaker label.' : '';

@@ -1,7 +1,7 @@
 import type { Segment } from '../transcripts/types';
 import { condensed } from './compression';
 import { spanOfSegments } from './grounding';
-import { type MeetingKind, type SectionTemplate, TEMPLATES } from './meeting-kinds';
+import { type MeetingKind, type SectionTemplate, templateFor } from './meeting-kinds';
 import type { ScoredSentence } from './sentence-scoring';
 import type { ExtractedActionItem, SummaryPoint, SummarySection } from './types';
 
@@ -15,7 +15,7 @@ const ITEMS_PER_PERSON_SECTION = 2;
 const ACTION_SECTIONS = new Set(['actions', 'next_steps', 'follow_ups']);
 
 export function templateSections(kind: MeetingKind, scored: ScoredSentence[], actionItems: ExtractedActionItem[], segments: Segment[]): SummarySection[] {
-  const template = TEMPLATES[kind];
+  const template = templateFor(kind);
   const statements = scored.filter(({ sentence }) => !sentence.isQuestion);
   if (!template.perPerson) {
     const used = new Set<ScoredSentence>();

@@ -1,7 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadQmsumMeetings } from '../../bench/lib/qmsum-fixtures';
 import { summarizeLocally } from '../../integrations/summarizer/local';
-import { kindFromTitle, resolveMeetingKind } from '../../integrations/summarizer/meeting-kinds';
+import { kindFromTitle, knownKinds, loadTemplatesFile, resolveMeetingKind, useCustomTemplates } from '../../integrations/summarizer/meeting-kinds';
 import { meetingContext } from '../../integrations/summarizer/summary-prompt';
 import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
@@ -97,5 +99,61 @@ describe('the local summarizer fills the kind template', () => {
     const context = meetingContext(input(STANDUP, { title: 'Daily stand-up' }));
     expect(context).toMatch(/Meeting kind: stand-up\. Fill "sections" with: Give these sections once for each person/);
     expect(context).toMatch(/- blockers \(Blockers\): /);
+  });
+});
+
+describe("an organisation's own templates (MEETING_TEMPLATES_FILE)", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'meetflow-templates-'));
+  const file = (name: string, body: unknown) => {
+    const where = path.join(dir, name);
+    writeFileSync(where, typeof body === 'string' ? body : JSON.stringify(body));
+    return where;
+  };
+  const DESIGN_REVIEW = [
+    {
+      kind: 'design_review',
+      label: 'design review',
+      titleWords: ['design review', 'design crit'],
+      sections: [
+        { key: 'options', title: 'Options', asks: 'the designs considered', cues: ['option', 'we could', 'alternative'] },
+        { key: 'feedback', title: 'Feedback', asks: 'what reviewers liked or questioned', cues: ['i like', 'confusing'] },
+      ],
+    },
+  ];
+  const REVIEW = lines([
+    ['Iris', 'Thanks for joining the review of the checkout redesign.'],
+    ['Iris', 'The first option is a single page checkout with the address and payment side by side.'],
+    ['Noah', 'I like how the single page version shows the total price the whole time.'],
+    ['Kim', 'We could also keep three steps but show a progress bar at the top.'],
+    ['Noah', 'The coupon field in the second design is confusing, people will look for it under the total.'],
+    ['Iris', 'Thanks everyone, that is all for today.'],
+  ]);
+
+  afterEach(() => useCustomTemplates([]));
+
+  it('a kind of its own is picked by its title words, filled by the local summarizer and named to the LLMs', () => {
+    useCustomTemplates(loadTemplatesFile(file('ok.json', DESIGN_REVIEW)));
+
+    expect(knownKinds()).toContain('design_review');
+    expect(kindFromTitle('Design crit: checkout')).toBe('design_review');
+    const summary = summarizeLocally(input(REVIEW, { title: 'Design review: checkout' }));
+    expect(summary.kind).toBe('design_review');
+    expect(summary.sections?.map((s) => [s.title, s.items.map((item) => item.speaker)])).toEqual([
+      ['Options', ['Iris', 'Kim']],
+      ['Feedback', ['Noah', 'Noah']],
+    ]);
+    expect(meetingContext(input(REVIEW, { kind: 'design_review' }))).toMatch(/Meeting kind: design review\. Fill "sections" with:\n- options \(Options\): the designs considered/);
+  });
+
+  it('without the file the kind is unknown: a scheduled design_review reads as what its words say', () => {
+    expect(knownKinds()).not.toContain('design_review');
+    expect(resolveMeetingKind('design_review', 'Design review: checkout', REVIEW)).toBe('general');
+  });
+
+  it('a bad file is refused with the file and the field to fix', () => {
+    expect(() => loadTemplatesFile(file('broken.json', '[{'))).toThrow(/^MEETING_TEMPLATES_FILE .*broken\.json: /);
+    expect(() => loadTemplatesFile(file('builtin.json', [{ ...DESIGN_REVIEW[0], kind: 'retro' }]))).toThrow(/0\.kind is a built-in kind/);
+    expect(() => loadTemplatesFile(file('nosections.json', [{ ...DESIGN_REVIEW[0], sections: [] }]))).toThrow(/0\.sections /);
+    expect(() => loadTemplatesFile(file('badkey.json', [{ ...DESIGN_REVIEW[0], kind: 'Design Review' }]))).toThrow(/0\.kind must be 2-20 lowercase letters/);
   });
 });

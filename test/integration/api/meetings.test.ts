@@ -62,6 +62,9 @@ test('bad meeting requests are 400s that name the fields', async () => {
   const fields = response.body.errors.map((f: { field: string }) => f.field);
   expect(fields).toEqual(expect.arrayContaining(['body.title', 'body.start', 'body.durationMinutes', 'body.invitees.0', 'body.settings']));
   expect(response.body.detail).toContain('body.start: start must be in the future');
+  const unknownKind = await api.call('POST', '/meetings', { token: host.token, body: { title: 'Brainstorm', start: new Date(Date.now() + 3_600_000).toISOString(), settings: { meetingKind: 'brainstorm' } } });
+  expect(unknownKind.status).toBe(400);
+  expect(unknownKind.body.detail).toContain('body.settings.meetingKind: must be one of standup, one_on_one, planning, retro, sales_call, interview, general');
 });
 
 test('reschedule, then cancel; refusals come back as 409/422 with the reason', async () => {
