@@ -21,66 +21,13 @@ import { LocalWhisperProvider } from '../integrations/transcription/local';
 import type { TrackAudio } from '../integrations/transcription/types';
 import type { ParsedTranscript } from '../integrations/transcripts/types';
 import { reportFigures } from './lib/figures';
-import { durationOf, readWav, speak, timeline, writeWav, type Pcm } from './lib/speech';
+import { writeSpokenMeeting, PEOPLE, type Turn } from './lib/spoken-meeting';
+import { durationOf, writeWav } from './lib/speech';
 import { formatTable } from './lib/table';
-import { seededRandom } from './lib/transcript-generator';
 import { wordErrorRate } from './lib/wer';
 
 const MINUTES = Number(process.env.BENCH_STT_MINUTES ?? 10);
 const SEED = Number(process.env.BENCH_STT_SEED ?? 14);
-const PEOPLE = [
-  { name: 'Ada', voice: 'en-us+f2' },
-  { name: 'Ben', voice: 'en-gb-x-rp' },
-  { name: 'Cleo', voice: 'en-us' },
-];
-const SENTENCES = [
-  'Let us start with the budget for the next quarter.',
-  'The marketing team wants to move the launch to the end of the month.',
-  'I think we should hire another engineer before the summer.',
-  'The customer asked for a demo of the new reporting feature.',
-  'Can you send me the slides after the meeting?',
-  'We are still waiting for the legal review of the contract.',
-  'The support queue has grown since the last release.',
-  'I will write the migration plan and share it on Friday.',
-  'Our costs for the cloud servers went down this month.',
-  'We need a decision on the office move by next week.',
-  'The design review found a few problems with the checkout page.',
-  'Please update the roadmap so the sales team can see it.',
-  'The new dashboard is much faster than the old one.',
-  'I agree, but we should test it with real customers first.',
-  'Who is going to talk to the vendor about the price?',
-  'The training session for new staff is on Tuesday morning.',
-  'Let us keep the scope small and ship the first version.',
-  'The survey shows that most users want a mobile app.',
-  'We should ask finance to check the travel expenses.',
-  'That sounds good to me, let us do it that way.',
-  'The security audit is planned for the first week of March.',
-  'I will call the hotel and book the room for the workshop.',
-  'The numbers from the last campaign look very promising.',
-  'We could save time by automating the weekly report.',
-];
-
-interface Turn {
-  speaker: string;
-  text: string;
-  start: number;
-  pcm: Pcm;
-}
-
-async function generateMeeting(dir: string): Promise<{ turns: Turn[]; seconds: number }> {
-  const random = seededRandom(SEED);
-  const turns: Turn[] = [];
-  let at = 0.5;
-  for (let i = 0; at < MINUTES * 60; i++) {
-    const person = PEOPLE[i % PEOPLE.length];
-    const text = SENTENCES[Math.floor(random() * SENTENCES.length)];
-    const pcm = readWav(await speak(text, person.voice, path.join(dir, `turn-${i}.wav`)));
-    turns.push({ speaker: person.name, text, start: at, pcm });
-    at += durationOf(pcm) + 0.6 + random();
-  }
-  return { turns, seconds: at };
-}
-
 const seconds = (ms: number) => ms / 1000;
 const pct = (fraction: number) => `${(100 * fraction).toFixed(1)}%`;
 
@@ -125,14 +72,10 @@ async function main(): Promise<void> {
   if (!localWhisperInstalled(cfg)) throw new Error(`no local Whisper at ${cfg.WHISPER_MODEL_DIR}: run scripts/whisper.sh first`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-bench-stt-'));
   const generation = performance.now();
-  const { turns, seconds: meetingSeconds } = await generateMeeting(dir);
-  const mixed = writeWav(path.join(dir, 'meeting.wav'), timeline(meetingSeconds, turns.map((turn) => ({ at: turn.start, pcm: turn.pcm }))));
-  const tracks: TrackAudio[] = PEOPLE.map((person) => ({
-    speaker: person.name,
-    offsetSeconds: 0,
-    filePath: writeWav(path.join(dir, `track-${person.name}.wav`), timeline(meetingSeconds, turns.filter((turn) => turn.speaker === person.name).map((turn) => ({ at: turn.start, pcm: turn.pcm })))),
-  }));
-  const reference = turns.map((turn) => turn.text).join(' ');
+  const meeting = await writeSpokenMeeting(dir, MINUTES, SEED);
+  const { turns, seconds: meetingSeconds, mixed } = meeting;
+  const tracks: TrackAudio[] = meeting.tracks.map((track) => ({ ...track, offsetSeconds: 0 }));
+  const reference = meeting.script;
   console.log(`generated ${turns.length} turns, ${(meetingSeconds / 60).toFixed(1)} min of speech by ${PEOPLE.length} voices in ${seconds(performance.now() - generation).toFixed(1)} s`);
 
   const decode = decodeSeconds(cfg.WHISPER_PYTHON, mixed);
