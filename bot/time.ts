@@ -1,24 +1,7 @@
 import * as chrono from 'chrono-node';
+import { wallTimeToInstant, zoneOffsetMinutes } from '../clients/zone-time';
 
-/** Minutes east of UTC of an IANA zone at an instant (Europe/Berlin in summer: 120). */
-export function zoneOffsetMinutes(timeZone: string, at: Date): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-      .formatToParts(at)
-      .map((part) => [part.type, Number(part.value)]),
-  );
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The instant at which a wall-clock time happens in a zone (DST-aware; a skipped hour moves forward). */
-export function wallTimeToInstant(wall: { year: number; month: number; day: number; hour: number; minute: number }, timeZone: string): Date {
-  const guess = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  let instant = guess - zoneOffsetMinutes(timeZone, new Date(guess)) * 60_000;
-  // A second pass settles times near a DST change, where the offset at the guess differs from the result's.
-  instant = guess - zoneOffsetMinutes(timeZone, new Date(instant)) * 60_000;
-  return new Date(instant);
-}
+export { wallTimeToInstant, zoneOffsetMinutes };
 
 export interface ParsedWhen {
   start: Date;
