@@ -1,7 +1,7 @@
 import { parseWhen } from './time';
 
 /** A title in double quotes (straight or curly) is taken whole: its words are not read as a time, a tag or a mention. */
-const QUOTED = /["\u201C\u201E]([^"\u201C\u201D\u201E]+)["\u201D\u201C]/;
+export const QUOTED = /["\u201C\u201E]([^"\u201C\u201D\u201E]+)["\u201D\u201C]/;
 /** Stands for the quoted title while the rest is read (a private-use character: nothing else parses it). */
 const QUOTED_MARK = '\uE000';
 /** chrono reads "the day after tomorrow" but, without "the", only its "tomorrow". */
