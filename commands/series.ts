@@ -82,7 +82,7 @@ export async function findVisibleSeries(deps: CommandDeps, actor: Actor, seriesI
 async function seriesDetail(deps: CommandDeps, id: string, schedule: SeriesSchedule): Promise<SeriesDetail> {
   const { series } = schedule;
   const recurrence = recurrenceOf(series);
-  const occurrences = await deps.em.find(Room, { tags: { $contains: [`series:${id}`] } }, { orderBy: { scheduledStartTime: 'asc' } });
+  const occurrences = await deps.em.find(Room, { seriesId: id }, { orderBy: { scheduledStartTime: 'asc' } });
   const status = series.cancelled ? 'cancelled' : schedule.nextFireTimes.length === 0 ? 'finished' : 'active';
   const nextOccurrences = series.cancelled ? [] : schedule.nextFireTimes.map((fire) => new Date(fire.getTime() + series.leadMinutes * MINUTE));
   return { id, series, recurrence, description: describeRecurrence(recurrence), status, nextOccurrences, occurrences };
