@@ -188,3 +188,19 @@ test('DELETE /series/{id} cancels the series: the Schedule is paused, nothing co
   expect(await waitForPhase(meeting, ['cancelled'], 20_000)).toBe('cancelled');
   expect((await api.call('PATCH', `/series/${id}`, { token: host.token, body: { title: 'Again' } })).status).toBe(409);
 });
+
+test('skipping the date of an occurrence whose meeting was already made (invites go out ahead) cancels that meeting', async () => {
+  const host = await signUp(api, 'Mia Made');
+  const { body } = await createSeries(host.token, { timeZone: 'UTC', recurrence: 'FREQ=DAILY' });
+  const id = body.series.id;
+  await env.client.schedule.getHandle(seriesScheduleId(id)).trigger(); // the occurrence a day from now
+  const [room] = await occurrencesOf(id, 1);
+  const meeting = env.client.workflow.getHandle(room.workflowId!);
+  await waitForPhase(meeting, ['waiting'], 20_000);
+  const date = room.scheduledStartTime!.toISOString().slice(0, 10);
+  const response = await api.call('POST', `/series/${id}/skip`, { token: host.token, body: { date } });
+  expect(response.status).toBe(200);
+  expect(response.body.series.skippedDates).toEqual([date]);
+  expect(await waitForPhase(meeting, ['cancelled'], 20_000)).toBe('cancelled');
+  expect(response.body.series.nextOccurrences.map((next: { date: string }) => next.date)).not.toContain(date);
+});
