@@ -27,12 +27,13 @@ const PHRASES: [RegExp, (match: RegExpMatchArray) => string][] = [
   [new RegExp(String.raw`\b(?:on\s+)?(?:the\s+)?${ORD}\s+${DAY}\s+of\s+(?:every|each|the)\s+month\b`, 'i'), (m) => `FREQ=MONTHLY;BYDAY=${ORDINAL[m[1].toLowerCase()]}${dayCode(m[2])}`],
   [new RegExp(String.raw`\bevery\s+${ORD}\s+${DAY}(?:\s+of\s+the\s+month)?\b`, 'i'), (m) => `FREQ=MONTHLY;BYDAY=${ORDINAL[m[1].toLowerCase()]}${dayCode(m[2])}`],
   [/\b(?:every\s+(?:week|work\s*)days?|on\s+weekdays|weekdays)\b/i, () => 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR'],
-  // A bare "daily" or "weekly" that opens the text is the title's ("Daily standup tomorrow at 9").
-  [/\bevery\s+day\b|(?<=\S\s+)daily\b/i, () => 'FREQ=DAILY'],
+  // A bare "daily" or "weekly" is a recurrence only after the title and before a time or the end: "Daily standup
+  // tomorrow at 9" and "Review of daily metrics at 3pm" are one meeting each.
+  [/\bevery\s+day\b|(?<=\S\s+)daily(?=\s+(?:at\s|from\s|\d)|\s*$)/i, () => 'FREQ=DAILY'],
   [new RegExp(String.raw`\b(?:every\s+other|biweekly\s+on)\s+${DAY}\b`, 'i'), (m) => `FREQ=WEEKLY;INTERVAL=2;BYDAY=${dayCode(m[1])}`],
   [new RegExp(String.raw`\bevery\s+(\d+|two|three|four)\s+weeks\s+on\s+${DAY}\b`, 'i'), (m) => `FREQ=WEEKLY;INTERVAL=${COUNT_WORDS[m[1].toLowerCase()] ?? Number(m[1])};BYDAY=${dayCode(m[2])}`],
   [new RegExp(String.raw`\b(?:every|each|weekly\s+on)\s+${DAY}(?:\s*(?:,|and|&)\s*${DAY})*\b`, 'i'), (m) => `FREQ=WEEKLY;BYDAY=${[...m[0].matchAll(new RegExp(DAY, 'gi'))].map((d) => dayCode(d[0])).join(',')}`],
-  [/\bevery\s+week\b|(?<=\S\s+)weekly\b/i, () => 'FREQ=WEEKLY'],
+  [/\bevery\s+week\b|(?<=\S\s+)weekly(?=\s+(?:at\s|from\s|\d)|\s*$)/i, () => 'FREQ=WEEKLY'],
 ];
 
 const UNTIL = /\b(?:until|till|through)\s+(\d{4}-\d{2}-\d{2}|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{4})?)/i;
