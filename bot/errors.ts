@@ -5,6 +5,7 @@ import { CommandError } from '../commands/types';
 import { errorText } from './blocks/replies';
 import { MeetingLookupError } from './meetings';
 import { SCHEDULE_FORM, ScheduleParseError } from './parse-schedule';
+import { NonexistentTimeError } from './time';
 
 /** A problem the person can fix: told to them, ephemerally, never thrown into the logs. */
 export class UserFacingError extends Error {}
@@ -16,7 +17,7 @@ export class UserFacingError extends Error {}
 export function replyForError(error: unknown, log: Logger, context: Record<string, unknown>): string {
   if (error instanceof ScheduleParseError) return errorText(error.message, SCHEDULE_FORM);
   if (error instanceof MeetingRefusal && error.kind === 'over') return errorText('that meeting is over');
-  if (error instanceof UserFacingError || error instanceof MeetingLookupError || error instanceof CommandError || error instanceof MeetingRefusal) return errorText(error.message);
+  if (error instanceof UserFacingError || error instanceof NonexistentTimeError || error instanceof MeetingLookupError || error instanceof CommandError || error instanceof MeetingRefusal) return errorText(error.message);
   log.error({ err: error, ...context }, 'slack listener failed');
   return errorText('Something went wrong on our side; it has been logged. Try again in a moment.');
 }

@@ -1,5 +1,12 @@
 import { parseWhen } from './time';
 
+/** A title in double quotes (straight or curly) is taken whole: its words are not read as a time, a tag or a mention. */
+export const QUOTED = /["\u201C\u201E]([^"\u201C\u201D\u201E]+)["\u201D\u201C]/;
+/** Stands for the quoted title while the rest is read (a private-use character: nothing else parses it). */
+const QUOTED_MARK = '\uE000';
+/** chrono reads "the day after tomorrow" but, without "the", only its "tomorrow". */
+const DAY_AFTER_TOMORROW = /\b(?<!\bthe\s)day after tomorrow\b/gi;
+
 export interface ScheduleRequest {
   title: string;
   start: Date;
@@ -12,6 +19,8 @@ export interface ScheduleRequest {
   tags: string[];
   /** The time words as typed, to show back. */
   whenText: string;
+  /** No time was typed: the meeting is at DEFAULT_TIME on that day (the reply says so). */
+  timeDefaulted: boolean;
 }
 
 export class ScheduleParseError extends Error {
@@ -40,7 +49,9 @@ function parseDuration(text: string): { minutes: number; match?: string } {
 }
 
 /** Reads `/meet schedule …` text (Slack escapes mentions as <@U…>); throws ScheduleParseError saying what it could not read. */
-export function parseScheduleCommand(text: string, now: Date, timeZone: string): ScheduleRequest {
+export function parseScheduleCommand(typed: string, now: Date, timeZone: string): ScheduleRequest {
+  const quoted = QUOTED.exec(typed);
+  const text = (quoted ? typed.replace(quoted[0], ` ${QUOTED_MARK} `) : typed).replace(DAY_AFTER_TOMORROW, 'the day after tomorrow');
   const slackUserIds = [...text.matchAll(MENTION)].map((match) => match[1]);
   const userGroupIds = [...text.matchAll(USER_GROUP)].map((match) => match[1]);
   const emails = [...new Set([...[...text.matchAll(MAILTO)].map((match) => match[1]), ...(text.replace(MAILTO, ' ').match(EMAIL) ?? [])].map((email) => email.toLowerCase()))];
@@ -53,14 +64,24 @@ export function parseScheduleCommand(text: string, now: Date, timeZone: string):
   rest = rest.replace(/\s+/g, ' ').trim();
 
   const when = parseWhen(rest, now, timeZone);
-  if (!when) throw new ScheduleParseError(`I could not find when in "${text.trim()}"`);
+  if (!when) throw new ScheduleParseError(`I could not find when in "${typed.trim()}"`);
   if (when.start.getTime() <= now.getTime()) throw new ScheduleParseError(`"${when.text}" is in the past`);
+  const durationMinutes = when.end ? rangeMinutes(when.start, when.end, when.text, duration.match) : duration.minutes;
   const title = (rest.slice(0, when.index) + ' ' + rest.slice(when.index + when.text.length))
     .replace(/\b(on|at|from|starting)\s*$/i, '')
     .replace(/\s+(on|at)\s+(?=\s|$)/gi, ' ')
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:-]+|[\s,;:-]+$/g, '')
+    .replace(QUOTED_MARK, quoted?.[1].trim() ?? '')
     .trim();
   if (!title) throw new ScheduleParseError(`the meeting needs a title before the time ("${when.text}")`);
-  return { title, start: when.start, durationMinutes: duration.minutes, slackUserIds, userGroupIds, emails, tags, whenText: when.text };
+  return { title, start: when.start, durationMinutes, slackUserIds, userGroupIds, emails, tags, whenText: when.text, timeDefaulted: when.timeDefaulted };
+}
+
+/** A typed range ("5pm to 6:15pm") is the meeting's length; with a "for …" length as well, they must agree. */
+function rangeMinutes(start: Date, end: Date, whenText: string, durationText: string | undefined): number {
+  const minutes = Math.round((end.getTime() - start.getTime()) / 60_000);
+  if (minutes < 1 || minutes > 24 * 60) throw new ScheduleParseError(`"${whenText}" must end after it starts, within 24 hours`);
+  if (durationText && parseDuration(durationText).minutes !== minutes) throw new ScheduleParseError(`"${whenText}" is ${minutes} minutes but "${durationText.trim()}" says otherwise: give the range or the length`);
+  return minutes;
 }

@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
   'maintenance.run',
   'summary.rerun',
   'meetings.ask',
+  'series.create',
+  'series.update',
+  'series.skip',
+  'series.cancel',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

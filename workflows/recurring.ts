@@ -5,7 +5,7 @@ import { meetingWorkflow } from './meeting';
 import type { Invitee, MeetingSettings } from './messages';
 import { MeetingHostKey, MeetingStartKey, MeetingStatusKey, TemporalScheduledStartTimeKey } from './search-attributes';
 
-export type RecurrenceFrequency = 'daily' | 'weekdays' | 'weekly' | 'every_n_weeks';
+export type RecurrenceFrequency = 'daily' | 'weekdays' | 'weekly' | 'every_n_weeks' | 'monthly';
 
 export interface RecurringSeries {
   seriesId: string;
@@ -17,6 +17,14 @@ export interface RecurringSeries {
   settings: MeetingSettings;
   /** The schedule fires this long before each occurrence, so invites go out ahead of it. */
   leadMinutes: number;
+  /** What the series' readers see (GET /series/{id}); the workflow itself does not read these. */
+  rule?: string;
+  timeZone?: string;
+  /** The first occurrence still to come when the series (or its time) was last set: its time of day is the series'. */
+  firstStart?: string;
+  /** Occurrence dates (YYYY-MM-DD in timeZone) the host skipped. */
+  skipped?: string[];
+  cancelled?: boolean;
 }
 
 const MINUTE = 60_000;

@@ -16,6 +16,7 @@ import { commandDeps, type ApiDeps } from '../deps';
 import { HttpError } from '../middleware/errors';
 import type { RouteRegistry } from '../routing';
 import { CURSOR_HELP, decodeCursorJson, EMAIL_MAX, emailAddress, isoDateTime, isSaneTime, UUID } from '../schemas';
+import { createSeriesFromRequest, recurrenceRule, timeZoneName } from './series';
 import { actionItemView, meetingView, participantView, recordingView, reportView, summaryView } from '../views';
 
 const future = (label: string) => isoDateTime(label).refine((value) => Date.parse(value) > Date.now(), { error: `${label} must be in the future` });
@@ -52,6 +53,9 @@ const create = {
       })
       .strict()
       .default({}),
+    /** With a recurrence the request makes a series (one meeting per occurrence, from `start` on). */
+    recurrence: recurrenceRule.optional(),
+    timeZone: timeZoneName.optional(),
   }),
 };
 
@@ -92,12 +96,13 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
   routes.add({
     method: 'post',
     path: '/meetings',
-    summary: 'Schedule a meeting: writes it and starts its workflow (invites go out at once)',
+    summary: 'Schedule a meeting: writes it and starts its workflow (invites go out at once); with `recurrence` (an RRULE) a series instead',
     auth: true,
     schemas: create,
     status: 201,
     handler: async (ctx, { body }) => {
       const invitees = await resolveInvitees(deps.orm.em, body.invitees);
+      if (body.recurrence) return createSeriesFromRequest(ctx, deps, { ...body, recurrence: body.recurrence, invitees });
       const { room, workflowId } = await createMeeting(commandDeps(deps), apiActor(ctx), {
         title: body.title,
         description: body.description,

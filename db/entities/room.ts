@@ -37,6 +37,8 @@ export const Room = defineEntity({
     workflowState: p.json<Partial<MeetingMirror>>().defaultRaw(`'{}'`),
     /** The Temporal workflow that runs this meeting: meeting-<id>. */
     workflowId: p.string().unique().nullable(),
+    /** The recurring series this meeting is an occurrence of (generated from settings.seriesId). */
+    seriesId: p.uuid().nullable().generated("((settings->>'seriesId')::uuid) stored"),
   },
   indexes: [
     { properties: ['status'] },
@@ -45,6 +47,7 @@ export const Room = defineEntity({
     { properties: ['scheduledStartTime'] },
     { properties: ['host', 'scheduledStartTime'], name: 'rooms_host_upcoming_index' },
     { properties: ['tags'], type: 'gin', name: 'rooms_tags_gin' },
+    { properties: ['seriesId', 'scheduledStartTime'], name: 'rooms_series_id_index' },
   ],
 });
 

@@ -12,9 +12,11 @@ import { commandDeps, type BotDeps } from '../../deps';
 import { ephemeral, replyForError, UserFacingError } from '../../errors';
 import { findMeeting, myMeetings, shortId } from '../../meetings';
 import { parseScheduleCommand } from '../../parse-schedule';
+import { parseSeriesCommand } from '../../parse-series';
+import { scheduleSeries, seriesCommand } from './series';
 import { firstDelivery } from '../../replay';
 import { afterAck } from '../../work-slots';
-import { formatInZone, parseWhen } from '../../time';
+import { DEFAULT_TIME, formatInZone, parseWhen } from '../../time';
 import { mentionedSlackUser, slackUser, timeZoneOf } from '../../users';
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -43,6 +45,7 @@ const SUBCOMMANDS: Record<string, (request: Request) => Promise<unknown>> = {
   tasks: tasks,
   link: passwordLink,
   ask: askQuestion,
+  series: seriesCommand,
 };
 
 /**
@@ -73,14 +76,17 @@ export function meetCommand(deps: BotDeps) {
 
 async function schedule({ deps, em, me, client, respond, args }: Request) {
   const timeZone = timeZoneOf(me);
-  const request = parseScheduleCommand(args, new Date(), timeZone);
+  const series = parseSeriesCommand(args, new Date(), timeZone);
+  const request = series ?? parseScheduleCommand(args, new Date(), timeZone);
   const groupMembers = (await Promise.all(request.userGroupIds.map(async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? []))).flat();
   const mentioned = await Promise.all([...new Set([...request.slackUserIds, ...groupMembers])].map((id) => mentionedSlackUser(em, client, id)));
   const others = mentioned.filter((user) => user.id !== me.id);
   const invitees = [...others.map((user) => ({ email: user.email, name: user.name, userId: user.id })), ...request.emails.map((email) => ({ email }))];
+  if (series) return scheduleSeries({ deps, em, me, respond }, series, invitees, [...others.map((u) => u.name), ...request.emails]);
   const { room } = await createMeeting(commandDeps(deps, em), slackActor(me), { title: request.title, start: request.start, durationMinutes: request.durationMinutes, invitees, tags: request.tags });
   const when = formatInZone(request.start, timeZone);
-  await ephemeral(respond, `Scheduled "${room.name}" for ${when}`, scheduledBlocks({ title: room.name, when, whenTyped: request.whenText, invitees: [...others.map((u) => u.name), ...request.emails], shortId: shortId(room), roomId: room.id }));
+  const note = request.timeDefaulted ? `No time was given, so it is at ${DEFAULT_TIME.text}.` : undefined;
+  await ephemeral(respond, `Scheduled "${room.name}" for ${when}${note ? `. ${note}` : ''}`, scheduledBlocks({ title: room.name, when, whenTyped: request.whenText, note, invitees: [...others.map((u) => u.name), ...request.emails], shortId: shortId(room), roomId: room.id }));
 }
 
 async function list({ em, me, respond }: Request) {
