@@ -58,10 +58,12 @@ export function createInvitationActivities(ctx: ActivityContext) {
     async sendMeetingReminder(input: { roomId: string; scheduledStart: string; minutesBefore: number }): Promise<number> {
       const meeting = await room(input.roomId);
       const people = await peopleToNotify(em(), meeting);
-      // The host's reminder carries the brief: what is still open from the same people's earlier meetings, as of now.
-      const hostBrief = briefText(await meetingBrief(em(), meeting, meeting.host));
+      // The reminder carries the brief (what is still open from the same people's earlier meetings, as of now): the
+      // host's, or with briefAudience "everyone" each person's own, from the meetings that person may see.
+      const everyone = meeting.settings.briefAudience === 'everyone';
       for (const user of people) {
-        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore, user.id === meeting.host.id ? hostBrief : ''), ctx);
+        const brief = everyone || user.id === meeting.host.id ? briefText(await meetingBrief(em(), meeting, user)) : '';
+        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore, brief), ctx);
         heartbeat();
       }
       return people.length;

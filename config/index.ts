@@ -72,6 +72,8 @@ export const configSchema = z.object({
   SLACK_API_URL: optional,
   /** Local state (outbox, chat log, recordings); relative paths are taken from the project folder. */
   DATA_DIR: projectPath('.data'),
+  /** Who gets the brief in their reminder when a meeting does not say (settings.briefAudience): host or everyone. */
+  BRIEF_AUDIENCE: z.enum(['host', 'everyone'], { error: 'must be host or everyone' }).default('host'),
   MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.reminderMinutesBefore),
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.noShowGraceMinutes),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.maxDurationMinutes),

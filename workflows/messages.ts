@@ -31,6 +31,8 @@ export interface MeetingSettings {
   reconcileSeconds?: number;
   /** The kind of meeting whose template the summary follows (standup, retro, …); inferred when absent. */
   meetingKind?: string;
+  /** Who gets the brief (earlier meetings' open items and decisions) in their reminder: the host, or everyone invited. */
+  briefAudience?: 'host' | 'everyone';
 }
 
 /**
@@ -38,7 +40,7 @@ export interface MeetingSettings {
  * the workflow falls back to them for a setting its input does not carry.
  */
 /** The settings the meeting workflow itself acts on, all with a value. */
-export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind'>>;
+export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind' | 'briefAudience'>>;
 
 export const MEETING_SETTING_DEFAULTS: WorkflowSettings = {
   autoRecord: false,
