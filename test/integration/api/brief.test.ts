@@ -97,6 +97,34 @@ test('with briefAudience "everyone", each invitee gets their own brief in the re
   await api.call('POST', `/meetings/${next.body.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
 }, 240_000);
 
+test('with briefMinutesBefore, the brief comes in a message of its own at its own time (here with no reminder at all)', async () => {
+  const { api, env } = stack;
+  const host = await signUp(api, 'Yara Host');
+  const zoe = await signUp(api, 'Zoe Regular');
+  const otto = await signUp(api, 'Otto Outsider');
+  const first = (
+    await api.call('POST', '/meetings', { token: host.token, body: { title: 'Retro', start: new Date(Date.now() + 1000).toISOString(), invitees: [zoe.user.email], settings: { reminderMinutesBefore: 0 } } })
+  ).body;
+  await playRecordedMeeting(env.client.workflow.getHandle(first.workflowId), world.dataDir, [{ id: host.user.id }, { id: zoe.user.id }], vttOf([
+    ['Yara Host', 'What went wrong this sprint?'],
+    ['Zoe Regular', 'We decided to freeze deploys on Fridays.'],
+  ]));
+
+  const next = await api.call('POST', '/meetings', {
+    token: host.token,
+    body: { title: 'Retro', start: new Date(Date.now() + 70_000).toISOString(), invitees: [zoe.user.email, otto.user.email], settings: { reminderMinutesBefore: 0, briefMinutesBefore: 1, briefAudience: 'everyone' } },
+  });
+  expect(next.status).toBe(201);
+  const emails = [host, zoe, otto].map((person) => person.user.email);
+  const notices = async () => (await readChatLog(world.dataDir)).filter((dm) => emails.includes(dm.to) && /^(Brief for|Reminder:) "Retro"/.test(dm.text));
+  await waitFor('the briefs before the second retro', async () => (await notices()).length === 2, 90_000, 500);
+  const sent = await notices();
+  // The host and Zoe have a brief; Otto was at no earlier retro, so he gets none; nobody gets a reminder.
+  expect(sent.map((dm) => dm.to).sort()).toEqual([host.user.email, zoe.user.email].sort());
+  for (const dm of sent) expect(dm.text).toMatch(/^Brief for "Retro" \(starts at [^\n]*\)\.\n\nBefore you start \(from "Retro"\):\n(.|\n)*Decided last time:\n• [^\n]*freeze deploys on Fridays/);
+  await api.call('POST', `/meetings/${next.body.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
+}, 240_000);
+
 test('a brief audience other than host or everyone is a 400 that says which', async () => {
   const host = await signUp(stack.api, 'Xena Typo');
   const refused = await stack.api.call('POST', '/meetings', { token: host.token, body: { title: 'Typo', start: new Date(Date.now() + 3_600_000).toISOString(), settings: { briefAudience: 'all' } } });
