@@ -7,7 +7,7 @@ import type { ActivityContext } from './context';
 import { deliverOnce, recipientOf } from './delivery';
 import { type InviteChange, inviteDm, inviteEmail } from './messages/invites';
 import { messageKeys } from './messages/keys';
-import { meetingReminder } from './messages/meeting-notices';
+import { meetingBriefMessage, meetingReminder } from './messages/meeting-notices';
 import { roomForActivity } from './room';
 
 /** Invitations stay valid this long after the meeting's start (as the workflow sets them when it invites). */
@@ -54,17 +54,28 @@ export function createInvitationActivities(ctx: ActivityContext) {
       return sent;
     },
 
-    /** The reminder before the start, to the host and everyone who has not declined; once per start time. */
-    async sendMeetingReminder(input: { roomId: string; scheduledStart: string; minutesBefore: number }): Promise<number> {
+    /**
+     * The reminder before the start, to the host and everyone who has not declined; once per start time. It carries
+     * the brief (what is still open from the same people's earlier meetings, as of now): the host's, or with
+     * briefAudience "everyone" each person's own, from the meetings that person may see. `brief`: `without` when
+     * the brief has a time of its own, `only` for that brief alone (to those who have one). Returns messages sent.
+     */
+    async sendMeetingReminder(input: { roomId: string; scheduledStart: string; minutesBefore: number; brief?: 'with' | 'without' | 'only' }): Promise<number> {
       const meeting = await room(input.roomId);
       const people = await peopleToNotify(em(), meeting);
-      // The host's reminder carries the brief: what is still open from the same people's earlier meetings, as of now.
-      const hostBrief = briefText(await meetingBrief(em(), meeting, meeting.host));
+      const part = input.brief ?? 'with';
+      const everyone = meeting.settings.briefAudience === 'everyone';
+      let sent = 0;
       for (const user of people) {
-        await deliverOnce(em(), meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore, user.id === meeting.host.id ? hostBrief : ''), ctx);
+        const brief = part !== 'without' && (everyone || user.id === meeting.host.id) ? briefText(await meetingBrief(em(), meeting, user)) : '';
+        const message = part === 'only' ? brief && meetingBriefMessage(ctx, meeting, user, input.scheduledStart, brief) : meetingReminder(ctx, meeting, user, input.scheduledStart, input.minutesBefore, brief);
+        if (message) {
+          await deliverOnce(em(), message, ctx);
+          sent += 1;
+        }
         heartbeat();
       }
-      return people.length;
+      return sent;
     },
   };
 }

@@ -15,9 +15,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import pino from 'pino';
@@ -29,110 +27,13 @@ import { createProviders } from '../integrations';
 import { openBenchDatabase, percentile } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
-import { loadCorpusModel, seededRandom, TranscriptGenerator, type CorpusModel } from './lib/transcript-generator';
+import { CORPUS_DIRS, ensureDataset, ensureIndex, INDEX, INDEX_FALLBACK } from './lib/search-dataset';
+import { loadCorpusModel, seededRandom, type CorpusModel } from './lib/transcript-generator';
 
 const TRANSCRIPTS = Number(process.env.BENCH_TRANSCRIPTS ?? 100_000);
 const SEED = Number(process.env.BENCH_SEED ?? 20261125);
 const SEARCH_REPEATS = Number(process.env.BENCH_SEARCH_REPEATS ?? 20);
 const SCAN_REPEATS = Number(process.env.BENCH_SCAN_REPEATS ?? 3);
-/** Bump when the generator changes, so a cached dataset of the old generator is not taken for this one. */
-const GENERATOR_VERSION = 1;
-const BATCH = 500;
-const INDEX = 'transcripts_search_vector_gin';
-/** The migration's definition, only for recreating the index after a run that died without it. */
-const INDEX_FALLBACK = `create index ${INDEX} on transcripts using gin (search_vector)`;
-const CORPUS_DIRS = [path.resolve(__dirname, '..', 'test', 'fixtures', 'qmsum'), '/work/shared/fixtures/qmsum'];
-
-const datasetHost = (seed: number, count: number) => `search-v${GENERATOR_VERSION}-${seed}-${count}@bench.meetflow.local`;
-
-// ---------------------------------------------------------------- the dataset
-
-interface Dataset {
-  generatedMs: number;
-  indexBuildMs: number;
-  words: number;
-  /** False when this run found the dataset already stored (the figures are from the run that generated it). */
-  generatedNow: boolean;
-}
-
-async function ensureIndex(pg: Client): Promise<void> {
-  const { rowCount } = await pg.query(`select 1 from pg_indexes where indexname = $1`, [INDEX]);
-  if (rowCount === 0) await pg.query(INDEX_FALLBACK);
-}
-
-/** Bench bookkeeping, not product schema: which generated dataset is complete, and what generating it took. */
-async function storedDataset(pg: Client, name: string): Promise<Dataset | undefined> {
-  await pg.query(`create table if not exists bench_datasets (name text primary key, stats jsonb not null, created_at timestamptz not null default now())`);
-  const { rows } = await pg.query<{ stats: Dataset }>(`select stats from bench_datasets where name = $1`, [name]);
-  return rows[0] && { ...rows[0].stats, generatedNow: false };
-}
-
-async function datasetRows(pg: Client, hostEmail: string): Promise<number> {
-  const { rows } = await pg.query<{ n: string }>(`select count(*) as n from transcripts t join rooms r on r.id = t.room_id join users u on u.id = r.host_id where u.email = $1`, [hostEmail]);
-  return Number(rows[0].n);
-}
-
-/** Generates the dataset unless this seed and count are already stored; drops other generated datasets. */
-async function ensureDataset(pg: Client, orm: MikroORM, model: CorpusModel): Promise<Dataset> {
-  const hostEmail = datasetHost(SEED, TRANSCRIPTS);
-  await pg.query(`delete from rooms where host_id in (select id from users where email like 'search-%@bench.meetflow.local' and email <> $1)`, [hostEmail]);
-  const stored = await storedDataset(pg, hostEmail);
-  if (stored && (await datasetRows(pg, hostEmail)) === TRANSCRIPTS) return stored;
-  const host = await findOrCreateUserByEmail(orm.em.fork(), hostEmail, 'Search Dataset');
-  await pg.query(`delete from rooms where host_id = $1`, [host.id]);
-  const started = performance.now();
-  // Loading without the GIN index and building it once afterwards is several times faster than updating it per row.
-  await pg.query(`drop index if exists ${INDEX}`);
-  const words = await insertTranscripts(pg, host.id, model);
-  const generatedMs = performance.now() - started;
-  const indexStarted = performance.now();
-  await pg.query(INDEX_FALLBACK);
-  await pg.query('analyze rooms, recordings, transcripts');
-  const dataset = { generatedMs, indexBuildMs: performance.now() - indexStarted, words, generatedNow: true };
-  await pg.query(`insert into bench_datasets (name, stats) values ($1, $2) on conflict (name) do update set stats = excluded.stats, created_at = now()`, [hostEmail, dataset]);
-  return dataset;
-}
-
-async function insertTranscripts(pg: Client, hostId: string, model: CorpusModel): Promise<number> {
-  const generator = new TranscriptGenerator(model, SEED);
-  const dates = seededRandom(SEED + 1);
-  let words = 0;
-  for (let first = 0; first < TRANSCRIPTS; first += BATCH) {
-    const size = Math.min(BATCH, TRANSCRIPTS - first);
-    const batch = Array.from({ length: size }, (_, i) => ({ index: first + i, roomId: randomUUID(), recordingId: randomUUID(), transcript: generator.next(), start: new Date(Date.UTC(2024, 0, 1) + dates() * 2 * 365 * 86_400_000) }));
-    words += batch.reduce((sum, row) => sum + row.transcript.words, 0);
-    await insertBatch(pg, hostId, batch);
-  }
-  return words;
-}
-
-interface Row {
-  index: number;
-  roomId: string;
-  recordingId: string;
-  transcript: { text: string; speakers: number };
-  start: Date;
-}
-
-async function insertBatch(pg: Client, hostId: string, rows: Row[]): Promise<void> {
-  const key = (row: Row) => `search-${SEED}-${TRANSCRIPTS}-${row.index}`;
-  await pg.query('begin');
-  await pg.query(
-    `insert into rooms (id, host_id, name, slug, livekit_room_name, status, scheduled_start_time, started_at, ended_at)
-     select id, $1, name, key, key, 'completed', start, start, start + interval '45 minutes'
-     from unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[]) as t(id, name, key, start)`,
-    [hostId, rows.map((row) => row.roomId), rows.map((row) => `Generated meeting ${row.index + 1}`), rows.map(key), rows.map((row) => row.start)],
-  );
-  await pg.query(
-    `insert into recordings (id, room_id, livekit_recording_id, status) select id, room_id, key, 'completed' from unnest($1::uuid[], $2::uuid[], $3::text[]) as t(id, room_id, key)`,
-    [rows.map((row) => row.recordingId), rows.map((row) => row.roomId), rows.map(key)],
-  );
-  await pg.query(
-    `insert into transcripts (recording_id, room_id, text, has_speakers, speaker_count) select recording_id, room_id, text, true, speakers from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) as t(recording_id, room_id, text, speakers)`,
-    [rows.map((row) => row.recordingId), rows.map((row) => row.roomId), rows.map((row) => row.transcript.text), rows.map((row) => row.transcript.speakers)],
-  );
-  await pg.query('commit');
-}
 
 // ---------------------------------------------------------------- the queries
 
@@ -252,7 +153,7 @@ async function main(): Promise<void> {
   try {
     await ensureIndex(pg);
     const model = loadCorpusModel(CORPUS_DIRS);
-    const dataset = await ensureDataset(pg, orm, model);
+    const dataset = await ensureDataset(pg, orm, model, { seed: SEED, count: TRANSCRIPTS });
     const size = await sizes(pg);
     console.log(`corpus: ${model.meetings} QMSum meetings, ${model.sentences.length} sentences, ${model.vocabulary.length} distinct words; seed ${SEED}`);
     const generation = `${dataset.words} words (${(dataset.words / TRANSCRIPTS).toFixed(0)} a meeting) generated and inserted in ${(dataset.generatedMs / 1000).toFixed(1)} s, GIN index built in ${(dataset.indexBuildMs / 1000).toFixed(1)} s`;

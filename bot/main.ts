@@ -3,6 +3,7 @@ import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
+import { createAnswerer } from '../integrations';
 import { createBotApp } from './app';
 
 /** How long handlers that already acknowledged Slack may finish after SIGTERM. */
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const orm = await openOrm(cfg.DATABASE_URL);
   const connection = await Connection.connect(temporalConnectionSettings(cfg));
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-  const app = createBotApp({ cfg, orm, temporal, log, signingSecret });
+  const app = createBotApp({ cfg, orm, temporal, log, signingSecret, answerer: createAnswerer(cfg) });
   await app.start(cfg.BOT_PORT);
   log.info({ port: cfg.BOT_PORT, mode: cfg.SLACK_APP_TOKEN ? 'socket' : 'http' }, 'slack bot listening');
   const stop = async () => {

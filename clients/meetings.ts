@@ -29,6 +29,7 @@ export interface ScheduleMeetingRequest {
 export function defaultMeetingSettings(cfg: Config): MeetingSettings {
   return {
     reminderMinutesBefore: cfg.MEETING_REMINDER_MINUTES,
+    briefAudience: cfg.BRIEF_AUDIENCE,
     noShowGraceMinutes: cfg.MEETING_NO_SHOW_GRACE_MINUTES,
     maxDurationMinutes: cfg.MEETING_MAX_DURATION_MINUTES,
     recordingGraceMinutes: cfg.RECORDING_GRACE_MINUTES,

@@ -1,6 +1,8 @@
 import { findPassages, type Passage } from '../db/ask';
+import type { Answerer } from '../integrations/answerer/types';
 import { ActionItem, type ActionItemEntity } from '../db/entities';
 import { STOPWORDS } from '../integrations/summarizer/stopwords';
+import { clock } from '../policies/clock';
 import { type Actor, audit, type CommandDeps } from './types';
 
 /** Where an answer comes from: a line of a meeting, and the link to it on the meeting's page. */
@@ -15,8 +17,10 @@ export interface Citation {
 
 export interface Answer {
   question: string;
-  /** What to read: quoted passages (or open items), each with where it was said. */
+  /** What to read: Claude's answer with its sources, or quoted passages (or open items), each with where it was said. */
   answer: string;
+  /** claude: written by Claude from the cited passages alone; extractive: the passages themselves (or open items). */
+  answeredBy: 'claude' | 'extractive';
   citations: Citation[];
   /** For questions about what the asker owes: their open action items. */
   actionItems?: { id: string; title: string; dueDate: string | null; meeting: { id: string; title: string }; url: string }[];
@@ -34,25 +38,49 @@ export function questionTerms(question: string): string[] {
   return [...new Set(words.filter((word) => word.length >= 3 && !STOPWORDS.has(word) && !QUESTION_WORDS.has(word)))].slice(0, 12);
 }
 
-const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
 const day = (date: Date | string | null) => (date ? new Date(date).toISOString().slice(0, 10) : 'undated');
+
+export type AskDeps = Pick<CommandDeps, 'em'> & {
+  /** Writes the answer from the passages found; unset: the passages, quoted, are the answer. */
+  answerer?: Answerer | undefined;
+  /** Told why the answerer failed (the asker still gets the quoted lines). */
+  onAnswererError?: (error: unknown) => void;
+};
+
+/** Said above the quoted lines when Claude was asked and failed. */
+export const FALLBACK_LABEL = 'Claude could not answer just now, so here are the lines from your meetings that match.';
 
 /**
  * Answers a question from the meetings the asker may see, with citations: what they owe (their open action items,
  * narrowed to a person they name), or the transcript lines that best match it, quoted with speaker, meeting and
- * time. Extractive: every word of the answer was said in a meeting or stored from one.
+ * time. With an answerer (Claude), it writes the answer from those lines alone and the lines are its sources; when it
+ * fails, the quoted lines are the answer, labelled so.
  */
-export async function askMeetings(deps: Pick<CommandDeps, 'em'>, actor: Actor & { kind: 'person' }, question: string, publicUrl: string): Promise<Answer> {
+export async function askMeetings(deps: AskDeps, actor: Actor & { kind: 'person' }, question: string, publicUrl: string): Promise<Answer> {
   const terms = questionTerms(question);
   await audit(deps.em, actor, { action: 'meetings.ask', target: { type: 'user', id: actor.user.id }, details: { question: question.slice(0, 500), terms } });
   if (ABOUT_MY_ITEMS.test(question)) return myOpenItems(deps, actor, question, terms, publicUrl);
   const passages = await findPassages(deps.em, actor.user, terms, PASSAGES);
   const citations = passages.map((passage) => citationOf(passage, publicUrl));
-  const answer = citations.length
-    ? `From your meetings:\n${citations.map((c) => `• “${c.text}” (${c.speaker}, ${c.meeting.title}, ${day(c.meeting.start)} at ${clock(c.at)}) ${c.url}`).join('\n')}`
-    : `Nothing in the meetings you can see matches “${question.trim()}”${terms.length ? ` (looked for: ${terms.join(', ')})` : ''}.`;
-  return { question, answer, citations };
+  if (!citations.length) {
+    const answer = `Nothing in the meetings you can see matches “${question.trim()}”${terms.length ? ` (looked for: ${terms.join(', ')})` : ''}.`;
+    return { question, answer, answeredBy: 'extractive', citations };
+  }
+  const quoted = `From your meetings:\n${citations.map((c) => `• “${c.text}” (${where(c)}) ${c.url}`).join('\n')}`;
+  if (!deps.answerer) return { question, answer: quoted, answeredBy: 'extractive', citations };
+  const written = await deps.answerer.answer(question, citations.map(passageFor)).catch((error: unknown) => {
+    deps.onAnswererError?.(error);
+    return undefined;
+  });
+  if (written === undefined) return { question, answer: `${FALLBACK_LABEL}\n${quoted}`, answeredBy: 'extractive', citations };
+  const sources = citations.map((c, i) => `[${i + 1}] ${where(c)} ${c.url}`).join('\n');
+  return { question, answer: `${written}\n\nSources:\n${sources}`, answeredBy: 'claude', citations };
 }
+
+/** "Bob Baker, Quarterly planning, 2026-11-30 at 1:02:05": who said a line, in which meeting, and when in it. */
+const where = (c: Citation) => `${c.speaker}, ${c.meeting.title}, ${day(c.meeting.start)} at ${clock(c.at)}`;
+
+const passageFor = (c: Citation) => ({ speaker: c.speaker, meeting: c.meeting.title, day: day(c.meeting.start), at: clock(c.at), text: c.text });
 
 function citationOf(passage: Passage, publicUrl: string): Citation {
   return {
@@ -64,7 +92,7 @@ function citationOf(passage: Passage, publicUrl: string): Citation {
   };
 }
 
-async function myOpenItems(deps: Pick<CommandDeps, 'em'>, actor: Actor & { kind: 'person' }, question: string, terms: string[], publicUrl: string): Promise<Answer> {
+async function myOpenItems(deps: AskDeps, actor: Actor & { kind: 'person' }, question: string, terms: string[], publicUrl: string): Promise<Answer> {
   const items = await deps.em.find(ActionItem, { assignedTo: actor.user.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room', 'room.host'], orderBy: { dueDate: 'asc', createdAt: 'asc' } });
   // "What do I owe Alice?": the items from meetings Alice hosted, when a word of the question is in a host's name.
   const named = items.filter((item) => terms.some((term) => item.room.host.name.toLowerCase().split(/\s+/).includes(term)));
@@ -75,5 +103,5 @@ async function myOpenItems(deps: Pick<CommandDeps, 'em'>, actor: Actor & { kind:
   const answer = actionItems.length
     ? `Your open action items${whose}:\n${actionItems.map((item) => `• ${item.title}${item.dueDate ? `, due ${item.dueDate}` : ''} (${item.meeting.title}) ${item.url}`).join('\n')}`
     : `You have no open action items${whose}.`;
-  return { question, answer, citations: [], actionItems };
+  return { question, answer, answeredBy: 'extractive', citations: [], actionItems };
 }

@@ -72,6 +72,8 @@ export const configSchema = z.object({
   SLACK_API_URL: optional,
   /** Local state (outbox, chat log, recordings); relative paths are taken from the project folder. */
   DATA_DIR: projectPath('.data'),
+  /** Who gets the brief in their reminder when a meeting does not say (settings.briefAudience): host or everyone. */
+  BRIEF_AUDIENCE: z.enum(['host', 'everyone'], { error: 'must be host or everyone' }).default('host'),
   MEETING_REMINDER_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.reminderMinutesBefore),
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.noShowGraceMinutes),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.maxDurationMinutes),
@@ -108,6 +110,8 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
   ANTHROPIC_BASE_URL: optional,
+  /** Who writes answers to /ask and `/meet ask`: auto: Claude when ANTHROPIC_API_KEY is set (else extractive); extractive: always the quoted lines. */
+  ASK_ANSWERER: z.enum(['auto', 'extractive'], { error: 'must be auto or extractive' }).default('auto'),
   /** An OpenAI-compatible chat completions server (vLLM, llama.cpp, LM Studio, Ollama's /v1); unset with SUMMARIZER_PROVIDER=openai: OpenAI's API. */
   OPENAI_BASE_URL: optional,
   /** Optional for local servers. */

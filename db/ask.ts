@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserEntity } from './entities';
+import { SEARCH_CANDIDATES } from './search';
 import { visibleRoomCondition } from './visibility';
 
 /** One line of one meeting's transcript that answers (part of) a question. */
@@ -21,8 +22,9 @@ const MEETINGS_READ = 8;
 
 /**
  * The transcript lines that best match `terms` (any of them, stemmed), from the meetings the user may see: the
- * meetings are found through the full-text index first (title and talk), and only their lines are ranked, one
- * by one. A line the user may not see is never read: visibility is the same condition as search's.
+ * meetings are found through the full-text index first (title and talk), bounded as search is (the newest
+ * SEARCH_CANDIDATES matches are ranked: ranking every match of a common word cost seconds at 100k transcripts),
+ * and only the best meetings' lines are ranked, one by one. A line the user may not see is never read: visibility is the same condition as search's.
  */
 export function findPassages(em: EntityManager, user: UserEntity, terms: string[], limit: number): Promise<Passage[]> {
   if (!terms.length) return Promise.resolve([]);
@@ -31,11 +33,16 @@ export function findPassages(em: EntityManager, user: UserEntity, terms: string[
   const query = `to_tsquery('english', ?)`;
   const anyTerm = terms.map((term) => `'${term}'`).join(' | ');
   return em.execute<Passage[]>(
-    `with meetings as (
-       select t.id, t.room_id, ts_rank_cd(t.search_vector, ${query}) as rank
+    `with candidates as (
+       select t.id, t.room_id, t.created_at, t.search_vector
        from transcripts t
        where t.search_vector @@ ${query} and t.purged_at is null ${scope}
-       order by rank desc, t.created_at desc
+       order by t.created_at desc
+       limit ${SEARCH_CANDIDATES}),
+     meetings as (
+       select c.id, c.room_id, ts_rank_cd(c.search_vector, ${query}) as rank
+       from candidates c
+       order by rank desc, c.created_at desc
        limit ${MEETINGS_READ}),
      lines as (
        select m.room_id, s.ordinality - 1 as segment, s.value as line, ts_rank_cd(to_tsvector('english', s.value->>'text'), ${query}) as rank
@@ -46,6 +53,6 @@ export function findPassages(em: EntityManager, user: UserEntity, terms: string[
      from lines l join rooms r on r.id = l.room_id
      order by l.rank desc, r.scheduled_start_time desc nulls last, l.segment
      limit ?`,
-    [anyTerm, anyTerm, ...visible.params, anyTerm, anyTerm, limit],
+    [anyTerm, ...visible.params, anyTerm, anyTerm, anyTerm, limit],
   );
 }

@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Config, summarizerChoice } from '../config';
+import { ClaudeAnswerer } from './answerer/claude';
+import type { Answerer } from './answerer/types';
 import { LogChatProvider } from './chat/log';
 import { SlackChatProvider } from './chat/slack';
 import type { ChatProvider } from './chat/types';
@@ -29,6 +31,8 @@ export interface Providers {
   /** The embedded summarizer, for when the configured one keeps failing. */
   fallbackSummarizer: Summarizer;
   video: VideoProvider;
+  /** Writes answers to questions across meetings; unset: answers are the quoted lines themselves. */
+  answerer?: Answerer;
 }
 
 function googleSpeech(cfg: Config): GoogleSpeechProvider {
@@ -91,6 +95,12 @@ function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
   return local;
 }
 
+/** Claude answers questions when it has a key (and ASK_ANSWERER allows it); otherwise answers are extractive. */
+export function createAnswerer(cfg: Config): Answerer | undefined {
+  if (cfg.ASK_ANSWERER === 'extractive' || !cfg.ANTHROPIC_API_KEY) return undefined;
+  return new ClaudeAnswerer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL });
+}
+
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */
 export function createProviders(cfg: Config, log: Logger): Providers {
   // Both the API (validating a meeting's kind) and the worker (summarizing) make providers at start: one place for both.
@@ -103,15 +113,17 @@ export function createProviders(cfg: Config, log: Logger): Providers {
     summarizer: createSummarizer(cfg, fallbackSummarizer),
     fallbackSummarizer,
     video: createVideoProvider(cfg),
+    answerer: createAnswerer(cfg),
   };
 }
 
-export function describeProviders(providers: Providers): Record<Exclude<keyof Providers, 'fallbackSummarizer'>, string> {
+export function describeProviders(providers: Providers): Record<Exclude<keyof Providers, 'fallbackSummarizer' | 'answerer'>, string> & { answerer: string } {
   return {
     mail: providers.mail.name,
     chat: providers.chat.name,
     transcription: providers.transcription.name,
     summarizer: providers.summarizer.name,
     video: providers.video.name,
+    answerer: providers.answerer?.name ?? 'extractive',
   };
 }

@@ -14,7 +14,10 @@ type Kind = keyof Providers;
  */
 export function instrumentProviders(providers: Providers, metrics: ProviderCallRecorder): Providers {
   const wrapped = {} as Record<Kind, unknown>;
-  for (const kind of Object.keys(providers) as Kind[]) wrapped[kind] = instrument(providers[kind], kind, metrics);
+  for (const kind of Object.keys(providers) as Kind[]) {
+    const provider = providers[kind];
+    if (provider) wrapped[kind] = instrument(provider, kind, metrics);
+  }
   return wrapped as Providers;
 }
 

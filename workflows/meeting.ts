@@ -324,6 +324,9 @@ async function writeParticipant(meeting: MeetingState, roomId: string, identity:
 /** Durable timers to the reminder and the start; a reschedule moves them, a cancel ends the wait. */
 async function waitForStart(meeting: MeetingState, settings: WorkflowSettings): Promise<void> {
   let remindedFor: string | undefined;
+  const briefMinutes = meeting.input.settings?.briefMinutesBefore;
+  const ownBriefTimer = briefMinutes !== undefined && briefMinutes > 0 && briefMinutes !== settings.reminderMinutesBefore && patched('brief-timing');
+  if (ownBriefTimer) void briefBeforeStart(meeting, briefMinutes);
   for (;;) {
     meeting.startMoved = false;
     const start = Date.parse(meeting.status.scheduledStart);
@@ -336,13 +339,30 @@ async function waitForStart(meeting: MeetingState, settings: WorkflowSettings): 
       }
       remindedFor = meeting.status.scheduledStart;
       meeting.status.reminderSentAt = nowIso();
-      await delivery.sendMeetingReminder({ roomId: meeting.input.roomId, scheduledStart: meeting.status.scheduledStart, minutesBefore: settings.reminderMinutesBefore });
+      await delivery.sendMeetingReminder({ roomId: meeting.input.roomId, scheduledStart: meeting.status.scheduledStart, minutesBefore: settings.reminderMinutesBefore, ...(ownBriefTimer ? { brief: 'without' as const } : {}) });
     }
     if (await condition(interrupted, Math.max(0, start - Date.now()))) {
       if (meeting.cancelReason !== undefined) return;
       continue;
     }
     return;
+  }
+}
+
+/**
+ * The brief on a timer of its own (settings.briefMinutesBefore), beside the wait for the start: once per start time,
+ * moved by a reschedule, ended by the start or a cancel. A brief that cannot be sent is not worth failing the meeting.
+ */
+async function briefBeforeStart(meeting: MeetingState, minutesBefore: number): Promise<void> {
+  for (;;) {
+    const scheduledStart = meeting.status.scheduledStart;
+    const changed = () => meeting.status.scheduledStart !== scheduledStart || meeting.cancelReason !== undefined || meeting.phase !== 'waiting';
+    const briefAt = Date.parse(scheduledStart) - minutesBefore * MINUTE;
+    if (briefAt > Date.now() && !(await condition(changed, briefAt - Date.now()))) {
+      await delivery.sendMeetingReminder({ roomId: meeting.input.roomId, scheduledStart, minutesBefore, brief: 'only' }).catch(() => 0);
+    }
+    await condition(changed);
+    if (meeting.cancelReason !== undefined || meeting.phase !== 'waiting') return;
   }
 }
 

@@ -31,6 +31,10 @@ export interface MeetingSettings {
   reconcileSeconds?: number;
   /** The kind of meeting whose template the summary follows (standup, retro, …); inferred when absent. */
   meetingKind?: string;
+  /** Who gets the brief (earlier meetings' open items and decisions) in their reminder: the host, or everyone invited. */
+  briefAudience?: 'host' | 'everyone';
+  /** Minutes before the start that the brief goes out in a message of its own; unset (or the reminder's): in the reminder. */
+  briefMinutesBefore?: number;
 }
 
 /**
@@ -38,7 +42,7 @@ export interface MeetingSettings {
  * the workflow falls back to them for a setting its input does not carry.
  */
 /** The settings the meeting workflow itself acts on, all with a value. */
-export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind'>>;
+export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind' | 'briefAudience' | 'briefMinutesBefore'>>;
 
 export const MEETING_SETTING_DEFAULTS: WorkflowSettings = {
   autoRecord: false,

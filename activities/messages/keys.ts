@@ -9,6 +9,7 @@ export const messageKeys = {
   inviteEmail: (kind: InviteKind, roomId: string, sequence: number, userId: string) => `${kind}-email:${roomId}:${sequence}:${userId}`,
   inviteDm: (kind: InviteKind, roomId: string, sequence: number, userId: string) => `${kind}-dm:${roomId}:${sequence}:${userId}`,
   meetingReminder: (roomId: string, scheduledStart: string, userId: string) => `reminder:${roomId}:${scheduledStart}:${userId}`,
+  meetingBrief: (roomId: string, scheduledStart: string, userId: string) => `brief:${roomId}:${scheduledStart}:${userId}`,
   meetingStarting: (roomId: string, userId: string) => `starting:${roomId}:${userId}`,
   results: (summaryId: string, userId: string) => `results:${summaryId}:${userId}`,
   /** The email copy of a chat message the platform refused for good (an account deleted or deactivated). */

@@ -21,6 +21,22 @@ export function meetingReminder(settings: MessageSettings, room: RoomEntity, use
   };
 }
 
+/** The brief alone, when it has a time of its own (settings.briefMinutesBefore); once per person and start time. */
+export function meetingBriefMessage(settings: MessageSettings, room: RoomEntity, user: UserEntity, scheduledStart: string, brief: string): OutgoingMessage {
+  const text = `Brief for "${room.name}" (starts at ${formatWhen(new Date(scheduledStart), settings.timeZone)}).\n\n${brief}`;
+  return {
+    key: messageKeys.meetingBrief(room.id, scheduledStart, user.id),
+    user,
+    type: 'meeting_reminder',
+    title: `Brief: ${room.name}`,
+    text,
+    data: { roomId: room.id },
+    actionUrl: meetingUrl(settings.publicUrl, room.id),
+    channel: 'chat-or-email',
+    email: { subject: `Brief: ${room.name}`, text },
+  };
+}
+
 /** "Starting now", with the way in. */
 export function meetingStarting(settings: MessageSettings, room: RoomEntity, user: UserEntity): OutgoingMessage {
   const join = meetingRoomUrl(settings.publicUrl, room.id);

@@ -1,15 +1,8 @@
 import type { ActionItemEntity, MeetingSummaryEntity, ParticipantEntity, ParticipantReportEntity, RoomEntity, TranscriptEntity, UserEntity } from '../../db/entities';
 import type { SourceSpan } from '../../db/entities/meeting-summary';
 import { briefText, type MeetingBrief } from '../../db/brief';
+import { clock } from '../../policies/clock';
 import { html, layout, when, type Html } from './html';
-
-/** 75 → "1:15", 3725 → "1:02:05": a moment in the meeting, as people read it. */
-export function clock(seconds: number): string {
-  const whole = Math.max(0, Math.floor(seconds));
-  const [h, m, s] = [Math.floor(whole / 3600), Math.floor((whole % 3600) / 60), whole % 60];
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
-}
 
 const minutes = (seconds: number) => (seconds < 60 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`);
 

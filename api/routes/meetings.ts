@@ -41,6 +41,8 @@ const create = {
         autoRecord: z.boolean().optional(),
         language: z.string().min(2).max(20).optional(),
         reminderMinutesBefore: z.number().int().min(0).max(7 * 24 * 60).optional(),
+        briefMinutesBefore: z.number().int().min(1).max(7 * 24 * 60).optional(),
+        briefAudience: z.enum(['host', 'everyone'], { error: 'must be host (the brief goes to the host) or everyone (each invitee gets their own)' }).optional(),
         noShowGraceMinutes: z.number().int().min(1).max(240).optional(),
         maxDurationMinutes: z.number().int().min(1).max(24 * 60).optional(),
         reconcileSeconds: z.number().int().min(1).max(3600).optional(),

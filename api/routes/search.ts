@@ -25,7 +25,8 @@ export function searchRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: ask,
     handler: async (ctx, { body }) => {
-      ctx.body = await askMeetings({ em: deps.orm.em.fork() }, apiActor(ctx), body.question, deps.cfg.PUBLIC_URL);
+      const answering = { answerer: deps.providers.answerer, onAnswererError: (error: unknown) => deps.log.warn({ err: error }, 'the answerer failed: the quoted lines were given instead') };
+      ctx.body = await askMeetings({ em: deps.orm.em.fork(), ...answering }, apiActor(ctx), body.question, deps.cfg.PUBLIC_URL);
     },
   });
 

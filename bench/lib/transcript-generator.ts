@@ -76,7 +76,11 @@ export interface GeneratedTranscript {
   text: string;
   words: number;
   speakers: number;
+  /** The same turns as the pipeline stores them, timed at ~150 words a minute (what /ask quotes and links to). */
+  segments: { speaker: string; start: number; end: number; text: string }[];
 }
+
+const WORDS_PER_SECOND = 2.5;
 
 export class TranscriptGenerator {
   private readonly random: () => number;
@@ -91,14 +95,15 @@ export class TranscriptGenerator {
   next(): GeneratedTranscript {
     const target = this.length();
     const speakers = this.pickSpeakers(3 + Math.floor(this.random() * 4));
-    const lines: string[] = [];
+    const segments: GeneratedTranscript['segments'] = [];
     let words = 0;
     while (words < target) {
       const turn = this.turn(1 + Math.floor(this.random() * 4));
+      const start = words / WORDS_PER_SECOND;
       words += turn.split(' ').length;
-      lines.push(`${speakers[Math.floor(this.random() * speakers.length)]}: ${turn}`);
+      segments.push({ speaker: speakers[Math.floor(this.random() * speakers.length)], start, end: words / WORDS_PER_SECOND, text: turn });
     }
-    return { text: lines.join('\n'), words, speakers: speakers.length };
+    return { text: segments.map((segment) => `${segment.speaker}: ${segment.text}`).join('\n'), words, speakers: speakers.length, segments };
   }
 
   /** Log-normal by Box-Muller, clamped to a meeting's plausible range. */

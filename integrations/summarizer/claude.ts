@@ -1,5 +1,6 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageParam, TextBlockParam, Tool, ToolChoice } from '@anthropic-ai/sdk/resources/messages';
+import { anthropicClient } from './anthropic-client';
 import { classifyAnthropicError } from './claude-errors';
 import { InvalidAnswer, summarizeWithModel } from './llm-summary';
 import { type ModelPrice, priceFor, type UsageMeter } from './pricing';
@@ -64,13 +65,7 @@ export class ClaudeSummarizer implements Summarizer {
       ? { type: 'tool', name: SUMMARY_TOOL_NAME, disable_parallel_tool_use: true }
       : { type: 'auto', disable_parallel_tool_use: true };
     this.price = options.price ?? priceFor(options.model);
-    this.client = new Anthropic({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      // Temporal owns retries (with backoff and the fallback on the last attempt): the SDK must not retry on its own.
-      maxRetries: 0,
-      timeout: options.timeoutMs ?? 5 * 60_000,
-    });
+    this.client = anthropicClient({ apiKey: options.apiKey, baseURL: options.baseURL, timeoutMs: options.timeoutMs ?? 5 * 60_000 });
   }
 
   /** The key is valid and the configured model exists (GET /v1/models/{model}: no tokens spent). */

@@ -79,9 +79,7 @@ export async function startSlackBotStack(label: string, secret: string): Promise
   const slack = await startFakeSlackApi();
   const world = testWorld(label, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.url });
   const stack = await startWorkerStack(world);
-  const bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm: stack.orm, temporal: stack.env.client, log: pino({ level: 'silent' }), signingSecret: secret });
-  const server = (await bot.start(0)) as Server;
-  const botUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  const { bot, botUrl } = await startSlackBot(world, stack, secret);
   return {
     slack,
     world,
@@ -93,4 +91,11 @@ export async function startSlackBotStack(label: string, secret: string): Promise
       await Promise.all([stack.stop(), slack.close()]);
     },
   };
+}
+
+/** One more Bolt app over HTTP on the same world and stack (e.g. with another answerer); stop it with bot.stop(). */
+export async function startSlackBot(world: TestWorld, stack: WorkerStack, secret: string, answerer = world.providers.answerer): Promise<{ bot: App; botUrl: string }> {
+  const bot = createBotApp({ cfg: { ...world.cfg, TEMPORAL_TASK_QUEUE: world.taskQueue }, orm: stack.orm, temporal: stack.env.client, log: pino({ level: 'silent' }), signingSecret: secret, answerer });
+  const server = (await bot.start(0)) as Server;
+  return { bot, botUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events` };
 }

@@ -1,13 +1,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ActionItem, AuditEvent, MeetingSummary, Recording, Room, RoomInvitation, Transcript, User, type RoomEntity } from '../../db/entities';
+import { createAnswerer } from '../../integrations';
 import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { waitForPhase } from '../../clients/video-events';
+import { startFakeAnthropic, textAnswer } from '../fakes/anthropic';
 import type { FakeSlackApi } from '../fakes/slack-api';
 import { apiDeps, startApi } from '../helpers/api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
+import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders, startSlackBot, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
 import type { TestWorld, WorkerStack } from '../helpers/worker';
 
 // Bolt runs for real and receives requests signed and encoded exactly as Slack sends them; its Web API
@@ -35,15 +37,16 @@ function slackPerson(name: string, tz = 'Europe/Berlin') {
   return { id, name, email: `${id.toLowerCase()}@example.test` };
 }
 
-async function post(body: string, headers = slackHeaders(body, SECRET)) {
-  const response = await fetch(botUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+async function post(body: string, headers = slackHeaders(body, SECRET), url = botUrl) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
   return response.status;
 }
 
 /** Sends `/meet <text>` as `userId` and returns the ephemeral reply Bolt posted to the response URL. */
-async function meet(userId: string, text: string): Promise<{ text: string; blocks?: any[]; response_type: string }> {
+async function meet(userId: string, text: string, url = botUrl): Promise<{ text: string; blocks?: any[]; response_type: string }> {
   const id = unique('r');
-  expect(await post(commandBody({ text, userId, responseUrl: slack.responseUrl(id) }))).toBe(200);
+  const body = commandBody({ text, userId, responseUrl: slack.responseUrl(id) });
+  expect(await post(body, slackHeaders(body, SECRET), url)).toBe(200);
   return reply(id);
 }
 
@@ -195,6 +198,34 @@ test('/meet ask: an answer quoted from my meetings, with who said it and where; 
     `From your meetings:\n• “We agreed the pager escalation waits fifteen minutes.” (Piet Pager, Pager review, 2026-11-30 at 1:05) ${world.cfg.PUBLIC_URL}/meetings/${room.id}/notes#segment-1`,
   );
   expect((await meet(asker.id, 'ask')).text).toMatch(/Ask a question after `\/meet ask`/);
+});
+
+test('/meet ask with Claude configured: its answer with the sources; when Claude fails, the quoted lines, labelled', async () => {
+  const anthropic = await startFakeAnthropic();
+  const answerer = createAnswerer({ ...world.cfg, ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: anthropic.url });
+  const claudeBot = await startSlackBot(world, stack, SECRET, answerer);
+  try {
+    const asker = slackPerson('Olga Oncall');
+    await meet(asker.id, 'help', claudeBot.botUrl);
+    const em = orm.em.fork();
+    const user = await em.findOneOrFail(User, { oauthId: asker.id });
+    const room = em.create(Room, { host: user, name: 'Incident review', slug: unique('inc'), livekitRoomName: unique('lk'), status: 'completed', scheduledStartTime: new Date('2026-11-30T10:00:00Z') });
+    const recording = em.create(Recording, { room, livekitRecordingId: unique('EG') });
+    const segments = [{ speaker: 'Olga Oncall', start: 4505, end: 4510, text: 'We agreed the failover drill runs every quarter.' }];
+    em.create(Transcript, { recording, room, text: segments[0].text, segments });
+    await em.flush();
+    anthropic.script(textAnswer('The failover drill runs every quarter [1].'), { kind: 'error', status: 500, type: 'api_error', message: 'Internal server error' });
+
+    const source = `[1] Olga Oncall, Incident review, 2026-11-30 at 1:15:05 ${world.cfg.PUBLIC_URL}/meetings/${room.id}/notes#segment-0`;
+    expect((await meet(asker.id, 'ask how often does the failover drill run?', claudeBot.botUrl)).text).toBe(`The failover drill runs every quarter [1].\n\nSources:\n${source}`);
+    expect(JSON.stringify(anthropic.requests[0].body)).toContain('We agreed the failover drill runs every quarter.');
+    expect((await meet(asker.id, 'ask how often does the failover drill run?', claudeBot.botUrl)).text).toBe(
+      `Claude could not answer just now, so here are the lines from your meetings that match.\nFrom your meetings:\n• “We agreed the failover drill runs every quarter.” (Olga Oncall, Incident review, 2026-11-30 at 1:15:05) ${world.cfg.PUBLIC_URL}/meetings/${room.id}/notes#segment-0`,
+    );
+  } finally {
+    await claudeBot.bot.stop();
+    await anthropic.close();
+  }
 });
 
 test('a bad signature or a stale timestamp is refused (401) and nothing runs', async () => {

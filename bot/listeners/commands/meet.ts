@@ -136,7 +136,8 @@ async function summary({ em, me, respond, args }: Request) {
 
 async function askQuestion({ deps, em, me, respond, args }: Request) {
   if (args.trim().length < 3) throw new UserFacingError('Ask a question after `/meet ask`, like `/meet ask what did we decide about the budget?`');
-  const { answer } = await askMeetings({ em }, slackActor(me), args, deps.cfg.PUBLIC_URL);
+  const onAnswererError = (error: unknown) => deps.log.warn({ err: error }, 'the answerer failed: the quoted lines were given instead');
+  const { answer } = await askMeetings({ em, answerer: deps.answerer, onAnswererError }, slackActor(me), args, deps.cfg.PUBLIC_URL);
   return ephemeral(respond, answer);
 }
 

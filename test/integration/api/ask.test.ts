@@ -1,4 +1,5 @@
-import { signUp, startApiStack, type ApiStack } from '../../helpers/api';
+import { startFakeAnthropic, textAnswer, type FakeAnthropic } from '../../fakes/anthropic';
+import { apiDeps, signUp, startApi, startApiStack, type ApiStack, type TestApi } from '../../helpers/api';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
 import { testWorld, type TestWorld } from '../../helpers/worker';
 
@@ -6,13 +7,23 @@ import { testWorld, type TestWorld } from '../../helpers/worker';
 // in which meeting and where; a meeting the asker may not see is never quoted, even when it matches better.
 let stack: ApiStack;
 let world: TestWorld;
+// The same API with Claude configured (its real SDK, pointed at the Anthropic stand-in), on the same database.
+let anthropic: FakeAnthropic;
+let withClaude: TestApi;
 
 beforeAll(async () => {
   world = testWorld('api-ask');
   stack = await startApiStack(world);
+  anthropic = await startFakeAnthropic();
+  const claudeWorld = testWorld('api-ask-claude', { SUMMARIZER_PROVIDER: 'local', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: anthropic.url });
+  withClaude = await startApi(apiDeps(stack.orm, stack.env.connection, world, { providers: { ...world.providers, answerer: claudeWorld.providers.answerer } }));
 }, 120_000);
 
-afterAll(() => stack?.stop());
+afterAll(async () => {
+  await withClaude?.close();
+  await anthropic?.close();
+  await stack?.stop();
+});
 
 async function heldMeeting(host: Awaited<ReturnType<typeof signUp>>, title: string, guests: Awaited<ReturnType<typeof signUp>>[], lines: [string, string][]) {
   const { meeting, workflowId } = (
@@ -81,4 +92,59 @@ test('a question that is not one is a 400 that says what to send', async () => {
   const eve = await signUp(api, 'Eve Empty');
   const answer = await api.call('POST', '/ask', { token: eve.token, body: { question: ' ?' } });
   expect([answer.status, answer.body.errors?.[0]?.field]).toEqual([400, 'body.question']);
+});
+
+/** What the stand-in received: the system prompt and the user turn, as sent. */
+const sent = (index: number) => {
+  const body = anthropic.requests[index].body as { system: { text: string }[]; messages: { content: string }[] };
+  return { system: body.system.map((block) => block.text).join('\n'), user: body.messages[0].content, raw: JSON.stringify(body) };
+};
+
+test('with Claude configured, the answer is written from the asker\'s passages only, and cites them', async () => {
+  const { api } = stack;
+  anthropic.reset();
+  const hana = await signUp(api, 'Hana Host');
+  const ivo = await signUp(api, 'Ivo Invited');
+  const zed = await signUp(api, 'Zed Secret');
+  const roadmap = await heldMeeting(hana, 'Roadmap review', [ivo], [
+    ['Hana Host', 'Let us settle the roadmap for spring.'],
+    ['Ivo Invited', 'We decided the mobile roadmap ships the offline mode first.'],
+  ]);
+  await heldMeeting(zed, 'Acquisition roadmap', [], [['Zed Secret', 'We decided the roadmap hides the acquisition of Nimbus until March.']]);
+  anthropic.script(textAnswer('The mobile roadmap ships the offline mode first [1].'), textAnswer('The acquisition of Nimbus stays hidden until March [1].'));
+
+  const asked = await withClaude.call('POST', '/ask', { token: ivo.token, body: { question: 'What did we decide about the roadmap?' } });
+  expect(asked.status).toBe(200);
+  expect(asked.body.answeredBy).toBe('claude');
+  expect(asked.body.answer).toMatch(
+    new RegExp(`^The mobile roadmap ships the offline mode first \\[1\\]\\.\\n\\nSources:\\n\\[1\\] Ivo Invited, Roadmap review, \\d{4}-\\d{2}-\\d{2} at 0:10 ${world.cfg.PUBLIC_URL}/meetings/${roadmap}/notes#segment-1`),
+  );
+  expect(asked.body.citations[0]).toMatchObject({ meeting: { id: roadmap, title: 'Roadmap review' }, speaker: 'Ivo Invited', at: 10, url: `${world.cfg.PUBLIC_URL}/meetings/${roadmap}/notes#segment-1` });
+  // Claude was told to answer from the numbered passages alone, and was sent only Ivo's: never Zed's meeting.
+  const ivos = sent(0);
+  expect(ivos.system).toMatch(/using only the numbered passages/);
+  expect(ivos.system).toMatch(/do not contain the answer/);
+  expect(ivos.user).toMatch(/\[1\] Ivo Invited, in "Roadmap review" \(\d{4}-\d{2}-\d{2}\) at 0:10: We decided the mobile roadmap ships the offline mode first\./);
+  expect(ivos.user).toMatch(/Question: What did we decide about the roadmap\?$/);
+  expect(ivos.raw).not.toMatch(/Nimbus|acquisition|Acquisition roadmap/i);
+
+  // Zed asks the same: his request carries his meeting and none of Ivo's lines.
+  const zeds = await withClaude.call('POST', '/ask', { token: zed.token, body: { question: 'What did we decide about the roadmap?' } });
+  expect(zeds.body.answer).toMatch(/^The acquisition of Nimbus stays hidden until March \[1\]\.\n\nSources:\n\[1\] Zed Secret, Acquisition roadmap/);
+  expect(sent(1).user).toMatch(/acquisition of Nimbus/);
+  expect(sent(1).raw).not.toMatch(/offline mode|Roadmap review|Ivo Invited/);
+});
+
+test('when Claude fails, the quoted lines are the answer, labelled so', async () => {
+  const { api } = stack;
+  anthropic.reset();
+  const jo = await signUp(api, 'Jo Fallback');
+  const meetingId = await heldMeeting(jo, 'Vendor call', [], [['Jo Fallback', 'The vendor contract renews in April at the same price.']]);
+  anthropic.script({ kind: 'error', status: 500, type: 'api_error', message: 'Internal server error' });
+
+  const asked = (await withClaude.call('POST', '/ask', { token: jo.token, body: { question: 'When does the vendor contract renew?' } })).body;
+  expect(anthropic.requests).toHaveLength(1);
+  expect(asked.answeredBy).toBe('extractive');
+  expect(asked.answer).toMatch(/^Claude could not answer just now, so here are the lines from your meetings that match\.\nFrom your meetings:\n• “The vendor contract renews in April at the same price\.” \(Jo Fallback, Vendor call, \d{4}-\d{2}-\d{2} at 0:00\)/);
+  expect(asked.citations).toEqual([expect.objectContaining({ meeting: expect.objectContaining({ id: meetingId }), speaker: 'Jo Fallback' })]);
 });

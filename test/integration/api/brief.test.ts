@@ -54,6 +54,8 @@ test('the host gets the brief with the reminder; a newcomer learns nothing of me
   const reminderTo = async (email: string) => (await reminders()).find((dm) => dm.to === email)!.text;
   expect(await reminderTo(host.user.email)).toMatch(/Before you start \(from "Weekly sync"\):\nStill open:\n• [^\n]*store listing \(Bob Builder, due \d{4}-\d{2}-\d{2}\)\nDecided last time:\n• [^\n]*mobile app in March/);
   expect(await reminderTo(newcomer.user.email)).not.toMatch(/store listing|mobile app/);
+  // The brief is the host's unless the meeting says everyone: Bob's reminder is only the reminder.
+  expect(await reminderTo(bob.user.email)).not.toMatch(/Before you start/);
 
   // Done before the next brief: it is no longer in it.
   const item = forBob.openItems[0];
@@ -61,3 +63,71 @@ test('the host gets the brief with the reminder; a newcomer learns nothing of me
   expect((await brief(bob.token)).body.brief.openItems).toEqual([]);
   await api.call('POST', `/meetings/${next.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
 }, 240_000);
+
+test('with briefAudience "everyone", each invitee gets their own brief in the reminder, from the meetings they may see', async () => {
+  const { api, env } = stack;
+  const host = await signUp(api, 'Ulla Host');
+  const vic = await signUp(api, 'Vic Veteran');
+  const wes = await signUp(api, 'Wes Newcomer');
+  const due = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+  const first = (
+    await api.call('POST', '/meetings', { token: host.token, body: { title: 'Design review', start: new Date(Date.now() + 1000).toISOString(), invitees: [vic.user.email], settings: { reminderMinutesBefore: 0 } } })
+  ).body;
+  await playRecordedMeeting(env.client.workflow.getHandle(first.workflowId), world.dataDir, [{ id: host.user.id }, { id: vic.user.id }], vttOf([
+    ['Ulla Host', 'Let us review the checkout design.'],
+    ['Vic Veteran', 'We decided to drop the coupon field from checkout.'],
+    ['Vic Veteran', `I will update the checkout mockups by ${due}.`],
+  ]));
+
+  const next = await api.call('POST', '/meetings', {
+    token: host.token,
+    body: { title: 'Design review', start: new Date(Date.now() + 70_000).toISOString(), invitees: [vic.user.email, wes.user.email], settings: { reminderMinutesBefore: 1, briefAudience: 'everyone' } },
+  });
+  expect([next.status, next.body.meeting.settings.briefAudience]).toEqual([201, 'everyone']);
+
+  const emails = [host, vic, wes].map((person) => person.user.email);
+  const reminders = async () => (await readChatLog(world.dataDir)).filter((dm) => emails.includes(dm.to) && /^Reminder: "Design review"/.test(dm.text));
+  await waitFor('the reminders before the second design review', async () => (await reminders()).length === 3, 90_000, 500);
+  const reminderTo = async (email: string) => (await reminders()).find((dm) => dm.to === email)!.text;
+  const brief = /Before you start \(from "Design review"\):\nStill open:\n• [^\n]*checkout mockups \(Vic Veteran, due \d{4}-\d{2}-\d{2}\)\nDecided last time:\n• [^\n]*coupon field/;
+  expect(await reminderTo(host.user.email)).toMatch(brief);
+  expect(await reminderTo(vic.user.email)).toMatch(brief);
+  // Wes was not at the first review: his reminder tells him nothing of it.
+  expect(await reminderTo(wes.user.email)).toMatch(/^Reminder: "Design review" starts at [^\n]*$/);
+  await api.call('POST', `/meetings/${next.body.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
+}, 240_000);
+
+test('with briefMinutesBefore, the brief comes in a message of its own at its own time (here with no reminder at all)', async () => {
+  const { api, env } = stack;
+  const host = await signUp(api, 'Yara Host');
+  const zoe = await signUp(api, 'Zoe Regular');
+  const otto = await signUp(api, 'Otto Outsider');
+  const first = (
+    await api.call('POST', '/meetings', { token: host.token, body: { title: 'Retro', start: new Date(Date.now() + 1000).toISOString(), invitees: [zoe.user.email], settings: { reminderMinutesBefore: 0 } } })
+  ).body;
+  await playRecordedMeeting(env.client.workflow.getHandle(first.workflowId), world.dataDir, [{ id: host.user.id }, { id: zoe.user.id }], vttOf([
+    ['Yara Host', 'What went wrong this sprint?'],
+    ['Zoe Regular', 'We decided to freeze deploys on Fridays.'],
+  ]));
+
+  const next = await api.call('POST', '/meetings', {
+    token: host.token,
+    body: { title: 'Retro', start: new Date(Date.now() + 70_000).toISOString(), invitees: [zoe.user.email, otto.user.email], settings: { reminderMinutesBefore: 0, briefMinutesBefore: 1, briefAudience: 'everyone' } },
+  });
+  expect(next.status).toBe(201);
+  const emails = [host, zoe, otto].map((person) => person.user.email);
+  const notices = async () => (await readChatLog(world.dataDir)).filter((dm) => emails.includes(dm.to) && /^(Brief for|Reminder:) "Retro"/.test(dm.text));
+  await waitFor('the briefs before the second retro', async () => (await notices()).length === 2, 90_000, 500);
+  const sent = await notices();
+  // The host and Zoe have a brief; Otto was at no earlier retro, so he gets none; nobody gets a reminder.
+  expect(sent.map((dm) => dm.to).sort()).toEqual([host.user.email, zoe.user.email].sort());
+  for (const dm of sent) expect(dm.text).toMatch(/^Brief for "Retro" \(starts at [^\n]*\)\.\n\nBefore you start \(from "Retro"\):\n(.|\n)*Decided last time:\n• [^\n]*freeze deploys on Fridays/);
+  await api.call('POST', `/meetings/${next.body.meeting.id}/cancel`, { token: host.token, body: { reason: 'test over' } });
+}, 240_000);
+
+test('a brief audience other than host or everyone is a 400 that says which', async () => {
+  const host = await signUp(stack.api, 'Xena Typo');
+  const refused = await stack.api.call('POST', '/meetings', { token: host.token, body: { title: 'Typo', start: new Date(Date.now() + 3_600_000).toISOString(), settings: { briefAudience: 'all' } } });
+  expect(refused.status).toBe(400);
+  expect(JSON.stringify(refused.body)).toMatch(/host .*or everyone/);
+});
