@@ -108,7 +108,7 @@ export const configSchema = z.object({
   /** auto: Claude when ANTHROPIC_API_KEY is set, else the OpenAI-compatible server when OPENAI_BASE_URL is, else local. */
   SUMMARIZER_PROVIDER: z.enum(['auto', 'claude', 'openai', 'local'], { error: 'must be auto, claude, openai or local' }).default('auto'),
   ANTHROPIC_API_KEY: optional,
-  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
   ANTHROPIC_BASE_URL: optional,
   /** Who writes answers to /ask and `/meet ask`: auto: Claude when ANTHROPIC_API_KEY is set (else extractive); extractive: always the quoted lines. */
   ASK_ANSWERER: z.enum(['auto', 'extractive'], { error: 'must be auto or extractive' }).default('auto'),

@@ -32,7 +32,7 @@ beforeAll(async () => {
     GOOGLE_SPEECH_ENDPOINT: `127.0.0.1:${speech.port}`,
     ANTHROPIC_API_KEY: 'sk-ant-test',
     ANTHROPIC_BASE_URL: claude.url,
-    ANTHROPIC_MODEL: 'claude-sonnet-4-5',
+    ANTHROPIC_MODEL: 'claude-sonnet-4-6',
   });
   stack = await startWorkerStack(world);
   ({ env, orm } = stack);
@@ -108,7 +108,7 @@ test('a meeting on Slack, SMTP, Google Speech and Claude: invites by mail and DM
 
   // Summary: Claude overloaded once, then answered through the tool; the row says who made it and the cost.
   const summary = await em.fork().findOneOrFail(MeetingSummary, { room: room.id });
-  expect(summary).toMatchObject({ generator: 'claude', model: 'claude-sonnet-4-5', executiveSummary: 'The team agreed to launch; Bob writes the release notes.' });
+  expect(summary).toMatchObject({ generator: 'claude', model: 'claude-sonnet-4-6', executiveSummary: 'The team agreed to launch; Bob writes the release notes.' });
   expect(summary.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: expect.any(Number) });
   expect(claude.requests).toHaveLength(2);
   const items = await em.fork().find(ActionItem, { summary: summary.id }, { populate: ['assignedTo'] });

@@ -72,7 +72,7 @@ test('/ready checks each configured provider: Slack, SMTP, Claude and LiveKit an
     expect(ready.body.providers).toMatchObject({ chat: { name: 'slack', ok: true }, mail: { name: 'smtp', ok: true }, summarizer: { name: 'claude', ok: true }, video: { name: 'livekit', ok: true } });
     expect(ready.body.degraded).toEqual([]);
     expect(slack.calls.map((call) => call.method)).toContain('auth.test');
-    expect(claude.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v1/models/claude-sonnet-4-5']);
+    expect(claude.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /v1/models/claude-sonnet-4-6']);
 
     // The LiveKit server answers a key it does not know with 401; a server that is down does not answer at all.
     const wrongKey = testWorld('api-health-livekit-key', { LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: 'not-its-key', LIVEKIT_API_SECRET: livekit.apiSecret });

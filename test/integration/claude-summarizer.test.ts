@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 function summarizer(options: Partial<ClaudeSummarizerOptions> = {}): ClaudeSummarizer {
-  return new ClaudeSummarizer({ apiKey: 'sk-ant-test-key', model: 'claude-sonnet-4-5', baseURL: fake.url, ...options });
+  return new ClaudeSummarizer({ apiKey: 'sk-ant-test-key', model: 'claude-sonnet-4-6', baseURL: fake.url, ...options });
 }
 
 /** A valid tool input as the model writes it: owners as names, times as mm:ss. */
@@ -84,7 +84,7 @@ describe('ClaudeSummarizer with a valid tool answer', () => {
 
     expect(fake.requests).toHaveLength(1);
     expect(result.generator).toBe('claude');
-    expect(result.model).toBe('claude-sonnet-4-5');
+    expect(result.model).toBe('claude-sonnet-4-6');
     expect(result.executiveSummary).toBe(ANSWER.executiveSummary);
     expect(result.keyPoints[0]).toEqual({ text: 'Beta testing went well and the crash rate dropped.', speaker: 'Bob Brown', at: 18, span: { firstSegment: 1, lastSegment: 1, start: 18, end: 36 } });
     expect(result.decisions).toEqual([{ text: 'Launch the mobile app on December 10.', speaker: 'Alice', at: 77, span: { firstSegment: 5, lastSegment: 5, start: 77, end: 91 } }]);
@@ -225,7 +225,7 @@ describe('ClaudeSummarizer errors (the SDK never retries: Temporal does)', () =>
   });
 
   it('400 invalid request → NonRetryableProviderError', async () => {
-    fake.script(invalidRequest('max_tokens: 999999 > 128000, which is the maximum allowed number of output tokens for claude-sonnet-4-5'));
+    fake.script(invalidRequest('max_tokens: 999999 > 128000, which is the maximum allowed number of output tokens for claude-sonnet-4-6'));
 
     const error = await rejection(summarizer().summarize(INPUT));
 
@@ -289,7 +289,7 @@ describe('ClaudeSummarizer with invalid answers', () => {
 
     expect(fake.requests).toHaveLength(2);
     expect(result.generator).toBe('local (claude answer invalid)');
-    expect(result.model).toBe('claude-sonnet-4-5');
+    expect(result.model).toBe('claude-sonnet-4-6');
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
     expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
     // What the failed calls cost is still reported.
