@@ -140,8 +140,11 @@ function sharesWord(a: string, b: string): boolean {
 
 /** "Hon. Ahmed Hussen (Minister of ...)" → "Ahmed Hussen"; labels such as "Grad A" stay as they are. */
 export function shortSpeakerName(speaker: string): string {
-  return speaker
-    .replace(/\([^)]*\)?/g, ' ')
+  let name = speaker;
+  // Innermost first: "The Chair (Hon. Anthony Rota (Nipissing, Lib.))" loses both levels instead of keeping a ")".
+  while (/\([^()]*\)/.test(name)) name = name.replace(/\([^()]*\)/g, ' ');
+  return name
+    .replace(/[()]/g, ' ')
     .replace(/^(?:(?:the\s+)?(?:hon|mr|mrs|ms|mx|dr|prof)\.?\s+)+/i, '')
     .replace(/\s+/g, ' ')
     .trim();

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { shortSpeakerName } from '../../integrations/summarizer/extractive';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import type { ExtractedActionItem, SummaryInput } from '../../integrations/summarizer/types';
 import { parseTranscriptFile } from '../../integrations/transcripts/parse';
@@ -119,6 +120,12 @@ describe('summarizeLocally details', () => {
       sections: [],
       generator: 'local',
     });
+  });
+
+  it('introduces a committee speaker by name only, even when the label nests parentheses', () => {
+    expect(shortSpeakerName('The Chair (Hon. Anthony Rota (NipissingTimiskaming, Lib.))')).toBe('The Chair');
+    expect(shortSpeakerName('Hon. Ahmed Hussen (Minister of Families, Children and Social Development)')).toBe('Ahmed Hussen');
+    expect(shortSpeakerName('Grad A')).toBe('Grad A');
   });
 
   it('is offered as the "local" Summarizer provider', async () => {
