@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
 import { briefText, meetingBrief } from '../db/brief';
-import { isMeetingRecorded } from '../db/consent';
+import { isMeetingRecorded } from '../policies/recording';
 import { Notification, RoomInvitation, type RoomEntity } from '../db/entities';
 import { peopleToNotify } from '../db/meetings';
 import type { ActivityContext } from './context';

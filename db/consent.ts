@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RecordingMode } from '../integrations/video/types';
-import type { RoomEntity } from './entities';
 import type { ConsentStatus } from '../workflows/messages';
 import type { RecordingConsentDefault } from '../config';
 
@@ -43,10 +41,3 @@ export async function mayRecordEveryone(em: EntityManager, roomId: string, fallb
   return ![...(await consentsOf(em, roomId)).values()].includes(false);
 }
 
-/**
- * Whether people in this meeting are recorded (what invites and the join page must tell them before they speak),
- * as the workflow decides it: Meetflow's own recorder records unless the meeting turned it off; Egress only when it
- * asked for it.
- */
-export const isMeetingRecorded = (room: Pick<RoomEntity, 'settings'>, mode: RecordingMode | undefined) =>
-  mode === 'tracks' ? room.settings.autoRecord !== false : mode === 'egress' && room.settings.autoRecord === true;

@@ -1,5 +1,5 @@
 import type { RoomEntity, UserEntity } from '../../db/entities';
-import { isMeetingRecorded } from '../../db/consent';
+import { isMeetingRecorded } from '../../policies/recording';
 import type { RecordingMode } from '../../integrations/video/types';
 import { type Html, html, layout, when } from './html';
 
