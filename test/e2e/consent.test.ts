@@ -6,7 +6,7 @@ import { readChatLog } from '../../integrations/chat/log';
 import { releaseRecorderRuntime } from '../../integrations/video/recorder/room-recorder';
 import { statusQuery, type MeetingStatus } from '../../workflows/messages';
 import { signUp, type TestApi } from '../helpers/api';
-import { formSessionCookie } from '../helpers/browser';
+import { formSessionCookie, openBrowser, signInOnPage } from '../helpers/browser';
 import { startLiveKitStack, type LiveKitStack } from '../helpers/livekit';
 import { Speaker, speakerToken, speech } from '../helpers/speakers';
 import { sleep, waitFor } from '../helpers/wait';
@@ -63,6 +63,21 @@ test('one of three declines before speaking: no track, file, word or name of her
   expect(page).toContain('You are not recorded in this meeting');
   expect(page).toMatch(/<button type="submit" id="consent-toggle">Record me<\/button>/);
 
+  // Bob tries the join page's switch in a real browser: off, then on again (he is recorded in the end).
+  const { context, page: bobsPage } = await openBrowser({ viewport: { width: 1024, height: 768 } });
+  try {
+    const link = `${api.url}/meetings/${meeting.id}/room`;
+    await signInOnPage(bobsPage, link, bob.user.email);
+    await expect(bobsPage.locator('#consent-state').innerText()).resolves.toBe('You are recorded in this meeting.');
+    await bobsPage.getByRole('button', { name: "Don't record me" }).click();
+    await bobsPage.waitForURL(`${link}#recording-consent`);
+    await expect(bobsPage.locator('#consent-state').innerText()).resolves.toMatch(/^You are not recorded in this meeting/);
+    await bobsPage.getByRole('button', { name: 'Record me' }).click();
+    await waitFor("Bob's page to say he is recorded again", async () => (await bobsPage.locator('#consent-state').innerText()) === 'You are recorded in this meeting.', 15_000, 100);
+  } finally {
+    await context.close();
+  }
+
   await waitForPhase(handle, ['live'], 120_000);
   const roomName = (await stack.orm.em.fork().findOneOrFail(Room, meeting.id)).livekitRoomName;
   const credentials = { apiKey: stack.livekit.apiKey, apiSecret: stack.livekit.apiSecret };
@@ -89,7 +104,10 @@ test('one of three declines before speaking: no track, file, word or name of her
 
   const status = (await handle.result()) as MeetingStatus;
   expect(status.phase).toBe('completed');
-  expect(status.consent).toEqual([expect.objectContaining({ userId: cora.user.id, record: false })]);
+  expect(status.consent?.map((c) => [c.userId, c.record]).sort()).toEqual([
+    [bob.user.id, true],
+    [cora.user.id, false],
+  ].sort());
 
   // Recorded: Alice and Bob, each in a file of their own; of Cora, no row and no file.
   const rows = await tracks();
@@ -129,7 +147,11 @@ test('one of three declines before speaking: no track, file, word or name of her
   const recaps = (await readChatLog(stack.world.dataDir)).filter((dm) => dm.key.includes('results'));
   expect(recaps.filter((dm) => dm.to === cora.user.email)).toHaveLength(1);
 
-  // The audit log: her decision, by her, once.
-  const audit = await query<{ actor_id: string; details: { record: boolean } }>(`select actor_id, details from audit_events where action = 'meeting.consent' and target_id = ?`, [meeting.id]);
-  expect(audit).toEqual([{ actor_id: cora.user.id, details: expect.objectContaining({ record: false }) }]);
+  // The audit log: each decision once, by the person who took it (Bob's two from the page, Cora's from the API).
+  const audit = await query<{ actor_id: string; details: { record: boolean } }>(`select actor_id, details from audit_events where action = 'meeting.consent' and target_id = ? order by occurred_at`, [meeting.id]);
+  expect(audit.map((row) => [row.actor_id, row.details.record])).toEqual([
+    [cora.user.id, false],
+    [bob.user.id, false],
+    [bob.user.id, true],
+  ]);
 });
