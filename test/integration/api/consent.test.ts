@@ -62,6 +62,11 @@ test('an invitee declines: the workflow holds it (update with its event id in th
     { userId: guest.user.id, record: false, eventId },
     { userId: guest.user.id, record: false, eventId },
   ]);
+
+  // One mixed recording cannot leave her out: the host cannot bring one in.
+  const upload = await fetch(`${api.url}/meetings/${meetingId}/recordings`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'audio/wav' }, body: new Uint8Array(64) });
+  expect(upload.status).toBe(409);
+  expect(((await upload.json()) as { detail: string }).detail).toContain('declined to be recorded');
   await api.call('POST', `/meetings/${meetingId}/cancel`, { token: host.token, body: { reason: 'test over' } });
 });
 
