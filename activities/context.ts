@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { RecordingConsentDefault } from '../config';
 import type { Providers } from '../integrations';
 import type { WorkerMetrics } from './metrics';
 
@@ -18,9 +19,11 @@ export interface ActivityContext {
   dataDir?: string;
   /**
    * Asked before the recorder subscribes to someone's audio: false and they are never recorded (the consent
-   * hook). Absent: everyone is recorded.
+   * hook). createActivities fills it with each person's stored decision (activities/consent.ts).
    */
   mayRecord?: MayRecord;
+  /** Recording consent for people who have not answered. Default: the configured RECORDING_CONSENT_DEFAULT. */
+  recordingConsentDefault?: RecordingConsentDefault;
 }
 
 export type MayRecord = (input: { roomId: string; recordingId: string; identity: string }) => boolean | Promise<boolean>;

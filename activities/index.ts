@@ -1,4 +1,5 @@
 import { createActionItemActivities } from './action-items';
+import { createConsentActivities, storedConsent } from './consent';
 import type { ActivityContext } from './context';
 import { createInvitationActivities } from './invitations';
 import { createMaintenanceActivities } from './maintenance';
@@ -13,7 +14,8 @@ import { createVideoActivities } from './video';
 export type ActivityDeps = ActivityContext;
 
 /** Every activity, built from its dependencies so tests can hand in their own (samples-typescript's pattern). */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  const deps = { ...given, mayRecord: given.mayRecord ?? storedConsent(given) };
   return {
     ...createPingActivities(deps.orm),
     ...createMeetingActivities(deps),
@@ -23,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecorderActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
+    ...createConsentActivities(deps),
     ...createMaintenanceActivities(deps.orm),
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { heartbeat } from '@temporalio/activity';
 import { briefText, meetingBrief } from '../db/brief';
+import { isMeetingRecorded } from '../policies/recording';
 import { Notification, RoomInvitation, type RoomEntity } from '../db/entities';
 import { peopleToNotify } from '../db/meetings';
 import type { ActivityContext } from './context';
@@ -33,16 +34,17 @@ export function createInvitationActivities(ctx: ActivityContext) {
       const meeting = await room(input.roomId);
       const db = em();
       if (input.kind === 'update') await moveExpiry(db, meeting);
+      const change = { ...input, recorded: isMeetingRecorded(meeting, ctx.providers.video.recordingMode) };
       const invitations = await db.find(RoomInvitation, { room: meeting.id }, { populate: ['invitee'] });
       let sent = 0;
       for (const invitation of invitations) {
         if (!invitation.invitee || (input.kind === 'update' && invitation.status === 'declined')) continue;
-        await deliverOnce(db, inviteEmail(ctx, meeting, invitation.invitee, invitation.token, input, invitations.map((i) => i.inviteeEmail)), ctx);
+        await deliverOnce(db, inviteEmail(ctx, meeting, invitation.invitee, invitation.token, change, invitations.map((i) => i.inviteeEmail)), ctx);
         if (ctx.providers.chat.canReach(recipientOf(invitation.invitee))) {
           // A reschedule or a cancel rewrites the invite DM in place (where the platform can), so the buttons
           // people see always belong to the meeting as it is now.
           const original = input.kind === 'invite' ? null : await db.findOne(Notification, { idempotencyKey: messageKeys.inviteDm('invite', meeting.id, 0, invitation.invitee.id), deliveryStatus: 'sent' });
-          const dm = inviteDm(ctx, meeting, invitation.invitee, invitation.token, input);
+          const dm = inviteDm(ctx, meeting, invitation.invitee, invitation.token, change);
           await deliverOnce(db, { ...dm, replaces: original?.providerMessageId ?? undefined }, ctx);
         }
         sent += 1;

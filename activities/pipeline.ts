@@ -1,3 +1,5 @@
+import { consentsOf } from '../db/consent';
+import { consentDefault } from './consent';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
@@ -41,6 +43,14 @@ function meetingKindSetting(settings: Record<string, unknown>): string | undefin
 async function meetingParticipants(ctx: ActivityContext, roomId: string): Promise<{ rows: ParticipantEntity[]; people: MeetingParticipant[] }> {
   const rows = await ctx.orm.em.fork().find(Participant, { room: roomId }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
   return { rows, people: rows.map((row) => ({ id: row.id, name: row.user.name, email: row.user.email })) };
+}
+
+/** The participants the recorder may record (their consent, else the org default). */
+async function recordedPeople(ctx: ActivityContext, roomId: string, rows: ParticipantEntity[], people: MeetingParticipant[]): Promise<MeetingParticipant[]> {
+  const consents = await consentsOf(ctx.orm.em.fork(), roomId);
+  const recorded = (row: ParticipantEntity) => consents.get(row.user.id) ?? consentDefault(ctx) === 'opt-out';
+  const kept = new Set(rows.filter(recorded).map((row) => row.id));
+  return people.filter((person) => kept.has(person.id));
 }
 
 export function createPipelineActivities(ctx: ActivityContext) {
@@ -131,7 +141,9 @@ export function createPipelineActivities(ctx: ActivityContext) {
         throw ApplicationFailure.nonRetryable(`transcript ${transcript.id} was emptied by the retention policy on ${transcript.purgedAt.toISOString().slice(0, 10)}: nothing to summarize`, 'TranscriptPurged');
       }
 
-      const { rows, people } = await meetingParticipants(ctx, transcript.room.id);
+      const { rows, people: everyone } = await meetingParticipants(ctx, transcript.room.id);
+      // Someone who was not recorded is not named to the summarizer either (issue 17): nothing is attributed to them.
+      const people = await recordedPeople(ctx, transcript.room.id, rows, everyone);
       // Heartbeats, so a worker that dies mid-summary is noticed in seconds, not at the 10-minute timeout.
       const result = await heartbeating(
         summarizeOrFallBack(ctx, {

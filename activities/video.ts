@@ -2,6 +2,8 @@ import { heartbeat } from '@temporalio/activity';
 import { peopleToNotify } from '../db/meetings';
 import type { VideoRecordingState, VideoRoomState } from '../integrations/video/types';
 import type { ActivityContext } from './context';
+import { mayRecordEveryone } from '../db/consent';
+import { consentDefault } from './consent';
 import { roomForActivity } from './room';
 import { deliverOnce } from './delivery';
 import { meetingStarting } from './messages/meeting-notices';
@@ -38,6 +40,11 @@ export function createVideoActivities(ctx: ActivityContext) {
       if (!video.hasRooms || !video.startRecording || (video.recordingMode ?? 'egress') !== 'egress') return null;
       const running = video.roomState ? (await video.roomState(meeting.livekitRoomName)).egresses.find((egress) => egress.status === 'starting' || egress.status === 'active') : undefined;
       if (running) return running.egressId;
+      // One mixed recording cannot leave out someone who declined (issue 17): then there is none.
+      if (!(await mayRecordEveryone(ctx.orm.em.fork(), input.roomId, consentDefault(ctx)))) {
+        ctx.log.info({ roomId: input.roomId }, 'no mixed recording: someone declined to be recorded (or consent is opt-in)');
+        return null;
+      }
       return video.startRecording(meeting.livekitRoomName, `${meeting.livekitRoomName}-${Date.now()}.ogg`);
     },
 

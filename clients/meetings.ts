@@ -6,7 +6,7 @@ import type { AuditInput } from '../db/audit';
 import type { RoomEntity, UserEntity } from '../db/entities';
 import { createMeetingRoom, deleteUnstartedMeeting } from '../db/meetings';
 import { meetingWorkflowId } from '../workflows/ids';
-import { cancelUpdate, endMeetingUpdate, rescheduleUpdate, rsvpUpdate, statusQuery, type InvitationStatus, type Invitee, type MeetingInput, type MeetingSettings, type MeetingStatus, type RsvpInput } from '../workflows/messages';
+import { cancelUpdate, consentUpdate, endMeetingUpdate, rescheduleUpdate, rsvpUpdate, statusQuery, type ConsentInput, type ConsentResult, type InvitationStatus, type Invitee, type MeetingInput, type MeetingSettings, type MeetingStatus, type RsvpInput } from '../workflows/messages';
 import { meetingWorkflow } from '../workflows/meeting';
 import { REFUSAL_TYPES } from '../workflows/phases';
 import { MeetingHostKey, MeetingStartKey, MeetingStatusKey } from '../workflows/search-attributes';
@@ -157,6 +157,11 @@ export class MeetingsClient {
 
   rsvp(roomId: string, input: RsvpInput): Promise<InvitationStatus> {
     return ask(() => this.handle(roomId).executeUpdate(rsvpUpdate, { args: [input] }));
+  }
+
+  /** A person's say on being recorded (an update with its event id: the same id twice changes nothing). */
+  consent(roomId: string, input: ConsentInput): Promise<ConsentResult> {
+    return ask(() => this.handle(roomId).executeUpdate(consentUpdate, { args: [input] }));
   }
 
   /** The workflow's own view of the meeting (a query); `over` when its workflow is gone. */

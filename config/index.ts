@@ -132,6 +132,11 @@ export const configSchema = z.object({
   RECORDER: z.enum(['auto', 'tracks', 'egress', 'off']).default('auto'),
   /** The embedded LiveKit server's signalling port (scripts/livekit.sh; npm start sets LIVEKIT_URL from it). */
   LIVEKIT_PORT: port.default(7880),
+  /**
+   * Recording consent (issue 17): `opt-out` records everyone who has not declined; `opt-in` records only those who
+   * said yes (and no mixed Egress recording, which cannot leave anyone out).
+   */
+  RECORDING_CONSENT_DEFAULT: z.enum(['opt-out', 'opt-in'], { error: 'must be opt-out or opt-in' }).default('opt-out'),
   /** Where LiveKit egress writes audio recordings (a path on the egress host, or an s3:// / gs:// prefix). */
   RECORDING_OUTPUT: z.string().default('/recordings'),
   /** Read notifications older than this are deleted. */
@@ -152,6 +157,7 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+export type RecordingConsentDefault = Config['RECORDING_CONSENT_DEFAULT'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'meeting.reschedule',
   'meeting.cancel',
   'meeting.end',
+  'meeting.consent',
   'recording.upload',
   'transcript.read',
   'summary.read',

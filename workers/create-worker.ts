@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { workerMetrics } from '../activities/metrics';
 import { instrumentProviders } from '../integrations/instrument';
+import type { RecordingConsentDefault } from '../config';
 import type { Providers } from '../integrations';
 
 export interface MeetflowWorkerOptions {
@@ -21,6 +22,8 @@ export interface MeetflowWorkerOptions {
   shutdownGraceSeconds?: number;
   /** Local state (DATA_DIR): recordings made by Meetflow's own recorder go under it. */
   dataDir?: string;
+  /** Recording consent for people who have not answered (RECORDING_CONSENT_DEFAULT). */
+  recordingConsentDefault?: RecordingConsentDefault;
   /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'>;

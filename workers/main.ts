@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     timeZone: cfg.DEFAULT_TIME_ZONE,
     summaryMaxAttempts: cfg.SUMMARY_MAX_ATTEMPTS,
     dataDir: cfg.DATA_DIR,
+    recordingConsentDefault: cfg.RECORDING_CONSENT_DEFAULT,
     shutdownGraceSeconds: cfg.WORKER_SHUTDOWN_GRACE_SECONDS,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,

@@ -10,6 +10,7 @@ export const db = proxyActivities<
     | 'setMeetingPhase'
     | 'createInvitations'
     | 'recordRsvp'
+    | 'recordConsent'
     | 'recordParticipant'
     | 'recordParticipants'
     | 'recordRecording'

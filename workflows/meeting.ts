@@ -35,6 +35,7 @@ import {
   type VideoEvent,
 } from './messages';
 import { CANCELLABLE_PHASES, CLOSED_PHASES, isPhaseIn, REFUSAL_TYPES, RESCHEDULABLE_PHASES } from './phases';
+import { registerConsent } from './consent';
 import { recordingPipelineWorkflow } from './recording-pipeline';
 import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
 
@@ -56,6 +57,7 @@ export async function meetingWorkflow(input: MeetingInput): Promise<MeetingStatu
   setHandler(statusQuery, () => meeting.status);
   registerVideoEvents(meeting);
   registerUpdates(input, meeting);
+  registerConsent(meeting);
 
   await meeting.enter('inviting');
   const invitations = await db.createInvitations({ roomId: input.roomId, invitees: input.invitees, expiresAt: new Date(Date.parse(input.scheduledStart) + 24 * 60 * MINUTE).toISOString() });

@@ -109,6 +109,28 @@ export interface MeetingStatus {
   reminderSentAt?: string;
   /** Invite sequence: 0 at first, +1 at every reschedule (iCalendar SEQUENCE). */
   sequence: number;
+  /** Each person's latest recording decision (absent: nobody has answered). */
+  consent?: ConsentStatus[];
+}
+
+/** One person's say on being recorded: `record: false` and the recorder never subscribes to them. */
+export interface ConsentInput {
+  /** The Meetflow user deciding for themselves (their identity in the room). */
+  userId: string;
+  record: boolean;
+  /** The decision's id: the same id twice changes nothing. */
+  eventId: string;
+}
+
+export interface ConsentStatus extends ConsentInput {
+  /** ISO 8601 instant the workflow took the decision. */
+  at: string;
+}
+
+/** The consent update's answer: the person's decision now, and whether this event changed anything. */
+export interface ConsentResult {
+  consent: ConsentStatus;
+  duplicate: boolean;
 }
 
 /**
@@ -152,6 +174,7 @@ export const rescheduleUpdate = defineUpdate<MeetingStatus, [start: string]>('re
 export const cancelUpdate = defineUpdate<MeetingStatus, [reason: string]>('cancel');
 export const endMeetingUpdate = defineUpdate<MeetingStatus, []>('endMeeting');
 export const rsvpUpdate = defineUpdate<InvitationStatus, [input: RsvpInput]>('rsvp');
+export const consentUpdate = defineUpdate<ConsentResult, [input: ConsentInput]>('consent');
 
 export const participantJoinedSignal = defineSignal<[ParticipantEvent]>('participantJoined');
 export const participantLeftSignal = defineSignal<[ParticipantEvent]>('participantLeft');

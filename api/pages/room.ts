@@ -1,24 +1,22 @@
 import type { RoomEntity, UserEntity } from '../../db/entities';
+import { isMeetingRecorded } from '../../policies/recording';
 import type { RecordingMode } from '../../integrations/video/types';
-import { html, layout, when } from './html';
+import { type Html, html, layout, when } from './html';
 
-/**
- * Whether people in this meeting are recorded (what the page must tell them before they speak), as the workflow
- * decides it: Meetflow's own recorder records unless the meeting turned it off; Egress only when it asked for it.
- */
-export const isRecorded = (room: RoomEntity, mode: RecordingMode | undefined) =>
-  mode === 'tracks' ? room.settings.autoRecord !== false : mode === 'egress' && room.settings.autoRecord === true;
+/** Whether people in this meeting are recorded (shared with the invites). */
+export const isRecorded = isMeetingRecorded;
 
 /**
  * The meeting's room: who is there, a recording notice, mic on/off and leave. The script (/assets/room.js, with
  * livekit-client) asks /meetings/{id}/room/token for a join token when the person presses Join.
  */
-export function roomPage(room: RoomEntity, user: UserEntity, recordingMode: RecordingMode | undefined): string {
+export function roomPage(room: RoomEntity, user: UserEntity, recordingMode: RecordingMode | undefined, consent: RoomConsent): string {
   const recorded = isRecorded(room, recordingMode);
   const body = html`<h1 id="title">${room.name}</h1>
 <p class="muted">Starts ${when(room.scheduledStartTime)} · hosted by ${room.host.name}</p>
 ${recorded
-  ? html`<p class="notice" id="recording-notice"><strong>This meeting is recorded.</strong> What everyone says is recorded and transcribed, and the summary and action items are sent to the participants afterwards.</p>`
+  ? html`<p class="notice" id="recording-notice"><strong>This meeting is recorded.</strong> What everyone says is recorded and transcribed, and the summary and action items are sent to the participants afterwards.</p>
+${consentForm(room, consent)}`
   : html`<p class="muted" id="recording-notice">This meeting is not recorded.</p>`}
 <section aria-labelledby="room-heading" id="room" data-token-url="/meetings/${room.id}/room/token" data-you="${user.id}">
   <h2 id="room-heading">In the room</h2>
@@ -31,6 +29,22 @@ ${recorded
   <ul class="people" id="people" aria-label="People in the room"></ul>
 </section>`;
   return layout({ title: room.name, body, scripts: ['/assets/livekit-client.js', '/assets/room.js'], signedInAs: user.name });
+}
+
+/** The reader's own recording decision: whether they are recorded now, and a fresh event id for the form. */
+export interface RoomConsent {
+  recorded: boolean;
+  eventId: string;
+}
+
+/** The switch for the reader alone (issue 17), before or during the meeting: a plain form, no script needed. */
+function consentForm(room: RoomEntity, consent: RoomConsent): Html {
+  return html`<form method="post" action="/meetings/${room.id}/room/consent" id="recording-consent" class="inline">
+  <input type="hidden" name="eventId" value="${consent.eventId}">
+  <input type="hidden" name="record" value="${consent.recorded ? 'false' : 'true'}">
+  <p id="consent-state">${consent.recorded ? 'You are recorded in this meeting.' : 'You are not recorded in this meeting: the recorder leaves your voice out, and your words are not in its transcript or summary.'}</p>
+  <button type="submit" id="consent-toggle">${consent.recorded ? "Don't record me" : 'Record me'}</button>
+</form>`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { MeetingsClient } from '../../clients/meetings';
 import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
+import { setRecordingConsent } from '../../commands/consent';
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
 import { briefText, meetingBrief } from '../../db/brief';
@@ -76,6 +77,13 @@ const byId = { params: z.object({ id: z.string() }) };
 const detail = { params: byId.params, query: z.object({ live: z.enum(['true', 'false'], { error: 'live is true or false' }).default('false') }) };
 const reschedule = { params: byId.params, body: z.object({ start: future('start') }) };
 const cancel = { params: byId.params, body: z.object({ reason: z.string().max(CANCEL_REASON_MAX).default('') }) };
+const consent = {
+  params: byId.params,
+  body: z.object({
+    record: z.boolean({ error: 'record must be true (you may be recorded) or false (do not record you)' }),
+    eventId: z.string().min(1).max(200, { error: 'eventId has at most 200 characters' }).optional(),
+  }),
+};
 const transcriptPage = { params: byId.params, query: z.object({ offset: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(100) }) };
 const summaryQuery = { params: byId.params, query: z.object({ version: z.coerce.number().int().min(1).optional() }) };
 
@@ -187,6 +195,17 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx, { params }) => {
       const room = await meeting(ctx, params.id);
       ctx.body = { status: await endMeeting(commandDeps(deps), apiActor(ctx), room) };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/meetings/{id}/consent',
+    summary: 'Your own say on being recorded in this meeting, before or during it: { "record": false } and the recorder leaves you out; an eventId makes a retry change nothing',
+    auth: true,
+    schemas: consent,
+    handler: async (ctx, { params, body }) => {
+      ctx.body = await setRecordingConsent(commandDeps(deps), apiActor(ctx), { roomId: params.id, record: body.record, eventId: body.eventId });
     },
   });
 

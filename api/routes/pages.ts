@@ -1,11 +1,14 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import getRawBody from 'raw-body';
 import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type UserEntity } from '../../db/entities';
 import { meetingBrief } from '../../db/brief';
 import { visibleMeetings } from '../../db/visibility';
 import { completeActionItem } from '../../commands/action-items';
+import { setRecordingConsent } from '../../commands/consent';
+import { mayRecordIdentity } from '../../db/consent';
 import { createSession } from '../../db/sessions';
 import { findVisibleMeeting, joinToken } from '../../commands/meetings';
 import { auditRequest, personActor } from '../audit';
@@ -136,7 +139,21 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     const user = await signedIn(ctx);
     if (!user) return;
     const room = await findVisibleMeeting(commandDeps(deps), personActor(ctx, user), ctx.params.id);
-    renderPage(ctx, roomPage(room, user, deps.providers.video.recordingMode));
+    const recorded = await mayRecordIdentity(deps.orm.em.fork(), room.id, user.id, deps.cfg.RECORDING_CONSENT_DEFAULT);
+    renderPage(ctx, roomPage(room, user, deps.providers.video.recordingMode, { recorded, eventId: randomUUID() }));
+  });
+
+  // The join page's recording switch (a form, like the notes page's Done): the same command as POST /meetings/{id}/consent.
+  router.post('/meetings/:id/room/consent', pageErrors, sameOrigin, async (ctx) => {
+    const user = await signedIn(ctx);
+    if (!user) return;
+    const form = new URLSearchParams(await getRawBody(ctx.req, { limit: '4kb', encoding: 'utf8' }));
+    const record = form.get('record');
+    if (record !== 'true' && record !== 'false') throw new HttpError(400, 'validation_error', 'record must be true or false');
+    const eventId = form.get('eventId') || undefined;
+    await setRecordingConsent(commandDeps(deps), personActor(ctx, user), { roomId: ctx.params.id, record: record === 'true', eventId: eventId?.slice(0, 200) });
+    ctx.status = 303;
+    ctx.redirect(`${meetingRoomPath(ctx.params.id)}#recording-consent`);
   });
 
   router.get('/', (ctx) => ctx.redirect('/home'));

@@ -1,3 +1,4 @@
+import { mayRecordEveryone } from '../../db/consent';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -87,6 +88,9 @@ export function recordingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
       const user = currentUser(ctx);
       const room = await findVisibleMeeting(commandDeps(deps), apiActor(ctx), params.id);
       authorize(apiActor(ctx), (person) => canManageMeeting(person, room), `only the host (${room.host.name}) can add a recording to "${room.name}"`);
+      if (!(await mayRecordEveryone(deps.orm.em.fork(), room.id, deps.cfg.RECORDING_CONSENT_DEFAULT))) {
+        throw new HttpError(409, 'conflict', deps.cfg.RECORDING_CONSENT_DEFAULT === 'opt-in' ? 'Recording consent is opt-in here: one mixed recording cannot leave out the people who did not say yes' : 'Someone in this meeting declined to be recorded: one mixed recording cannot leave them out');
+      }
       if (ctx.is('multipart/form-data', 'application/x-www-form-urlencoded')) {
         throw new HttpError(415, 'unsupported_media_type', 'Send the audio file itself as the body (curl --data-binary @meeting.ogg), not a form');
       }

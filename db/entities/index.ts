@@ -3,6 +3,7 @@ export * from './room';
 export * from './participant';
 export * from './recording';
 export * from './recording-track';
+export * from './recording-consent';
 export * from './transcript';
 export * from './meeting-summary';
 export * from './action-item';
@@ -20,6 +21,7 @@ import { Notification } from './notification';
 import { Participant } from './participant';
 import { ParticipantReport } from './participant-report';
 import { Recording } from './recording';
+import { RecordingConsent } from './recording-consent';
 import { RecordingTrack } from './recording-track';
 import { Room } from './room';
 import { RoomInvitation } from './room-invitation';
@@ -28,7 +30,7 @@ import { SlackRequest } from './slack-request';
 import { Transcript } from './transcript';
 import { User } from './user';
 
-/** Every table: the seed schema's 11, in dependency order, then the audit log, the recordings' per-person tracks and the Slack requests handled. */
+/** Every table: the seed schema's 11, in dependency order, then the audit log, the recordings' per-person tracks, the Slack requests handled and recording consent. */
 export const entities = [
   User,
   Room,
@@ -44,4 +46,5 @@ export const entities = [
   AuditEvent,
   RecordingTrack,
   SlackRequest,
+  RecordingConsent,
 ];

@@ -18,6 +18,7 @@ export const ACTIONS: Record<ChatActionId, string> = {
   actionItemDone: 'action_item_done',
   actionItemSnooze: 'action_item_snooze',
   cancelMeeting: 'meeting_cancel',
+  consentDecline: 'consent_decline',
 };
 
 export function truncate(text: string, max = MAX_SECTION_TEXT, more?: string): string {

@@ -75,9 +75,9 @@ export interface SlackBotStack {
  * Bolt for real over HTTP, with a worker: the bot's Web API client and the worker's DMs talk to the Slack stand-in,
  * and requests must be signed with `secret`, as Slack signs them.
  */
-export async function startSlackBotStack(label: string, secret: string): Promise<SlackBotStack> {
+export async function startSlackBotStack(label: string, secret: string, env: Record<string, string> = {}): Promise<SlackBotStack> {
   const slack = await startFakeSlackApi();
-  const world = testWorld(label, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.url });
+  const world = testWorld(label, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: slack.url, ...env });
   const stack = await startWorkerStack(world);
   const { bot, botUrl } = await startSlackBot(world, stack, secret);
   return {

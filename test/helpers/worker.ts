@@ -27,7 +27,7 @@ export function testWorld(label: string, env: Record<string, string> = {}): Test
 }
 
 export function testActivities(orm: MikroORM, world: TestWorld) {
-  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS, dataDir: world.dataDir });
+  return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS, dataDir: world.dataDir, recordingConsentDefault: world.cfg.RECORDING_CONSENT_DEFAULT });
 }
 
 export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld): Promise<Worker> {
@@ -40,6 +40,7 @@ export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, wo
     timeZone: 'UTC',
     summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS,
     dataDir: world.dataDir,
+    recordingConsentDefault: world.cfg.RECORDING_CONSENT_DEFAULT,
     namespace: env.namespace ?? 'default',
     taskQueue: world.taskQueue,
     workflowBundle: await workflowBundle(),

@@ -16,7 +16,7 @@ const SEED_TABLES = [
   'users',
 ];
 /** The seed's tables, the audit log the security notes ask for, and the recordings' per-person tracks. */
-const ALL_TABLES = [...SEED_TABLES, 'audit_events', 'recording_tracks', 'slack_requests'].sort();
+const ALL_TABLES = [...SEED_TABLES, 'audit_events', 'recording_tracks', 'slack_requests', 'recording_consents'].sort();
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let orm: MikroORM;
@@ -39,7 +39,7 @@ afterAll(async () => {
   await scratch?.drop();
 });
 
-test('an empty database migrates to exactly the 11 tables of the seed schema, the audit log, the recording tracks and the Slack requests handled', async () => {
+test('an empty database migrates to exactly the 11 tables of the seed schema, the audit log, the recording tracks, the Slack requests handled and recording consent', async () => {
   expect(await publicTables()).toEqual(ALL_TABLES);
 });
 

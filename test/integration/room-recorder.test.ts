@@ -88,3 +88,42 @@ test('the room still closes when everyone has left: the recorder does not keep i
   expect(await recorder.exited).toEqual({ closed: true, reason: 'ROOM_CLOSED' });
   expect(recorder.finishedParts.map((p) => p.identity)).toEqual(['ben']);
 });
+
+test('someone who declines while recorded: their part ends at the next check and nothing more is written; saying yes again starts a new part', async () => {
+  await provider.openRoom({ roomName: 'withdraw', maxParticipants: 10, emptyTimeoutSeconds: 60 });
+  const declined = new Set<string>();
+  const started: TrackPart[] = [];
+  const finished: TrackPart[] = [];
+  const origin = Date.now();
+  const recorder = await RoomRecorder.join({
+    ...(await provider.recorderJoin('withdraw', 'meetflow-recorder'))!,
+    dir: mkdtempSync(path.join(os.tmpdir(), 'meetflow-room-recorder-')),
+    origin,
+    mayRecord: (identity) => !declined.has(identity),
+    onPartStarted: async (part) => void started.push({ ...part }),
+    onPartFinished: async (part) => void finished.push({ ...part }),
+  });
+  const { speaker: dora } = await Speaker.join(livekit.url, await speakerToken(livekit, 'withdraw', 'dora', 'Dora Doubt'));
+  await waitFor("Dora's part", () => started.length === 1, 30_000, 50);
+  await dora.say(speech('This part may be recorded.', 'en-us'));
+
+  declined.add('dora');
+  await recorder.resubscribe();
+  await waitFor("Dora's part to end", () => finished.length === 1, 15_000, 50);
+  const after = await dora.say(speech('This part must not be recorded.', 'en-us'));
+  await recorder.resubscribe();
+  await sleep(500);
+  expect(started.map((p) => p.part)).toEqual([1]);
+  expect(finished[0].offsetMs + finished[0].durationMs!).toBeLessThan(after.startedAt - origin);
+
+  declined.delete('dora');
+  await recorder.resubscribe();
+  await waitFor("Dora's next part", () => started.length === 2, 30_000, 50);
+  await provider.closeRoom('withdraw');
+  await recorder.exited;
+  await dora.leave();
+  expect(finished.map((p) => [p.identity, p.part])).toEqual([
+    ['dora', 1],
+    ['dora', 2],
+  ]);
+});

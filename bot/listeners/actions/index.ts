@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { completeActionItem, snoozeActionItem } from '../../../commands/action-items';
+import { setRecordingConsent } from '../../../commands/consent';
 import { answerInvitation, cancelMeeting, findVisibleMeeting } from '../../../commands/meetings';
 import type { UserEntity } from '../../../db/entities';
 import { ACTIONS } from '../../../integrations/chat/slack-blocks';
@@ -17,7 +18,7 @@ type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
  * Buttons: ack first, then act as the person who pressed it, and tell them (ephemerally) what happened. A click
  * delivered again (a replay of the same request) does nothing.
  */
-function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm) => Promise<string>) {
+function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm, actionTs: string) => Promise<string>) {
   return async ({ ack, action, body, context, client, respond }: ButtonArgs) => {
     await ack();
     await afterAck(deps, async () => {
@@ -25,7 +26,7 @@ function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm
       let text: string;
       try {
         if (!(await firstDelivery(deps, body, context))) return;
-        text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em);
+        text = await handle(action.value ?? '', await slackUser(em, client, body.user.id), em, action.action_ts);
       } catch (error) {
         text = replyForError(error, deps.log, { action: action.action_id });
       }
@@ -58,6 +59,15 @@ export function registerActions(app: App, deps: BotDeps): void {
     button(deps, async (itemId, me, em) => {
       const item = await snoozeActionItem(commandDeps(deps, em), slackActor(me), itemId, new Date(Date.now() + 86_400_000));
       return `:zzz: I'll remind you about "${item.title}" again tomorrow.`;
+    }),
+  );
+
+  // "Don't record me" in the invite DM: the click's own timestamp is the decision's event id.
+  app.action<BlockButtonAction>(
+    ACTIONS.consentDecline,
+    button(deps, async (roomId, me, em, actionTs) => {
+      await setRecordingConsent(commandDeps(deps, em), slackActor(me), { roomId, record: false, eventId: `slack-${actionTs}` });
+      return `:no_entry_sign: You will not be recorded in this meeting. Changed your mind? The meeting's join page has the switch.`;
     }),
   );
 

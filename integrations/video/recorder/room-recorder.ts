@@ -117,8 +117,24 @@ export class RoomRecorder {
     for (const participant of this.room.remoteParticipants.values()) {
       for (const publication of participant.trackPublications.values()) {
         if (!publication.subscribed) await this.subscribe(publication, participant);
+        else await this.dropIfWithdrawn(publication, participant);
       }
     }
+  }
+
+  /** Someone who declines while being recorded: their part ends now and nothing more of them is written. */
+  private async dropIfWithdrawn(publication: RemoteTrackPublication, participant: RemoteParticipant): Promise<void> {
+    if (publication.kind !== TrackKind.KIND_AUDIO || !this.options.mayRecord) return;
+    let allowed = true;
+    try {
+      allowed = await this.options.mayRecord(participant.identity);
+    } catch (error) {
+      // Not known now: asked again at the next call (the decision that let the track in still stands).
+      this.options.onError?.(error);
+    }
+    if (allowed) return;
+    publication.setSubscribed(false);
+    await this.active.get(`${participant.identity}/${publication.sid}`)?.stream.cancel().catch(() => undefined);
   }
 
   private async connect(): Promise<void> {
