@@ -5,6 +5,7 @@ import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
+import { createRecapApprovalActivities } from './recap-approval';
 import { createRecorderActivities } from './recorder';
 import { createSeriesActivities } from './series';
 import { createVideoActivities } from './video';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createVideoActivities(deps),
     ...createPipelineActivities(deps),
     ...createRecorderActivities(deps),
+    ...createRecapApprovalActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
     ...createMaintenanceActivities(deps.orm),

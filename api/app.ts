@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health';
 import { invitationRoutes } from './routes/invitations';
 import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
+import { recapRoutes } from './routes/recaps';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
 import { recordingRoutes, uploadTooLarge } from './routes/recordings';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDeps): Koa {
   const routes = new RouteRegistry(router, requireAuth(deps.orm), requireAdmin());
   authRoutes(routes, deps, signIn);
   meetingRoutes(routes, deps);
+  recapRoutes(routes, deps);
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);
   notificationRoutes(routes, deps);

@@ -23,6 +23,9 @@ export const AUDIT_ACTIONS = [
   'maintenance.run',
   'summary.rerun',
   'meetings.ask',
+  'recap.approve',
+  'recap.edit',
+  'recap.discard',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,6 +8,7 @@ import { Migration20261201133232 } from './Migration20261201133232';
 import { Migration20261201133352 } from './Migration20261201133352';
 import { Migration20261201133615 } from './Migration20261201133615';
 import { Migration20261201133801 } from './Migration20261201133801';
+import { Migration20261201164102 } from './Migration20261201164102';
 
 /** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201133352', class: Migration20261201133352 },
   { name: 'Migration20261201133615', class: Migration20261201133615 },
   { name: 'Migration20261201133801', class: Migration20261201133801 },
+  { name: 'Migration20261201164102', class: Migration20261201164102 },
 ];

@@ -18,6 +18,9 @@ export const ACTIONS: Record<ChatActionId, string> = {
   actionItemDone: 'action_item_done',
   actionItemSnooze: 'action_item_snooze',
   cancelMeeting: 'meeting_cancel',
+  recapApprove: 'recap_approve',
+  recapEdit: 'recap_edit',
+  recapDiscard: 'recap_discard',
 };
 
 export function truncate(text: string, max = MAX_SECTION_TEXT, more?: string): string {
