@@ -22,8 +22,11 @@ beforeAll(async () => {
   [env, orm] = await Promise.all([timeSkippingEnvironment(), openTestOrm()]);
 });
 
+// No workflow cache: a worker stopped mid-wait leaves no sticky queue behind, and every task replays the history.
+const NO_CACHE = { maxCachedWorkflows: 0 };
+
 beforeEach(async () => {
-  worker = await testWorker(env, orm, world);
+  worker = await testWorker(env, orm, world, NO_CACHE);
 });
 
 afterAll(async () => {
@@ -87,11 +90,16 @@ test('the host gets the draft with Approve / Edit / Discard; the recap goes out 
   expect(stored.approvalState).toBe('released');
 });
 
-test('with auto-release 0 nothing goes out however long the host waits; approving sends it once, a second approval is refused', async () => {
+test('with auto-release 0 nothing goes out however long the host waits, across a worker restart; approving sends it once, a second approval is refused', async () => {
   const { host, room, recordingId } = await processedMeeting();
+  const handle = await worker.runUntil(async () => {
+    const started = await startPipeline(room.id, recordingId, 0);
+    await awaitingHost(started);
+    return started;
+  });
+  // That worker has stopped (runUntil ends it): a new one takes the waiting workflow up from its history.
+  worker = await testWorker(env, orm, world, NO_CACHE);
   await worker.runUntil(async () => {
-    const handle = await startPipeline(room.id, recordingId, 0);
-    await awaitingHost(handle);
     await env.sleep('30 days');
     expect((await handle.query(recapStatusQuery))?.state).toBe('awaiting');
     expect(await recipients(room.id)).toEqual([]);
