@@ -1,13 +1,16 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MeetingEvents, waitForPhase } from '../../../clients/video-events';
 import { AuditEvent, MeetingSummary } from '../../../db/entities';
 import { readChatLog } from '../../../integrations/chat/log';
+import { recordingWorkflowId } from '../../../workflows/ids';
 import type { MeetingStatus } from '../../../workflows/messages';
 import { signUp, startApiStack, type ApiStack } from '../../helpers/api';
 import { unique } from '../../helpers/db';
 import { vttOf } from '../../helpers/meeting';
+import { ROOT } from '../../helpers/temporal';
 import { waitFor } from '../../helpers/wait';
 import { testWorld, type TestWorld } from '../../helpers/worker';
 
@@ -56,6 +59,14 @@ async function meetingAwaitingApproval(host: Person, guest: Person) {
   const id = created.body.meeting.id as string;
   await waitFor('the recap to await its host', async () => (await api.call('GET', `/meetings/${id}/recap`, { token: host.token })).body?.recap?.state === 'awaiting', 60_000, 300);
   return { id, handle };
+}
+
+/** `RECORD_HISTORIES=1 npx jest recap-approval` refreshes the histories test/workflows/replay.test.ts replays. */
+function recordHistory(workflowId: string, name: string): void {
+  if (!process.env.RECORD_HISTORIES) return;
+  const cli = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+  const json = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233']);
+  writeFileSync(path.join(ROOT, 'test', 'workflows', 'histories', `${name}.json`), json);
 }
 
 const dmsTo = async (email: string) => (await readChatLog(world.dataDir)).filter((dm) => dm.to === email);
@@ -142,7 +153,9 @@ test('an edit is a new summary version with its editor, and that version is what
   });
   expect(edited.status).toBe(200);
   expect(edited.body.recap.state).toBe('approved');
-  await handle.result();
+  const final = (await handle.result()) as MeetingStatus;
+  await recordHistory(handle.workflowId, 'recap-edited-meeting');
+  await recordHistory(recordingWorkflowId(id, final.recordings[0].recordingId), 'recap-edited-pipeline');
 
   const summaries = await stack.orm.em.fork().find(MeetingSummary, { room: id }, { populate: ['editedBy'], orderBy: { version: 'asc' } });
   expect(summaries.map((s) => [s.version, s.editedBy?.name ?? null, s.approvalState])).toEqual([
