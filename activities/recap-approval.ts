@@ -26,6 +26,8 @@ export function createRecapApprovalActivities(ctx: ActivityContext) {
       const db = em();
       await db.nativeUpdate(MeetingSummary, input.summaryId, { approvalState: input.state, approvalReleaseAt: input.releaseAt ? new Date(input.releaseAt) : null });
       if (input.deliveredSummaryId && input.deliveredSummaryId !== input.summaryId) await db.nativeUpdate(MeetingSummary, input.deliveredSummaryId, { approvalState: input.state });
+      // A discarded draft's tasks were never given to anyone: they must not linger in people's open items.
+      if (input.state === 'discarded') await db.nativeUpdate(ActionItem, { summary: input.summaryId, status: { $in: ['open', 'in_progress'] } }, { status: 'cancelled' });
     },
 
     /**

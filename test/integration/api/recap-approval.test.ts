@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MeetingEvents, waitForPhase } from '../../../clients/video-events';
-import { AuditEvent, MeetingSummary } from '../../../db/entities';
+import { ActionItem, AuditEvent, MeetingSummary } from '../../../db/entities';
 import { readChatLog } from '../../../integrations/chat/log';
 import { recordingWorkflowId } from '../../../workflows/ids';
 import type { MeetingStatus } from '../../../workflows/messages';
@@ -132,6 +132,11 @@ test('a discarded recap reaches no participant, and the meeting says so', async 
   expect(await recapsTo(host.user.email)).toEqual([]);
   expect((await api.call('GET', `/meetings/${id}/recap`, { token: host.token })).body.recap.state).toBe('discarded');
   expect((await api.call('GET', `/meetings/${id}/summary`, { token: guest.token })).status).toBe(404);
+  // The draft's task for the guest went nowhere: it is not among their open items.
+  const draftItems = await stack.orm.em.fork().find(ActionItem, { room: id }, { populate: ['assignedTo'] });
+  expect(draftItems.map((item) => [item.assignedTo?.name, item.status])).toEqual([['Dan Guest', 'cancelled']]);
+  const open = (await api.call('GET', '/action-items?status=open', { token: guest.token })).body.actionItems;
+  expect(open.filter((item: { meetingId: string }) => item.meetingId === id)).toEqual([]);
 });
 
 test('an edit is a new summary version with its editor, and that version is what people get', async () => {
