@@ -70,7 +70,7 @@ export const MeetingSummary = defineEntity({
     model: p.string().nullable(),
     usage: p.json<Record<string, unknown>>().nullable(),
     /** Who rewrote this version (the host editing a draft recap); null for a generated one. */
-    editedBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+    editedBy: () => p.manyToOne(User).nullable().deleteRule('set null').index(),
     /** Where the host's approval stands; null for meetings that do not ask for it. */
     approvalState: p.string().length(20).$type<'awaiting' | 'approved' | 'released' | 'discarded'>().nullable(),
     /** When an awaiting recap goes out by itself; null when it never does. */
