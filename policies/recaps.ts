@@ -8,8 +8,3 @@ import type { RoomEntity, UserEntity } from '../db/entities';
 export function canDecideRecap(user: UserEntity, room: RoomEntity): boolean {
   return room.host.id === user.id;
 }
-
-/** A summary that is not yet approved (or was discarded) is the host's alone. */
-export function canReadSummary(user: UserEntity, room: RoomEntity, approvalState: string | null | undefined): boolean {
-  return approvalState === null || approvalState === undefined || approvalState === 'approved' || approvalState === 'released' || canDecideRecap(user, room);
-}
