@@ -6,6 +6,7 @@ import { createMaintenanceActivities } from './maintenance';
 import { createMeetingActivities } from './meetings';
 import { createPingActivities } from './ping';
 import { createPipelineActivities } from './pipeline';
+import { createRecapApprovalActivities } from './recap-approval';
 import { createRecorderActivities } from './recorder';
 import { createSeriesActivities } from './series';
 import { createVideoActivities } from './video';
@@ -23,6 +24,7 @@ export function createActivities(given: ActivityDeps) {
     ...createVideoActivities(deps),
     ...createPipelineActivities(deps),
     ...createRecorderActivities(deps),
+    ...createRecapApprovalActivities(deps),
     ...createActionItemActivities(deps),
     ...createSeriesActivities(deps),
     ...createConsentActivities(deps),

@@ -316,7 +316,7 @@ async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): P
   }
 }
 
-async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): Promise<SummaryOutcome> {
+export async function outcomeOf(ctx: ActivityContext, summary: MeetingSummaryEntity): Promise<SummaryOutcome> {
   const db = ctx.orm.em.fork();
   const items = await db.find(ActionItem, { summary: summary.id, dueDate: { $ne: null }, assignedTo: { $ne: null } });
   const earlier = await earlierSummaryIds(db, summary);
@@ -345,7 +345,7 @@ async function earlierSummaryIds(db: EntityManager, summary: MeetingSummaryEntit
  * A new summary version replaces the earlier ones' action items: those still open are cancelled (their reminders
  * then stay silent, and the workflow closes them); items someone already completed stay as they are.
  */
-async function retireEarlierVersions(db: EntityManager, summary: MeetingSummaryEntity): Promise<void> {
+export async function retireEarlierVersions(db: EntityManager, summary: MeetingSummaryEntity): Promise<void> {
   const earlier = await earlierSummaryIds(db, summary);
   if (earlier.length) await db.nativeUpdate(ActionItem, { summary: { $in: earlier }, status: { $in: ['open', 'in_progress'] } }, { status: 'cancelled' });
 }

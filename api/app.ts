@@ -17,6 +17,7 @@ import { invitationRoutes } from './routes/invitations';
 import { livekitWebhookRoutes } from './routes/livekit-webhook';
 import { meetingRoutes } from './routes/meetings';
 import { seriesRoutes } from './routes/series';
+import { recapRoutes } from './routes/recaps';
 import { notificationRoutes } from './routes/notifications';
 import { pageRoutes } from './routes/pages';
 import { recordingRoutes, uploadTooLarge } from './routes/recordings';
@@ -61,6 +62,7 @@ export function createApp(deps: ApiDeps): Koa {
   authRoutes(routes, deps, signIn);
   meetingRoutes(routes, deps);
   seriesRoutes(routes, deps);
+  recapRoutes(routes, deps);
   invitationRoutes(routes, deps);
   actionItemRoutes(routes, deps);
   notificationRoutes(routes, deps);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { meetingWorkflowId } from '../workflows/ids';
 import { validate, type InputOf, type RouteSchemas } from './middleware/validate';
 
-export type Method = 'get' | 'post' | 'patch' | 'delete';
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 export interface RouteSpec<S extends RouteSchemas = RouteSchemas> {
   method: Method;

@@ -33,6 +33,8 @@ export function defaultMeetingSettings(cfg: Config): MeetingSettings {
     noShowGraceMinutes: cfg.MEETING_NO_SHOW_GRACE_MINUTES,
     maxDurationMinutes: cfg.MEETING_MAX_DURATION_MINUTES,
     recordingGraceMinutes: cfg.RECORDING_GRACE_MINUTES,
+    approval: cfg.RECAP_APPROVAL_DEFAULT,
+    approvalAutoReleaseMinutes: cfg.RECAP_AUTO_RELEASE_MINUTES,
   };
 }
 
@@ -121,7 +123,7 @@ export class MeetingRefusal extends Error {
   }
 }
 
-async function ask<T>(run: () => Promise<T>): Promise<T> {
+export async function ask<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

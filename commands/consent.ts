@@ -28,7 +28,7 @@ export async function setRecordingConsent(deps: CommandDeps, actor: Actor & { ki
 /** The decision's audit row, unless its event id has one (a retry after the update but before the row writes it). */
 async function auditOnce(deps: CommandDeps, actor: Actor & { kind: 'person' }, roomId: string, record: boolean, eventId: string): Promise<void> {
   const { sql, params } = auditInsert(auditInput(actor, { action: 'meeting.consent', target: { type: 'meeting', id: roomId }, details: { record, eventId } }));
-  await deps.em.getConnection().execute(
+  await deps.em.execute(
     `${sql} where not exists (select 1 from audit_events where target_type = 'meeting' and target_id = ? and action = 'meeting.consent' and actor_id = ? and details->>'eventId' = ?)`,
     [...params, roomId, actor.user.id, eventId],
   );

@@ -78,6 +78,10 @@ export const configSchema = z.object({
   MEETING_NO_SHOW_GRACE_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.noShowGraceMinutes),
   MEETING_MAX_DURATION_MINUTES: z.coerce.number().int().min(1).default(MEETING_SETTING_DEFAULTS.maxDurationMinutes),
   RECORDING_GRACE_MINUTES: z.coerce.number().int().min(0).default(MEETING_SETTING_DEFAULTS.recordingGraceMinutes),
+  /** Whether a meeting's host approves its recap before participants get it, when its settings do not say. */
+  RECAP_APPROVAL_DEFAULT: z.enum(['on', 'off']).default('off'),
+  /** With approval on: minutes after the draft reaches the host that the recap goes out anyway (0: never). */
+  RECAP_AUTO_RELEASE_MINUTES: z.coerce.number().int().min(0).default(0),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   SMTP_URL: optional,
   MAIL_FROM: z.string().default('Meetflow <meetflow@localhost>'),

@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'series.update',
   'series.skip',
   'series.cancel',
+  'recap.approve',
+  'recap.edit',
+  'recap.discard',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

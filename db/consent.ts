@@ -9,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * newer one (two activities in flight) does not overwrite it.
  */
 export async function storeConsent(em: EntityManager, roomId: string, decision: ConsentStatus): Promise<void> {
-  await em.getConnection().execute(
+  await em.execute(
     `insert into recording_consents (room_id, user_id, record, event_id, decided_at) values (?, ?, ?, ?, ?)
      on conflict (room_id, user_id) do update set record = excluded.record, event_id = excluded.event_id, decided_at = excluded.decided_at, updated_at = now()
      where recording_consents.decided_at <= excluded.decided_at`,
@@ -19,7 +19,7 @@ export async function storeConsent(em: EntityManager, roomId: string, decision: 
 
 /** Each person's stored decision in a meeting: user id → record. */
 export async function consentsOf(em: EntityManager, roomId: string): Promise<Map<string, boolean>> {
-  const rows = await em.getConnection().execute<{ user_id: string; record: boolean }[]>(`select user_id, record from recording_consents where room_id = ?`, [roomId]);
+  const rows = await em.execute<{ user_id: string; record: boolean }[]>(`select user_id, record from recording_consents where room_id = ?`, [roomId]);
   return new Map(rows.map((row) => [row.user_id, row.record]));
 }
 

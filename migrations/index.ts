@@ -9,6 +9,7 @@ import { Migration20261201133352 } from './Migration20261201133352';
 import { Migration20261201133615 } from './Migration20261201133615';
 import { Migration20261201133801 } from './Migration20261201133801';
 import { Migration20261201164038 } from './Migration20261201164038';
+import { Migration20261201164102 } from './Migration20261201164102';
 import { Migration20261201165502 } from './Migration20261201165502';
 
 /** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201133615', class: Migration20261201133615 },
   { name: 'Migration20261201133801', class: Migration20261201133801 },
   { name: 'Migration20261201164038', class: Migration20261201164038 },
+  { name: 'Migration20261201164102', class: Migration20261201164102 },
   { name: 'Migration20261201165502', class: Migration20261201165502 },
 ];

@@ -20,6 +20,8 @@ export const db = proxyActivities<
     | 'getActionItem'
     | 'createOccurrenceRoom'
     | 'runMaintenanceJob'
+    | 'setRecapState'
+    | 'saveEditedRecap'
   >
 >({
   startToCloseTimeout: '15 seconds',
@@ -40,7 +42,7 @@ export const video = proxyActivities<Profile<'startRoomRecording' | 'reconcileRe
  * Delivery activities heartbeat after every message, so a worker that died mid-delivery is noticed in 20 s.
  * Opening the room goes here too: it tells everyone the meeting is starting.
  */
-export const delivery = proxyActivities<Profile<'sendInvites' | 'sendMeetingReminder' | 'startMeetingRoom' | 'deliverResults' | 'sendActionItemReminder'>>({
+export const delivery = proxyActivities<Profile<'sendInvites' | 'sendMeetingReminder' | 'startMeetingRoom' | 'deliverResults' | 'sendActionItemReminder' | 'sendRecapDraft'>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 12, nonRetryableErrorTypes: ['Unreachable'] },

@@ -507,15 +507,17 @@ async function processRecordings(meeting: MeetingState, settings: WorkflowSettin
     await meeting.enter('completed');
     return;
   }
+  let discarded = 0;
   for (const recording of finished) {
     recording.status = 'processing';
     try {
       const result = await executeChild(recordingPipelineWorkflow, {
         workflowId: recordingWorkflowId(roomId, recording.recordingId),
-        args: [{ roomId, recordingId: recording.recordingId }],
+        args: [{ roomId, recordingId: recording.recordingId, ...approvalOf(meeting.input) }],
       });
       Object.assign(recording, { status: 'completed', transcriptId: result.transcriptId, summaryId: result.summaryId });
       meeting.status.summaryId = result.summaryId;
+      if (result.approval === 'discarded') discarded += 1;
     } catch (error) {
       recording.status = 'failed';
       recording.error = rootCause(error);
@@ -524,7 +526,8 @@ async function processRecordings(meeting: MeetingState, settings: WorkflowSettin
     }
   }
   const succeeded = meeting.status.recordings.filter((r) => r.status === 'completed').length;
-  meeting.status.outcome = succeeded ? `summarized ${succeeded} recording${succeeded > 1 ? 's' : ''} and delivered the results` : 'every recording failed: see lastError';
+  const sent = discarded ? 'the host discarded the recap: no participant was sent it' : 'delivered the results';
+  meeting.status.outcome = succeeded ? `summarized ${succeeded} recording${succeeded > 1 ? 's' : ''} and ${sent}` : 'every recording failed: see lastError';
   await meeting.enter(succeeded ? 'completed' : 'failed');
 }
 
@@ -549,6 +552,12 @@ async function waitForRecordings(meeting: MeetingState, settings: WorkflowSettin
       await db.recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
     }
   }
+}
+
+/** The recording pipeline's approval step, when the meeting's settings ask the host to approve its recap. */
+function approvalOf(input: MeetingInput): { approval?: { autoReleaseMinutes: number } } {
+  if (input.settings?.approval !== 'on') return {};
+  return { approval: { autoReleaseMinutes: input.settings.approvalAutoReleaseMinutes ?? 0 } };
 }
 
 /** The innermost message of a failure chain (child → activity → application error). */

@@ -35,6 +35,10 @@ export interface MeetingSettings {
   briefAudience?: 'host' | 'everyone';
   /** Minutes before the start that the brief goes out in a message of its own; unset (or the reminder's): in the reminder. */
   briefMinutesBefore?: number;
+  /** 'on': the host approves the recap before participants get it (see RecapApproval). */
+  approval?: 'on' | 'off';
+  /** With approval on: minutes after the draft reaches the host that the recap goes out anyway; 0 = never. */
+  approvalAutoReleaseMinutes?: number;
 }
 
 /**
@@ -42,7 +46,7 @@ export interface MeetingSettings {
  * the workflow falls back to them for a setting its input does not carry.
  */
 /** The settings the meeting workflow itself acts on, all with a value. */
-export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind' | 'briefAudience' | 'briefMinutesBefore'>>;
+export type WorkflowSettings = Required<Omit<MeetingSettings, 'meetingKind' | 'briefAudience' | 'briefMinutesBefore' | 'approval' | 'approvalAutoReleaseMinutes'>>;
 
 export const MEETING_SETTING_DEFAULTS: WorkflowSettings = {
   autoRecord: false,
@@ -190,3 +194,34 @@ export const actionItemClosedSignal = defineSignal('actionItemClosed');
 export const actionItemDueDateSignal = defineSignal<[dueDate: string]>('actionItemDueDate');
 /** Asks for the reminder again at this instant (ISO 8601): "Snooze 1 day". */
 export const actionItemSnoozeSignal = defineSignal<[remindAt: string]>('actionItemSnooze');
+
+/** What the host may change in a draft recap; what is left out stays as the draft had it. */
+export interface RecapEdit {
+  executiveSummary?: string;
+  decisions?: string[];
+  actionItems?: { title: string; assigneeId?: string; dueDate?: string }[];
+}
+
+/** The host's answer to a draft recap: approve it (perhaps edited first: a new summary version) or discard it. */
+export interface RecapDecision {
+  decision: 'approve' | 'discard';
+  /** The Meetflow user who decided (the editor of an edit). */
+  actorId: string;
+  edit?: RecapEdit;
+}
+
+/** Where a recording's recap stands: `awaiting` the host, or how it ended. */
+export type RecapApprovalState = 'awaiting' | 'approved' | 'released' | 'discarded';
+
+export interface RecapStatus {
+  state: RecapApprovalState;
+  /** The draft's summary, and the version delivered (an edit's) once approved. */
+  summaryId: string;
+  deliveredSummaryId?: string;
+  /** When the auto-release timer fires (ISO 8601); absent when it never does. */
+  releaseAt?: string;
+}
+
+/** Handled by a recording pipeline awaiting its host's approval (clients/recaps.ts finds it). */
+export const approveRecapUpdate = defineUpdate<RecapStatus, [decision: RecapDecision]>('approveRecap');
+export const recapStatusQuery = defineQuery<RecapStatus | null>('recapStatus');

@@ -2,7 +2,8 @@ import { ApplicationFailure, getExternalWorkflowHandle, log, ParentClosePolicy, 
 import { actionItemReminderWorkflow } from './action-item-reminder';
 import { db, delivery, summarization, transcription } from './activity-options';
 import { actionItemWorkflowId } from './ids';
-import { actionItemClosedSignal } from './messages';
+import { actionItemClosedSignal, type RecapApprovalState } from './messages';
+import { awaitRecapApproval } from './recap-approval';
 
 export interface RecordingPipelineInput {
   roomId: string;
@@ -12,6 +13,8 @@ export interface RecordingPipelineInput {
   summaryVersion?: number | 'next';
   /** Re-runs may choose not to message everyone again. */
   deliver?: boolean;
+  /** The host approves the recap before anyone else gets it; 0 minutes = no auto-release. */
+  approval?: { autoReleaseMinutes: number };
 }
 
 export interface RecordingPipelineResult {
@@ -22,6 +25,10 @@ export interface RecordingPipelineResult {
   reports: number;
   delivered: number;
   reminders: number;
+  /** How the host's approval ended, for a meeting that asked for it. */
+  approval?: RecapApprovalState;
+  /** The summary participants got: an edited version when the host edited the draft. */
+  deliveredSummaryId?: string;
 }
 
 /** One recording's way to people: transcribe → summarize (with action items) → reports → deliver → reminders. */
@@ -32,9 +39,12 @@ export async function recordingPipelineWorkflow(input: RecordingPipelineInput): 
   // A re-run's version is resolved once, here: resolved inside a retried summarizeTranscript it could become N+2.
   const resolveOnce = input.summaryVersion === 'next' && patched('summary-version-once');
   const version = resolveOnce ? await db.nextSummaryVersion({ transcriptId }) : input.summaryVersion;
-  const summary = await summarization.summarizeTranscript({ transcriptId, version });
-  const reports = await db.buildReports({ summaryId: summary.summaryId });
-  const delivered = input.deliver === false ? { delivered: 0 } : await delivery.deliverResults({ summaryId: summary.summaryId });
+  const draft = await summarization.summarizeTranscript({ transcriptId, version });
+  const reports = await db.buildReports({ summaryId: draft.summaryId });
+  // Meetings that ask for approval hold the recap for the host (histories from before replay without the wait).
+  const approval = input.approval && input.deliver !== false && patched('recap-approval') ? await awaitRecapApproval(draft, input.approval.autoReleaseMinutes) : undefined;
+  const summary = approval ? (approval.deliver ?? { ...draft, reminders: [], retiredReminders: [] }) : draft;
+  const delivered = input.deliver === false || (approval && !approval.deliver) ? { delivered: 0 } : await delivery.deliverResults({ summaryId: summary.summaryId });
   for (const reminder of summary.reminders) {
     await startReminder(reminder.actionItemId, reminder.dueDate);
   }
@@ -43,12 +53,13 @@ export async function recordingPipelineWorkflow(input: RecordingPipelineInput): 
   }
   return {
     transcriptId,
-    summaryId: summary.summaryId,
-    summaryVersion: summary.version,
-    generator: summary.generator,
+    summaryId: draft.summaryId,
+    summaryVersion: draft.version,
+    generator: draft.generator,
     reports,
     delivered: delivered.delivered,
     reminders: summary.reminders.length,
+    ...(approval ? { approval: approval.status.state, deliveredSummaryId: approval.status.deliveredSummaryId } : {}),
   };
 }
 

@@ -14,6 +14,8 @@ export const messageKeys = {
   results: (summaryId: string, userId: string) => `results:${summaryId}:${userId}`,
   /** The email copy of a chat message the platform refused for good (an account deleted or deactivated). */
   emailFallback: (chatKey: string) => `${chatKey}:email-fallback`,
+  /** The draft recap a host approves, once per draft summary. */
+  recapDraft: (summaryId: string, userId: string) => `recap-draft:${summaryId}:${userId}`,
   ping: (workflowId: string) => `ping:${workflowId}`,
   actionItemReminder: (actionItemId: string, dueDate: string, snoozedUntil?: string) => `action-reminder:${actionItemId}:${dueDate}${snoozedUntil ? `:snoozed:${snoozedUntil}` : ''}`,
 } as const;

@@ -47,6 +47,8 @@ const create = {
         noShowGraceMinutes: z.number().int().min(1).max(240).optional(),
         maxDurationMinutes: z.number().int().min(1).max(24 * 60).optional(),
         reconcileSeconds: z.number().int().min(1).max(3600).optional(),
+        approval: z.enum(['on', 'off'], { error: 'approval is "on" (the host approves the recap before participants get it) or "off"' }).optional(),
+        approvalAutoReleaseMinutes: z.number({ error: 'approvalAutoReleaseMinutes is a number of minutes (0: never auto-release)' }).int({ error: 'approvalAutoReleaseMinutes is a whole number of minutes' }).min(0, { error: 'approvalAutoReleaseMinutes is 0 (never) or more' }).max(30 * 24 * 60, { error: 'approvalAutoReleaseMinutes is at most 43200 (30 days)' }).optional(),
         meetingKind: z
           .string()
           .superRefine((kind, ctx) => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import getRawBody from 'raw-body';
 import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type UserEntity } from '../../db/entities';
+import { PUBLISHED_SUMMARY } from '../../db/summaries';
 import { meetingBrief } from '../../db/brief';
 import { visibleMeetings } from '../../db/visibility';
 import { completeActionItem } from '../../commands/action-items';
@@ -183,7 +184,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     const em = deps.orm.em.fork();
     const [participants, summaries, transcript, brief] = await Promise.all([
       em.find(Participant, { room: room.id }, { populate: ['user'], orderBy: { role: 'asc', createdAt: 'asc' } }),
-      em.find(MeetingSummary, { room: room.id }, { orderBy: { version: 'desc', createdAt: 'desc' } }),
+      em.find(MeetingSummary, { room: room.id, ...PUBLISHED_SUMMARY }, { orderBy: { version: 'desc', createdAt: 'desc' } }),
       em.findOne(Transcript, { room: room.id }, { orderBy: { createdAt: 'desc' } }),
       meetingBrief(em, room, user),
     ]);

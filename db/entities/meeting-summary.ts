@@ -2,6 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { baseProperties } from './base';
 import { Room } from './room';
 import { Transcript } from './transcript';
+import { User } from './user';
 
 /** The transcript lines an item came from (segment indexes inclusive, seconds from the start). */
 export interface SourceSpan {
@@ -68,6 +69,12 @@ export const MeetingSummary = defineEntity({
     generator: p.string().length(50).default('local'),
     model: p.string().nullable(),
     usage: p.json<Record<string, unknown>>().nullable(),
+    /** Who rewrote this version (the host editing a draft recap); null for a generated one. */
+    editedBy: () => p.manyToOne(User).nullable().deleteRule('set null').index(),
+    /** Where the host's approval stands; null for meetings that do not ask for it. */
+    approvalState: p.string().length(20).$type<'awaiting' | 'approved' | 'released' | 'discarded'>().nullable(),
+    /** When an awaiting recap goes out by itself; null when it never does. */
+    approvalReleaseAt: p.datetime().nullable(),
   },
   uniques: [{ properties: ['transcript', 'version'], name: 'meeting_summaries_transcript_version_unique' }],
   indexes: [{ properties: ['createdAt'] }],

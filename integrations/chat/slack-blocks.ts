@@ -19,6 +19,9 @@ export const ACTIONS: Record<ChatActionId, string> = {
   actionItemSnooze: 'action_item_snooze',
   cancelMeeting: 'meeting_cancel',
   consentDecline: 'consent_decline',
+  recapApprove: 'recap_approve',
+  recapEdit: 'recap_edit',
+  recapDiscard: 'recap_discard',
 };
 
 export function truncate(text: string, max = MAX_SECTION_TEXT, more?: string): string {

@@ -7,7 +7,7 @@ export interface ChatRecipient {
 }
 
 /** What a button in a message asks Meetflow to do; each chat adapter maps these to its own action ids. */
-export const CHAT_ACTIONS = ['rsvpAccept', 'rsvpDecline', 'actionItemDone', 'actionItemSnooze', 'cancelMeeting', 'consentDecline'] as const;
+export const CHAT_ACTIONS = ['rsvpAccept', 'rsvpDecline', 'actionItemDone', 'actionItemSnooze', 'cancelMeeting', 'consentDecline', 'recapApprove', 'recapEdit', 'recapDiscard'] as const;
 export type ChatActionId = (typeof CHAT_ACTIONS)[number];
 
 export type ChatButton =

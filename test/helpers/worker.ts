@@ -9,6 +9,8 @@ import { createActivities } from '../../activities';
 import { loadConfig, type Config } from '../../config';
 import { createProviders, type Providers } from '../../integrations';
 import { createMeetflowWorker } from '../../workers/create-worker';
+
+type MeetflowWorkerTuning = Parameters<typeof createMeetflowWorker>[0]['tuning'];
 import { openTestOrm } from './db';
 import { devServerEnvironment, testTaskQueue, workflowBundle } from './temporal';
 
@@ -30,7 +32,8 @@ export function testActivities(orm: MikroORM, world: TestWorld) {
   return createActivities({ orm, providers: world.providers, log: pino({ level: 'silent' }), publicUrl: world.cfg.PUBLIC_URL, timeZone: 'UTC', summaryMaxAttempts: world.cfg.SUMMARY_MAX_ATTEMPTS, dataDir: world.dataDir, recordingConsentDefault: world.cfg.RECORDING_CONSENT_DEFAULT });
 }
 
-export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld): Promise<Worker> {
+/** `tuning` for tests that restart workers: `maxCachedWorkflows: 0` leaves no sticky queue behind a stopped worker. */
+export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, world: TestWorld, tuning?: MeetflowWorkerTuning): Promise<Worker> {
   return createMeetflowWorker({
     connection: env.nativeConnection,
     orm,
@@ -44,6 +47,7 @@ export async function testWorker(env: TestWorkflowEnvironment, orm: MikroORM, wo
     namespace: env.namespace ?? 'default',
     taskQueue: world.taskQueue,
     workflowBundle: await workflowBundle(),
+    tuning,
   });
 }
 

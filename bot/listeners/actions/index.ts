@@ -10,6 +10,7 @@ import { replyForError } from '../../errors';
 import { firstDelivery } from '../../replay';
 import { afterAck } from '../../work-slots';
 import { slackUser } from '../../users';
+import { registerRecapActions } from './recaps';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 type BotEm = ReturnType<BotDeps['orm']['em']['fork']>;
@@ -36,6 +37,7 @@ function button(deps: BotDeps, handle: (value: string, me: UserEntity, em: BotEm
 }
 
 export function registerActions(app: App, deps: BotDeps): void {
+  registerRecapActions(app, deps);
   for (const [actionId, response] of [
     [ACTIONS.rsvpAccept, 'accept'],
     [ACTIONS.rsvpDecline, 'decline'],

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { ActionItem, MeetingSummary } from '../../../db/entities';
+import { PUBLISHED_SUMMARY } from '../../../db/summaries';
 import { ACTIONS, button, context, divider, header, section, type Block, fitBlocks } from '../../../integrations/chat/slack-blocks';
 import type { BotDeps } from '../../deps';
 import { UserFacingError } from '../../errors';
@@ -23,7 +24,7 @@ export function registerAppHome(app: App, deps: BotDeps): void {
     const upcoming = await myMeetings(em, me, { upcoming: true, limit: 10 });
     const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room'], orderBy: { dueDate: 'asc' }, limit: 15 });
     const recent = (await myMeetings(em, me, { limit: 20 })).filter((room) => room.status === 'completed').slice(0, 5);
-    const summaries = await em.find(MeetingSummary, { room: { $in: recent.map((room) => room.id) } }, { populate: ['room'], orderBy: { createdAt: 'desc' } });
+    const summaries = await em.find(MeetingSummary, { room: { $in: recent.map((room) => room.id) }, ...PUBLISHED_SUMMARY }, { populate: ['room'], orderBy: { createdAt: 'desc' } });
 
     const blocks: Block[] = [header('Upcoming meetings')];
     blocks.push(

@@ -10,12 +10,14 @@ import { afterAck } from '../../work-slots';
 import { shortId } from '../../meetings';
 import { formatInZone } from '../../time';
 import { mentionedSlackUser, slackUser, timeZoneOf } from '../../users';
+import { registerRecapViews } from './recaps';
 
 /**
  * The schedule form: field errors go back in the ack (Slack shows them under each field); then the meeting is
  * made, once however often the same submission arrives.
  */
 export function registerViews(app: App, deps: BotDeps): void {
+  registerRecapViews(app, deps);
   app.view<ViewSubmitAction>(MODAL, async ({ ack, body, context, view, client }) => {
     const errors = formErrors(view.state.values);
     if (Object.keys(errors).length) {
