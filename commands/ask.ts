@@ -1,6 +1,7 @@
 import { findPassages, type Passage } from '../db/ask';
 import type { Answerer } from '../integrations/answerer/types';
 import { ActionItem, type ActionItemEntity } from '../db/entities';
+import { PUBLISHED_SUMMARY } from '../db/summaries';
 import { STOPWORDS } from '../integrations/summarizer/stopwords';
 import { clock } from '../policies/clock';
 import { type Actor, audit, type CommandDeps } from './types';
@@ -93,7 +94,7 @@ function citationOf(passage: Passage, publicUrl: string): Citation {
 }
 
 async function myOpenItems(deps: AskDeps, actor: Actor & { kind: 'person' }, question: string, terms: string[], publicUrl: string): Promise<Answer> {
-  const items = await deps.em.find(ActionItem, { assignedTo: actor.user.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room', 'room.host'], orderBy: { dueDate: 'asc', createdAt: 'asc' } });
+  const items = await deps.em.find(ActionItem, { assignedTo: actor.user.id, status: { $in: ['open', 'in_progress'] }, summary: PUBLISHED_SUMMARY }, { populate: ['room', 'room.host'], orderBy: { dueDate: 'asc', createdAt: 'asc' } });
   // "What do I owe Alice?": the items from meetings Alice hosted, when a word of the question is in a host's name.
   const named = items.filter((item) => terms.some((term) => item.room.host.name.toLowerCase().split(/\s+/).includes(term)));
   const chosen = named.length ? named : items;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ActionItem, type ActionItemEntity, type RoomEntity, type UserEntity } from './entities';
 import type { Decision } from './entities/meeting-summary';
-import { latestSummary } from './summaries';
+import { latestSummary, PUBLISHED_SUMMARY } from './summaries';
 import { visibleRoomCondition } from './visibility';
 
 /** What to know before a meeting, from the earlier meetings of the same people. */
@@ -39,7 +39,7 @@ export async function meetingBrief(em: EntityManager, room: RoomEntity, reader: 
   if (!earlier.length) return { earlier: [], openItems: [], lastDecisions: [], openTopics: [] };
   const openItems = await em.find(
     ActionItem,
-    { room: { $in: earlier.map((meeting) => meeting.id) }, status: { $in: ['open', 'in_progress'] } },
+    { room: { $in: earlier.map((meeting) => meeting.id) }, status: { $in: ['open', 'in_progress'] }, summary: PUBLISHED_SUMMARY },
     { populate: ['assignedTo', 'room'], orderBy: { dueDate: 'asc', createdAt: 'asc' } },
   );
   const last = await latestSummary(em, earlier[0].id);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { updateActionItem } from '../../commands/action-items';
 import { ActionItem } from '../../db/entities';
+import { PUBLISHED_SUMMARY } from '../../db/summaries';
 import { ACTION_ITEM_PRIORITIES, ACTION_ITEM_STATUSES } from '../../db/entities/action-item';
 import { apiActor } from '../audit';
 import { commandDeps, type ApiDeps } from '../deps';
@@ -37,7 +38,7 @@ export function actionItemRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     handler: async (ctx, { query }) => {
       const items = await deps.orm.em.find(
         ActionItem,
-        { assignedTo: apiActor(ctx).user.id, ...(query.status ? { status: query.status } : {}) },
+        { assignedTo: apiActor(ctx).user.id, summary: PUBLISHED_SUMMARY, ...(query.status ? { status: query.status } : {}) },
         { populate: ['assignedTo', 'room'], orderBy: { dueDate: 'asc', createdAt: 'asc' } },
       );
       ctx.body = { actionItems: items.map(actionItemView) };

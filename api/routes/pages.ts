@@ -170,8 +170,8 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
     const em = deps.orm.em.fork();
     const options = { populate: ['room', 'assignedTo'] as const, orderBy: { dueDate: 'asc' as const, createdAt: 'asc' as const } };
     const [mine, hosted] = await Promise.all([
-      em.find(ActionItem, { assignedTo: user.id, status: { $in: [...OPEN] } }, options),
-      em.find(ActionItem, { room: { host: user.id }, status: { $in: [...OPEN] } }, options),
+      em.find(ActionItem, { assignedTo: user.id, status: { $in: [...OPEN] }, summary: PUBLISHED_SUMMARY }, options),
+      em.find(ActionItem, { room: { host: user.id }, status: { $in: [...OPEN] }, summary: PUBLISHED_SUMMARY }, options),
     ]);
     renderPage(ctx, actionItemsPage(user, mine, hosted));
   });

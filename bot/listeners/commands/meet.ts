@@ -5,7 +5,7 @@ import { cancelMeeting, createMeeting, rescheduleMeeting } from '../../../comman
 import { audit } from '../../../commands/types';
 import { ActionItem, User, type UserEntity } from '../../../db/entities';
 import { createPasswordLink, PASSWORD_LINK_TTL_MINUTES } from '../../../db/sessions';
-import { latestSummary } from '../../../db/summaries';
+import { latestSummary, PUBLISHED_SUMMARY } from '../../../db/summaries';
 import { slackActor } from '../../actor';
 import { errorText, HELP_TEXT, scheduledBlocks } from '../../blocks/replies';
 import { commandDeps, type BotDeps } from '../../deps';
@@ -142,7 +142,7 @@ async function askQuestion({ deps, em, me, respond, args }: Request) {
 }
 
 async function tasks({ em, me, respond }: Request) {
-  const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room'], orderBy: { dueDate: 'asc' } });
+  const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] }, summary: PUBLISHED_SUMMARY }, { populate: ['room'], orderBy: { dueDate: 'asc' } });
   if (items.length === 0) return ephemeral(respond, 'You have no open action items. :tada:');
   return ephemeral(respond, `Your open action items:\n${items.map((item) => `• ${item.title} (_${item.room.name}_${item.dueDate ? `, due ${item.dueDate}` : ''})`).join('\n')}`);
 }

@@ -22,7 +22,7 @@ export function registerAppHome(app: App, deps: BotDeps): void {
     if (!me) return;
     const zone = timeZoneOf(me);
     const upcoming = await myMeetings(em, me, { upcoming: true, limit: 10 });
-    const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] } }, { populate: ['room'], orderBy: { dueDate: 'asc' }, limit: 15 });
+    const items = await em.find(ActionItem, { assignedTo: me.id, status: { $in: ['open', 'in_progress'] }, summary: PUBLISHED_SUMMARY }, { populate: ['room'], orderBy: { dueDate: 'asc' }, limit: 15 });
     const recent = (await myMeetings(em, me, { limit: 20 })).filter((room) => room.status === 'completed').slice(0, 5);
     const summaries = await em.find(MeetingSummary, { room: { $in: recent.map((room) => room.id) }, ...PUBLISHED_SUMMARY }, { populate: ['room'], orderBy: { createdAt: 'desc' } });
 

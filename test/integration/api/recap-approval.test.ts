@@ -97,6 +97,9 @@ test('approval on: only the host gets the draft; others are refused it; approvin
   expect((await api.call('POST', `/meetings/${id}/recap/approve`, { token: guest.token })).status).toBe(403);
   expect((await api.call('GET', `/meetings/${id}/recap`, { token: stranger.token })).status).toBe(404);
   expect((await api.call('GET', `/meetings/${id}/summary`, { token: guest.token })).status).toBe(404);
+  // The draft's task is not the guest's yet: not among their items, nor in the host's list by person, until approved.
+  const guestItems = async () => ((await api.call('GET', '/action-items?status=open', { token: guest.token })).body.actionItems as { meetingId: string; title: string }[]).filter((item) => item.meetingId === id);
+  expect(await guestItems()).toEqual([]);
 
   const approved = await api.call('POST', `/meetings/${id}/recap/approve`, { token: host.token });
   expect(approved.status).toBe(200);
@@ -111,6 +114,7 @@ test('approval on: only the host gets the draft; others are refused it; approvin
   expect(await recapsTo(guest.user.email)).toHaveLength(1);
   expect(await recapsTo(host.user.email)).toHaveLength(1);
   expect((await api.call('GET', `/meetings/${id}/summary`, { token: guest.token })).status).toBe(200);
+  expect(await guestItems()).toEqual([expect.objectContaining({ title: expect.stringMatching(/release notes/i) })]);
   expect((await api.call('POST', `/meetings/${id}/recap/approve`, { token: host.token })).status).toBe(409);
   const audit = await stack.orm.em.fork().find(AuditEvent, { action: 'recap.approve', targetId: id });
   expect(audit).toHaveLength(1);
