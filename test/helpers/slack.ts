@@ -99,3 +99,14 @@ export async function startSlackBot(world: TestWorld, stack: WorkerStack, secret
   const server = (await bot.start(0)) as Server;
   return { bot, botUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events` };
 }
+
+/** What the bot posted to a command's or button's response URL (`/respond/<id>` on the stand-in), waiting up to 15 s. */
+export async function responsePosted(slack: FakeSlackApi, id: string): Promise<any> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = slack.responses.find((r) => r.path === `/respond/${id}`);
+    if (found) return found.body;
+    if (Date.now() > deadline) throw new Error('no reply posted to the response URL');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -9,7 +9,7 @@ import { startFakeAnthropic, textAnswer } from '../fakes/anthropic';
 import type { FakeSlackApi } from '../fakes/slack-api';
 import { apiDeps, startApi } from '../helpers/api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, eventBody, payloadBody, slackHeaders, startSlackBot, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
+import { buttonBody, commandBody, eventBody, payloadBody, responsePosted, slackHeaders, startSlackBot, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
 import type { TestWorld, WorkerStack } from '../helpers/worker';
 
 // Bolt runs for real and receives requests signed and encoded exactly as Slack sends them; its Web API
@@ -47,24 +47,15 @@ async function meet(userId: string, text: string, url = botUrl): Promise<{ text:
   const id = unique('r');
   const body = commandBody({ text, userId, responseUrl: slack.responseUrl(id) });
   expect(await post(body, slackHeaders(body, SECRET), url)).toBe(200);
-  return reply(id);
+  return responsePosted(slack, id);
 }
 
 async function click(userId: string, actionId: string, value: string) {
   const id = unique('r');
   expect(await post(buttonBody({ actionId, value, userId, responseUrl: slack.responseUrl(id) }))).toBe(200);
-  return reply(id);
+  return responsePosted(slack, id);
 }
 
-async function reply(id: string) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = slack.responses.find((r) => r.path === `/respond/${id}`);
-    if (found) return found.body;
-    if (Date.now() > deadline) throw new Error('no reply posted to the response URL');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 test('/meet and /meet help explain the commands', async () => {
   const ana = slackPerson('Ana Help');

@@ -6,7 +6,7 @@ import { ACTIONS } from '../../integrations/chat/slack-blocks';
 import { statusQuery } from '../../workflows/messages';
 import type { FakeSlackApi } from '../fakes/slack-api';
 import { unique } from '../helpers/db';
-import { buttonBody, commandBody, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
+import { buttonBody, commandBody, responsePosted, slackHeaders, startSlackBotStack, type SlackBotStack } from '../helpers/slack';
 
 // "Don't record me" in the invite DM (issue 17): a meeting recorded by Meetflow's own recorder says so in the DM,
 // and the invitee's click is their decision, through the same command as the API (workflow, row, audit).
@@ -36,20 +36,10 @@ async function post(body: string) {
   expect(response.status).toBe(200);
 }
 
-async function reply(id: string): Promise<{ text: string }> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = slack.responses.find((r) => r.path === `/respond/${id}`);
-    if (found) return found.body;
-    if (Date.now() > deadline) throw new Error('no reply posted to the response URL');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function click(userId: string, actionId: string, value: string) {
   const id = unique('r');
   await post(buttonBody({ actionId, value, userId, responseUrl: slack.responseUrl(id) }));
-  return reply(id);
+  return responsePosted(slack, id);
 }
 
 test("the invite DM says the meeting is recorded and its Don't record me button records the invitee's decision", async () => {
@@ -58,7 +48,7 @@ test("the invite DM says the meeting is recorded and its Don't record me button 
   const stranger = slackPerson('Otto Outside');
   const scheduled = unique('r');
   await post(commandBody({ text: `schedule Design review tomorrow 3pm with <@${guest.id}|quinn>`, userId: host.id, responseUrl: slack.responseUrl(scheduled) }));
-  expect((await reply(scheduled)).text).toMatch(/^Scheduled "Design review"/);
+  expect((await responsePosted(slack, scheduled)).text).toMatch(/^Scheduled "Design review"/);
 
   const hostUser = await orm.em.fork().findOneOrFail(User, { oauthProvider: 'slack', oauthId: host.id });
   const room = await orm.em.fork().findOneOrFail(Room, { host: hostUser.id, name: 'Design review' });
