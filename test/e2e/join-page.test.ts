@@ -43,17 +43,20 @@ afterAll(async () => {
 });
 
 /**
- * A WAV of this voice saying this once, for Chromium's fake microphone: two seconds of silence (while the page joins), the words, then a
+ * A WAV of this voice saying this once, for Chromium's fake microphone: eight seconds of silence (the file starts playing when the page
+ * takes the microphone, and on a busy machine the recorder may subscribe seconds later), the words, then a
  * minute of silence, because Chromium plays the file in a loop (a phrase said over and over is not a meeting:
  * Whisper rightly takes a long run of one repeated sentence for a hallucination and drops it).
  */
+const LEAD_SILENCE_SECONDS = 8;
+
 function voice(file: string, espeakVoice: string, text: string): string {
   const spoken = path.join(OUTPUT, `spoken-${file}`);
   execFileSync('espeak-ng', ['-v', espeakVoice, '-s', '150', '-w', spoken, text]);
   const { sampleRate, samples } = readWavSamples(spoken);
   const wav = path.join(OUTPUT, file);
   const writer = new WavWriter(wav, { sampleRate, channels: 1 });
-  writer.write(new Int16Array(sampleRate * 2));
+  writer.write(new Int16Array(sampleRate * LEAD_SILENCE_SECONDS));
   writer.write(samples);
   writer.write(new Int16Array(sampleRate * 60));
   writer.close();
@@ -129,9 +132,10 @@ test('two people join from their link in a browser, talk, and leave; each finds 
   await waitFor('both to be present in the meeting', async () => (await handle.query(statusQuery)).participants.filter((p) => p.present).length === 2, 20_000, 200);
 
   // Both talk: each says their piece once (the fake microphones start when they join).
-  await waitFor('both to be recorded for 9 s', async () => {
+  // Recorded for the lead silence and ten more seconds: the words are in, however late the recorder subscribed.
+  await waitFor(`both to be recorded for ${LEAD_SILENCE_SECONDS + 10} s`, async () => {
     const seconds = await recordedSeconds(meeting.id);
-    return seconds.length === 2 && seconds.every((s) => s >= 9);
+    return seconds.length === 2 && seconds.every((s) => s >= LEAD_SILENCE_SECONDS + 10);
   }, 60_000, 500);
 
   // Gabe mutes: Lena's page says so.
