@@ -132,11 +132,13 @@ test('two people join from their link in a browser, talk, and leave; each finds 
   await waitFor('both to be present in the meeting', async () => (await handle.query(statusQuery)).participants.filter((p) => p.present).length === 2, 20_000, 200);
 
   // Both talk: each says their piece once (the fake microphones start when they join).
-  // Recorded for the lead silence and ten more seconds: the words are in, however late the recorder subscribed.
-  await waitFor(`both to be recorded for ${LEAD_SILENCE_SECONDS + 10} s`, async () => {
+  // Gabe mutes next, so his words must be in first. A part's recorded time runs from its start in the store, which
+  // can come seconds before Chromium's file starts playing: a CI run with 18 s here cut his "by Friday". The file
+  // is silent for a minute after the words, so waiting well past them costs nothing but time.
+  await waitFor(`both to be recorded for ${LEAD_SILENCE_SECONDS + 22} s`, async () => {
     const seconds = await recordedSeconds(meeting.id);
-    return seconds.length === 2 && seconds.every((s) => s >= LEAD_SILENCE_SECONDS + 10);
-  }, 60_000, 500);
+    return seconds.length === 2 && seconds.every((s) => s >= LEAD_SILENCE_SECONDS + 22);
+  }, 90_000, 500);
 
   // Gabe mutes: Lena's page says so.
   await gabe.getByRole('button', { name: 'Mute microphone' }).click();
