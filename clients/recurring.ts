@@ -7,6 +7,7 @@ import type { Invitee, MeetingSettings } from '../workflows/messages';
 import { seriesOccurrenceWorkflowId, seriesScheduleId } from '../workflows/ids';
 import { recurringOccurrenceWorkflow, type RecurrenceFrequency, type RecurringSeries } from '../workflows/recurring';
 import { defaultMeetingSettings } from './meetings';
+import { wallTimeOf } from './zone-time';
 
 export interface Recurrence {
   frequency: RecurrenceFrequency;
@@ -47,10 +48,8 @@ export class RecurrenceError extends Error {
 
 /** Wall-clock weekday, hour and minute of an instant in a time zone. */
 function wallClock(date: Date, timeZone: string): { day: number; minuteOfDay: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(date).map((p) => [p.type, p.value]),
-  );
-  return { day: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday), minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+  const { weekday, hour, minute } = wallTimeOf(date, timeZone);
+  return { day: weekday, minuteOfDay: hour * 60 + minute };
 }
 
 /**
