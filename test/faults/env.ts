@@ -109,8 +109,16 @@ export async function startTemporal(dir: string, address: string): Promise<void>
   closeSync(log);
   child.unref();
   writeFileSync(pidFile(dir), String(child.pid));
-  await waitFor(`the Temporal dev server on ${address}`, () => temporalHealthy(address), 60_000, 300);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitFor(`the Temporal dev server on ${address}`, async () => {
+    if (exited) throw new ServerExited(`the Temporal dev server on ${address} exited (log: ${path.join(dir, 'temporal.log')})`);
+    return temporalHealthy(address);
+  }, 60_000, 300, (error) => error instanceof ServerExited);
 }
+
+/** The dev server died while starting (e.g. a port taken between freePort() and its bind). */
+export class ServerExited extends Error {}
 
 /** Stops the dev server this run started (SIGTERM, then SIGKILL after 15 s), and waits until it is gone. */
 export async function stopTemporal(dir: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scheduleMeeting } from '../../clients/meetings';
@@ -62,6 +63,8 @@ export class FaultWorld {
   ) {
     const { dir, databaseUrl, temporalAddress } = faultsEnv();
     this.dataDir = mkdtempSync(path.join(dir, `${label}-`));
+    // Every signal, update and result wait of every meeting listens on it at once (50 meetings: hundreds).
+    setMaxListeners(0, this.aborted.signal);
     this.cfg = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, DATA_DIR: this.dataDir, PUBLIC_URL: 'http://meetflow.test', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: this.taskQueue, ...workerEnv });
   }
 
@@ -100,6 +103,7 @@ export class FaultWorld {
       DATA_DIR: this.dataDir,
       PUBLIC_URL: this.cfg.PUBLIC_URL,
       WORKER_METRICS_PORT: '0',
+      WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: String(this.cfg.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS),
       ...this.workerEnv,
     };
     const worker = spawnService('workers/main.ts', env, { logFile });
@@ -148,7 +152,9 @@ export class FaultWorld {
   }
 
   private async playMeeting(meeting: Meeting, options: { liveWithinMs?: number; beforeLeaving?: Promise<unknown> }): Promise<void> {
-    await waitFor(`meeting ${meeting.roomId} to go live`, async () => this.aborted.signal.aborted || (await this.phase(meeting)) === 'live', options.liveWithinMs ?? 120_000, 250);
+    await waitFor(`meeting ${meeting.roomId} to go live`, async () => this.aborted.signal.aborted || (await this.phase(meeting)) === 'live', options.liveWithinMs ?? 120_000, 250).catch(async (error: Error) => {
+      throw new Error(`${error.message}; it is ${await this.phase(meeting).catch(() => '?')}, ${await pendingWork(this.client, meeting.workflowId)}`);
+    });
     const events = new MeetingEvents(meeting.handle);
     const send = (what: string, call: () => Promise<void>) =>
       patiently(`${what} (${meeting.roomId})`, () => this.client.withAbortSignal(this.aborted.signal, call), 90_000, this.aborted.signal);
@@ -199,7 +205,9 @@ export async function allResults(world: FaultWorld, meetings: Meeting[], timeout
   const results: (MeetingStatus | undefined)[] = meetings.map(() => undefined);
   let done = false;
   const stop = new AbortController();
-  world.aborted.signal.addEventListener('abort', () => stop.abort());
+  setMaxListeners(0, stop.signal); // one result wait per meeting listens on it
+  const stopWaiting = () => stop.abort();
+  world.aborted.signal.addEventListener('abort', stopWaiting, { once: true });
   const wait = async (meeting: Meeting, i: number) => {
     // Retried through a Temporal restart (the long poll breaks); stops once the wait is over either way.
     while (!done) {
@@ -219,6 +227,7 @@ export async function allResults(world: FaultWorld, meetings: Meeting[], timeout
     done = true;
     stop.abort();
     clearTimeout(timer);
+    world.aborted.signal.removeEventListener('abort', stopWaiting);
   });
   if (outcome === 'timeout') {
     const stuck = meetings.filter((_, i) => !results[i]);
