@@ -38,6 +38,8 @@ const FILLER_LIKE = /(^|[\s,])like,\s*/gi;
 const TRAILING_HEDGE = /,\s+you know(?=[.?!]*$)/i;
 /** "it seems like it seems like" → "it seems like": a run of up to four words said again straight away. */
 const REPEATED_PHRASE = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){0,3})(?:[\s,]+\1\b(?!['’]))+/gi;
+/** "with an a with an agenda" → "with an agenda": a phrase of two to four words, a false start, the phrase again. */
+const RESTART = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){1,3}),?\s+[a-z]{1,3},?\s+\1\b(?!['’])/gi;
 const LEADING_DISCOURSE = /^(?:(?:so|and|but|okay|ok|well|yeah|yes|right|alright|now|oh|like|anyway)\b[,]?\s*)+/i;
 
 export function splitSentences(segments: Segment[]): Sentence[] {
@@ -123,6 +125,7 @@ export function removeDisfluencies(text: string): string {
     .replace(STRAY_LETTER, '$1')
     .replace(CUT_OFF_WORD, (whole, fragment: string) => (STOPWORDS.has(fragment.toLowerCase()) ? whole : ''))
     .replace(REPEATED_PHRASE, '$1')
+    .replace(RESTART, '$1')
     .replace(/\s+([,.?!])/g, '$1')
     .replace(/,(?=[,.?!])/g, '')
     .replace(/^[\s,]+/, '')

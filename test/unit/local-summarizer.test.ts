@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { shortSpeakerName } from '../../integrations/summarizer/extractive';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
+import { splitSentences } from '../../integrations/summarizer/sentences';
 import type { ExtractedActionItem, SummaryInput } from '../../integrations/summarizer/types';
 import { parseTranscriptFile } from '../../integrations/transcripts/parse';
 import type { Segment } from '../../integrations/transcripts/types';
@@ -120,6 +121,14 @@ describe('summarizeLocally details', () => {
       sections: [],
       generator: 'local',
     });
+  });
+
+  it('quotes a restarted phrase once: "with an a with an agenda" reads "with an agenda"', () => {
+    const said = (text: string) => splitSentences([{ speaker: 'Ann', start: 0, end: 10, text }]).map((sentence) => sentence.display);
+    expect(said('We start with an a with an agenda for the launch.')).toEqual(['We start with an agenda for the launch.']);
+    expect(said('I think it could be that f it could be that the battery is too small.')).toEqual(['I think it could be that the battery is too small.']);
+    // Idioms whose words come back after a short word are not restarts: a repeated phrase needs two words or more.
+    expect(said('We went over it step by step, day to day.')).toEqual(['We went over it step by step, day to day.']);
   });
 
   it('introduces a committee speaker by name only, even when the label nests parentheses', () => {
