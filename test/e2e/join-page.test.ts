@@ -133,8 +133,8 @@ test('two people join from their link in a browser, talk, and leave; each finds 
 
   // Both talk: each says their piece once (the fake microphones start when they join).
   // Gabe mutes next, so his words must be in first. A part's recorded time runs from its start in the store, which
-  // can come seconds before Chromium's file starts playing: a CI run with 18 s here cut his "by Friday". The file
-  // is silent for a minute after the words, so waiting well past them costs nothing but time.
+  // comes up to seven seconds before Chromium's file starts playing (his words are at about 15-19 s of his part):
+  // waiting until 30 s keeps the mute well clear of them. The file is silent for a minute after the words.
   await waitFor(`both to be recorded for ${LEAD_SILENCE_SECONDS + 22} s`, async () => {
     const seconds = await recordedSeconds(meeting.id);
     return seconds.length === 2 && seconds.every((s) => s >= LEAD_SILENCE_SECONDS + 22);
@@ -168,7 +168,10 @@ test('two people join from their link in a browser, talk, and leave; each finds 
   expect(new Set(tracks.map((track) => `${track.name}:${track.status}`))).toEqual(new Set(['Lena Host:complete', 'Gabe Guest:complete']));
   const transcript = await db.findOneOrFail(Transcript, { room: meeting.id });
   const said = (name: string) => transcript.segments.filter((segment) => segment.speaker === name).map((segment) => segment.text).join(' ');
-  const [lenasWords, gabesWords] = [/web ?site.*monday/i, /release.*friday/i];
+  // Only words the recognizer gets in every run: local Whisper hears espeak's "by Friday" in Gabe's voice as
+  // "I fly va", "I fly away" or "I thrive a" in 3 of the last 16 runs, with his audio whole (3.6 s of words in
+  // every one of those transcripts). Whisper's accuracy has tests of its own; this one is about whose words are whose.
+  const [lenasWords, gabesWords] = [/web ?site.*monday/i, /write the release/i];
   expect({ lenaSaidHers: lenasWords.test(said('Lena Host')), gabeSaidHis: gabesWords.test(said('Gabe Guest')) }).toEqual({ lenaSaidHers: true, gabeSaidHis: true });
   expect({ lenaSaidGabes: gabesWords.test(said('Lena Host')), gabeSaidLenas: lenasWords.test(said('Gabe Guest')) }).toEqual({ lenaSaidGabes: false, gabeSaidLenas: false });
 
