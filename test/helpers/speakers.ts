@@ -17,6 +17,15 @@ const CHUNK = RATE / 10;
 const LEAD_MS = 600;
 const QUEUE_MS = 2_000;
 
+/**
+ * The words of "I will write the release notes by Friday", in espeak's en-us+m3 voice, that local Whisper hears in
+ * every run: "write the release" or "write a release". The end it hears as "I fly va", "I fly away", "I thrive a"
+ * or "Spy Fry va" in some runs, through Chromium (join-page: 5 of 22 stored transcripts, each with all 3.6 s of his
+ * words) and rtc-node (consent: 1 of 16) alike. Tests about whose words are whose check these; Whisper's accuracy
+ * has tests of its own (local-transcription's WER).
+ */
+export const RELEASE_NOTES_HEARD = /write (?:the|a) release/i;
+
 export interface Speech {
   sampleRate: number;
   samples: Int16Array;
