@@ -270,9 +270,16 @@ function registerVideoEvents(meeting: MeetingState): void {
       meeting.status.recordings.push(recording);
     }
     if (recording.status !== 'recording') return;
+    // Stored before the status changes: the pipeline starts on the status and must read the finished row (its
+    // file). Meetings that began before this rule keep the old order on replay (the patch).
+    const storedFirst = patched('recording-stored-before-finished');
+    if (storedFirst) {
+      await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+      if (recording.status !== 'recording') return;
+    }
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
-    await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+    if (!storedFirst) await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
   });
   setHandler(roomFinishedSignal, (event) => {
     if (meeting.firstTime(event)) meeting.roomFinished = true;
