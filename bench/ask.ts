@@ -3,9 +3,10 @@
  *
  * Latency: the hand-written questions of test/fixtures/ask-questions.json asked over bench/search's generated
  * transcripts (100k by default, generated once per seed and count and shared with bench/search), as the
- * dataset's host, who may see every one of those meetings (so the visibility condition is the real one, not an
- * admin's "everything"). Same-run baseline: GET /search with the same words (`a or b or c`, as /ask looks for
- * any of them). Target: p95 < 300 ms.
+ * dataset's host, who may see every one of those meetings, and by members of 10% and of 1% of them (visibility
+ * takes another SQL form past a number of meetings, so both sides are timed; none is an admin's "everything").
+ * Same-run baseline: GET /search with the same words (`a or b or c`, as /ask looks for any of them).
+ * Target: p95 < 300 ms for every asker.
  *
  * Retrieval quality: the QMSum fixture meetings (test/fixtures/qmsum) loaded as meetings of one user, and the
  * same questions asked by that user: recall@5 is the share of questions whose meeting is among the meetings of
@@ -35,7 +36,7 @@ import { createProviders } from '../integrations';
 import { openBenchDatabase, percentile } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { loadQmsumMeetings } from './lib/qmsum-fixtures';
-import { CORPUS_DIRS, datasetHost, ensureDataset, ensureIndex } from './lib/search-dataset';
+import { CORPUS_DIRS, datasetHost, ensureDataset, ensureIndex, ensureMember } from './lib/search-dataset';
 import { formatTable } from './lib/table';
 import { loadCorpusModel } from './lib/transcript-generator';
 
@@ -43,6 +44,8 @@ const TRANSCRIPTS = Number(process.env.BENCH_TRANSCRIPTS ?? 100_000);
 const SEED = Number(process.env.BENCH_SEED ?? 20261125);
 const REPEATS = Number(process.env.BENCH_ASK_REPEATS ?? 5);
 const TARGET_P95_MS = 300;
+/** Members of this share of the generated meetings ask too (besides their host, who sees them all). */
+const MEMBER_PERCENTS = [10, 1];
 const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures');
 const QUALITY_HOST = 'ask-quality@bench.meetflow.local';
 
@@ -157,19 +160,27 @@ async function main(): Promise<void> {
     await pg.query('analyze rooms, transcripts');
     api = await startApi(orm);
 
-    // Latency over the generated meetings, as the host of all of them.
-    const hostToken = await tokenOf(orm, datasetHost({ seed: SEED, count: TRANSCRIPTS }));
+    // Latency over the generated meetings, as the host of all of them and as members of some of them: visibility
+    // takes another form past a number of meetings, so both sides of it are timed.
+    const askers = [
+      { who: `the host of all ${TRANSCRIPTS}`, email: datasetHost({ seed: SEED, count: TRANSCRIPTS }) },
+      ...(await Promise.all(MEMBER_PERCENTS.map(async (percent) => ({ who: `a member of ${percent}%`, email: await ensureMember(pg, orm, { seed: SEED, count: TRANSCRIPTS }, percent) })))),
+    ];
+    await pg.query('analyze participants');
     const activeApi = api;
-    const askTimes = await latencies((question) => ask(activeApi, hostToken, question));
-    const searchTimes = await latencies((question) => search(activeApi, hostToken, question, 10));
     const latency = (times: number[]) => `p50 ${ms(percentile(times, 50))} / p95 ${ms(percentile(times, 95))} / max ${ms(times[times.length - 1])} ms`;
-    console.log(`\n${questions.length} questions × ${REPEATS} sequential requests each (after one warm-up), asked by a member of all ${TRANSCRIPTS} meetings\n`);
-    console.log(formatTable(['route', 'p50 ms', 'p95 ms', 'max ms'], [
-      ['POST /ask (extractive)', ms(percentile(askTimes, 50)), ms(percentile(askTimes, 95)), ms(askTimes[askTimes.length - 1])],
-      ['GET /search, same words (baseline)', ms(percentile(searchTimes, 50)), ms(percentile(searchTimes, 95)), ms(searchTimes[searchTimes.length - 1])],
-    ]));
-    const p95 = percentile(askTimes, 95);
-    console.log(`target p95 < ${TARGET_P95_MS} ms: ${p95 < TARGET_P95_MS ? 'met' : 'NOT met'} (${ms(p95)} ms)`);
+    const timed: { who: string; askTimes: number[]; searchTimes: number[] }[] = [];
+    for (const { who, email } of askers) {
+      const token = await tokenOf(orm, email);
+      timed.push({ who, askTimes: await latencies((question) => ask(activeApi, token, question)), searchTimes: await latencies((question) => search(activeApi, token, question, 10)) });
+    }
+    console.log(`\n${questions.length} questions × ${REPEATS} sequential requests each (after one warm-up), over ${TRANSCRIPTS} generated meetings\n`);
+    console.log(formatTable(['asked by', 'route', 'p50 ms', 'p95 ms', 'max ms'], timed.flatMap(({ who, askTimes, searchTimes }) => [
+      [who, 'POST /ask (extractive)', ms(percentile(askTimes, 50)), ms(percentile(askTimes, 95)), ms(askTimes[askTimes.length - 1])],
+      [who, 'GET /search, same words (baseline)', ms(percentile(searchTimes, 50)), ms(percentile(searchTimes, 95)), ms(searchTimes[searchTimes.length - 1])],
+    ])));
+    const worstP95 = Math.max(...timed.map(({ askTimes }) => percentile(askTimes, 95)));
+    console.log(`target p95 < ${TARGET_P95_MS} ms for every asker: ${worstP95 < TARGET_P95_MS ? 'met' : 'NOT met'} (worst ${ms(worstP95)} ms)`);
 
     // Retrieval quality over the fixture meetings, as their host.
     const qualityToken = await tokenOf(orm, QUALITY_HOST);
@@ -192,7 +203,7 @@ async function main(): Promise<void> {
     console.log(`\n/ask: recall@5 ${pct(hits.ask5)}, recall@1 ${pct(hits.ask1)}; GET /search baseline: recall@5 ${pct(hits.search5)}, recall@1 ${pct(hits.search1)}`);
 
     reportFigures('ask', [
-      { figure: `POST /ask extractive, ${TRANSCRIPTS} transcripts (target p95 < ${TARGET_P95_MS} ms)`, value: latency(askTimes), baseline: `GET /search, same words: ${latency(searchTimes)}` },
+      ...timed.map(({ who, askTimes, searchTimes }) => ({ figure: `POST /ask extractive, ${TRANSCRIPTS} transcripts, asked by ${who} (target p95 < ${TARGET_P95_MS} ms)`, value: latency(askTimes), baseline: `GET /search, same words: ${latency(searchTimes)}` })),
       { figure: `/ask recall@5 (${questions.length} questions, ${fixtures.size} fixture meetings)`, value: pct(hits.ask5), baseline: `GET /search top 5: ${pct(hits.search5)}` },
       { figure: `/ask recall@1 (${questions.length} questions, ${fixtures.size} fixture meetings)`, value: pct(hits.ask1), baseline: `GET /search top 1: ${pct(hits.search1)}` },
     ]);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserEntity } from './entities';
 import { SEARCH_CANDIDATES } from './search';
-import { visibleRoomCondition } from './visibility';
+import { transcriptScope } from './visibility';
 
 /** One line of one meeting's transcript that answers (part of) a question. */
 export interface Passage {
@@ -24,19 +24,19 @@ const MEETINGS_READ = 8;
  * The transcript lines that best match `terms` (any of them, stemmed), from the meetings the user may see: the
  * meetings are found through the full-text index first (title and talk), bounded as search is (the newest
  * SEARCH_CANDIDATES matches are ranked: ranking every match of a common word cost seconds at 100k transcripts),
- * and only the best meetings' lines are ranked, one by one. A line the user may not see is never read: visibility is the same condition as search's.
+ * and only the best meetings' lines are ranked, one by one. A line the user may not see is never read: visibility is search's (transcriptScope).
  */
-export function findPassages(em: EntityManager, user: UserEntity, terms: string[], limit: number): Promise<Passage[]> {
-  if (!terms.length) return Promise.resolve([]);
-  const visible = visibleRoomCondition(user);
-  const scope = visible.sql === 'true' ? '' : `and t.room_id in (select r.id from rooms r where ${visible.sql})`;
+export async function findPassages(em: EntityManager, user: UserEntity, terms: string[], limit: number): Promise<Passage[]> {
+  if (!terms.length) return [];
+  const scope = await transcriptScope(em, user, SEARCH_CANDIDATES);
+  if (!scope) return [];
   const query = `to_tsquery('english', ?)`;
   const anyTerm = terms.map((term) => `'${term}'`).join(' | ');
   return em.execute<Passage[]>(
     `with candidates as (
        select t.id, t.room_id, t.created_at, t.search_vector
        from transcripts t
-       where t.search_vector @@ ${query} and t.purged_at is null ${scope}
+       where t.search_vector @@ ${query} and t.purged_at is null ${scope.sql}
        order by t.created_at desc
        limit ${SEARCH_CANDIDATES}),
      meetings as (
@@ -53,6 +53,6 @@ export function findPassages(em: EntityManager, user: UserEntity, terms: string[
      from lines l join rooms r on r.id = l.room_id
      order by l.rank desc, r.scheduled_start_time desc nulls last, l.segment
      limit ?`,
-    [anyTerm, ...visible.params, anyTerm, anyTerm, anyTerm, limit],
+    [anyTerm, ...scope.params, anyTerm, anyTerm, anyTerm, limit],
   );
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UserEntity } from './entities';
-import { visibleRoomCondition } from './visibility';
+import { transcriptScope } from './visibility';
 
 export interface TranscriptHit {
   meeting_id: string;
@@ -25,17 +25,17 @@ export const SEARCH_CANDIDATES = 200;
  * statistics how many transcripts match: for a common word it walks transcripts newest first and stops at
  * SEARCH_CANDIDATES matches, for a rare one it takes the GIN index's few matches on search_vector (title weighted A,
  * talk B). Only those candidates are ranked, only the best `limit` are kept inside the ranked CTE, and only they get
- * ts_headline's snippet (<mark>). An administrator sees every meeting: no join to rooms before the limit.
+ * ts_headline's snippet (<mark>). Visibility is transcriptScope's: its form follows how many meetings the user sees.
  */
-export function searchTranscripts(em: EntityManager, user: UserEntity, text: string, limit: number): Promise<TranscriptHit[]> {
-  const visible = visibleRoomCondition(user);
-  const scope = visible.sql === 'true' ? '' : `and t.room_id in (select r.id from rooms r where ${visible.sql})`;
+export async function searchTranscripts(em: EntityManager, user: UserEntity, text: string, limit: number): Promise<TranscriptHit[]> {
+  const scope = await transcriptScope(em, user, SEARCH_CANDIDATES);
+  if (!scope) return [];
   const query = `websearch_to_tsquery('english', ?)`;
   return em.execute<TranscriptHit[]>(
     `with candidates as (
        select t.id, t.room_id, t.created_at, t.search_vector
        from transcripts t
-       where t.search_vector @@ ${query} ${scope}
+       where t.search_vector @@ ${query} ${scope.sql}
        order by t.created_at desc
        limit ${SEARCH_CANDIDATES}),
      ranked as (
@@ -47,6 +47,6 @@ export function searchTranscripts(em: EntityManager, user: UserEntity, text: str
             ts_headline('english', t.text, ${query}, 'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=8, FragmentDelimiter=" … "') as snippet
      from ranked join transcripts t on t.id = ranked.id join rooms r on r.id = ranked.room_id
      order by ranked.rank desc, ranked.created_at desc, ranked.id desc`,
-    [text, ...visible.params, text, limit, text],
+    [text, ...scope.params, text, limit, text],
   );
 }

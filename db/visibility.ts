@@ -2,15 +2,18 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetingPhase } from '../workflows/phases';
 import { Room, User, type RoomEntity, type UserEntity } from './entities';
 
+/** The rooms a user hosts, joined or was invited to, one row per link (a room may come twice). */
+const VISIBLE_ROOM_IDS_SQL = `select v.id from rooms v where v.host_id = ?
+  union all select p.room_id from participants p where p.user_id = ?
+  union all select i.room_id from room_invitations i where i.invitee_id = ?`;
+
 /**
  * SQL condition (on alias r) for rooms this user may see: hosted, joined or invited.
  * The candidate ids come from three index lookups (rooms.host_id, participants.user_id, room_invitations.invitee_id),
  * so the cost follows the user's own meetings, not the size of the rooms table: written as an OR of EXISTS per room,
  * GET /meetings scanned every room (18 req/s, p50 1 s, with 100,000 rooms in bench/api).
  */
-const VISIBLE_ROOM_SQL = `r.id in (select v.id from rooms v where v.host_id = ?
-  union all select p.room_id from participants p where p.user_id = ?
-  union all select i.room_id from room_invitations i where i.invitee_id = ?)`;
+const VISIBLE_ROOM_SQL = `r.id in (${VISIBLE_ROOM_IDS_SQL})`;
 
 /** A row of `select r.*, to_jsonb(h) as host__` as a managed room whose host is loaded (as populate would). */
 const roomWithHost = (em: EntityManager) => ({ host__: host, ...room }: Record<string, unknown>) => {
@@ -21,6 +24,39 @@ const roomWithHost = (em: EntityManager) => ({ host__: host, ...room }: Record<s
 /** The condition on alias r for rooms this user may see, with its parameters (every room for an admin). */
 export function visibleRoomCondition(user: UserEntity, scope: 'visible' | 'own' = 'visible'): { sql: string; params: unknown[] } {
   return user.role === 'admin' && scope === 'visible' ? { sql: 'true', params: [] } : { sql: VISIBLE_ROOM_SQL, params: [user.id, user.id, user.id] };
+}
+
+/** Condition on alias t (a transcript): its room is one the user hosts, joined or was invited to, probed per row. */
+const TRANSCRIPT_ROOM_VISIBLE_SQL = `(exists (select 1 from rooms v where v.id = t.room_id and v.host_id = ?)
+  or exists (select 1 from participants p where p.room_id = t.room_id and p.user_id = ?)
+  or exists (select 1 from room_invitations i where i.room_id = t.room_id and i.invitee_id = ?))`;
+
+/** An `and ...` clause on alias t for the transcripts a user may read, with its parameters ('' for an admin). */
+export interface TranscriptScope {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * How to keep a newest-first walk over transcripts (search, ask) to the meetings the user may see, or null when
+ * they see none. Two forms, chosen by how many rooms the user sees (V) against how many transcripts there are (T):
+ * the visible rooms' own transcripts cost about V rows to read, while walking every transcript newest first and
+ * probing each costs about SEARCH_CANDIDATES·T/V rows before the candidates are found. Past V² = 2·candidates·T
+ * the walk is cheaper; the planner cannot tell (it guesses a few hundred visible rooms for everyone), and at 100k
+ * transcripts its one plan took 1.7 s for a host who sees them all and the walk 1.4 s for someone who sees few
+ * (bench/ask, issue 18). Counting V stops at that threshold, so it costs a few index entries at most.
+ */
+export async function transcriptScope(em: EntityManager, user: UserEntity, candidates: number): Promise<TranscriptScope | null> {
+  if (user.role === 'admin') return { sql: '', params: [] };
+  const params = [user.id, user.id, user.id];
+  const [{ visible, threshold }] = await em.execute<{ visible: string; threshold: string }[]>(
+    `with walk as (select greatest(1, ceil(sqrt(2 * ? * greatest(reltuples, 0))))::bigint as threshold from pg_class where oid = 'transcripts'::regclass)
+     select (select count(*) from (${VISIBLE_ROOM_IDS_SQL} limit (select threshold from walk)) links) as visible, (select threshold from walk) as threshold`,
+    [candidates, ...params],
+  );
+  if (Number(visible) === 0) return null;
+  if (Number(visible) >= Number(threshold)) return { sql: `and ${TRANSCRIPT_ROOM_VISIBLE_SQL}`, params };
+  return { sql: `and t.room_id in (${VISIBLE_ROOM_IDS_SQL})`, params };
 }
 
 export interface MeetingFilter {

@@ -27,6 +27,26 @@ export interface DatasetSize {
 /** The user who hosts every meeting of a dataset (and so may see them all). */
 export const datasetHost = ({ seed, count }: DatasetSize) => `search-v${GENERATOR_VERSION}-${seed}-${count}@bench.meetflow.local`;
 
+/** A user who joined `percent`% of a dataset's meetings (and so may see only those). */
+export const datasetMember = ({ seed, count }: DatasetSize, percent: number) => `member-${percent}pct-v${GENERATOR_VERSION}-${seed}-${count}@bench.meetflow.local`;
+
+/**
+ * Makes the dataset's `percent`% member (idempotent): they joined every meeting whose id hashes to one of the first
+ * `percent` of 100 buckets, the same meetings on every run. Returns their email.
+ */
+export async function ensureMember(pg: Client, orm: MikroORM, size: DatasetSize, percent: number): Promise<string> {
+  const email = datasetMember(size, percent);
+  const member = await findOrCreateUserByEmail(orm.em.fork(), email, `Member of ${percent}%`);
+  await pg.query(
+    `insert into participants (room_id, user_id, status, role)
+     select r.id, $1, 'left', 'participant' from rooms r join users h on h.id = r.host_id
+     where h.email = $2 and abs(hashtext(r.id::text)) % 100 < $3
+     on conflict (room_id, user_id) do nothing`,
+    [member.id, datasetHost(size), percent],
+  );
+  return email;
+}
+
 export interface Dataset {
   generatedMs: number;
   indexBuildMs: number;
