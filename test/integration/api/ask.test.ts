@@ -71,6 +71,22 @@ test('a question is answered with quoted lines from my meetings only, each cited
   expect(nothing).toMatchObject({ citations: [], answer: expect.stringMatching(/^Nothing in the meetings you can see matches .*\(looked for: zeppelin\)/) });
 });
 
+test('a question two meetings speak to cites both, even when one of them repeats the words in many lines', async () => {
+  const { api } = stack;
+  const dana = await signUp(api, 'Dana Drummer');
+  const chatty = await heldMeeting(dana, 'Vendor review', [], [
+    ['Dana Drummer', 'The printer vendor sent another printer quote.'],
+    ['Dana Drummer', 'Printer paper, printer toner, printer service: the printer quote covers all of it.'],
+    ['Dana Drummer', 'I read the printer quote twice.'],
+    ['Dana Drummer', 'The printer quote expires soon.'],
+  ]);
+  const decided = await heldMeeting(dana, 'Office budget', [], [['Dana Drummer', 'We decided to accept the printer quote from the second vendor.']]);
+  const asked = (await api.call('POST', '/ask', { token: dana.token, body: { question: 'What about the printer quote?' } })).body;
+  const meetings = asked.citations.map((c: { meeting: { id: string } }) => c.meeting.id);
+  expect(new Set(meetings)).toEqual(new Set([chatty, decided]));
+  expect(meetings.filter((id: string) => id === chatty)).toHaveLength(2);
+});
+
 test('"what do I owe Alice?" lists my open action items from her meetings, linked to the item', async () => {
   const { api } = stack;
   const alice = await signUp(api, 'Alice Owed');
