@@ -20,6 +20,11 @@ beforeAll(async () => {
 
 afterAll(() => stack?.stop());
 
+function tomorrowAtNineUtc(): Date {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1, 9));
+}
+
 test('a recurring meeting is a Temporal Schedule that starts one meeting workflow per occurrence', async () => {
   const host = await createUser(orm.em.fork(), { name: 'Alice Host' });
   const { seriesId, scheduleId } = await scheduleRecurringMeeting(
@@ -27,7 +32,9 @@ test('a recurring meeting is a Temporal Schedule that starts one meeting workflo
     {
       host,
       title: 'Stand-up',
-      firstStart: new Date(Date.now() + 86_400_000),
+      // 09:00 UTC (10:00 or 11:00 in Berlin) tomorrow: the hour's lead stays on the same weekday. A start just after
+      // midnight fires the day before (Sunday to Thursday), as test/unit/recurrence-spec.test.ts checks.
+      firstStart: tomorrowAtNineUtc(),
       timeZone: 'Europe/Berlin',
       durationMinutes: 15,
       invitees: [{ email: `${unique('bob')}@example.test` }],
