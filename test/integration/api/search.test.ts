@@ -20,11 +20,11 @@ afterAll(async () => {
 });
 
 /** A meeting of `host` titled `title` whose transcript says `text`; returns the meeting's id. */
-async function meetingSaying(host: { id: string }, title: string, text: string): Promise<string> {
+async function meetingSaying(host: { id: string }, title: string, text: string, lines: string[] = []): Promise<string> {
   const em = orm.em.fork();
   const room = await createRoom(em, em.getReference(User, host.id), { name: title, status: 'completed' });
   const recording = em.create(Recording, { room, livekitRecordingId: unique('EG'), status: 'completed' });
-  em.create(Transcript, { recording, room, text });
+  em.create(Transcript, { recording, room, text, segments: lines.map((line, i) => ({ speaker: 'Sam', start: i * 5, end: i * 5 + 4, text: line })) });
   await em.flush();
   return room.id;
 }
@@ -61,4 +61,13 @@ test('search only finds meetings the user may see, however well another one matc
   expect((await search(host.token, word)).map((result) => result.meeting.id)).toEqual([mine]);
   expect((await search(stranger.token, word)).map((result) => result.meeting.id)).toEqual([theirs]);
   expect(await search(stranger.token, `"${word} planning"`)).toEqual([]);
+});
+
+test('the snippet is the first line that says a word of the search, in any of its forms, marked', async () => {
+  const host = await signUp(api, 'Lina Liner');
+  const word = unique('pangolin').replace(/[^a-z]/g, '');
+  const lines = ['Good morning, everyone.', 'Let us start with the roadmap.', `The ${word} companies sent their offers on Monday.`, `A second line about the ${word} company.`];
+  await meetingSaying(host.user, 'Supplier call', lines.join(' '), lines);
+  const [result] = await search(host.token, `${word} company -printer`);
+  expect(result.snippet).toBe(`The <mark>${word}</mark> <mark>companies</mark> sent their offers on Monday.`);
 });
