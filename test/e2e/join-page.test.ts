@@ -44,8 +44,9 @@ afterAll(async () => {
 });
 
 /**
- * A WAV of this voice saying this once, for Chromium's fake microphone: eight seconds of silence (the file starts playing when the page
- * takes the microphone, and on a busy machine the recorder may subscribe seconds later), the words, then a
+ * A WAV of this voice saying this once, for Chromium's fake microphone: eight seconds of silence (the file starts
+ * playing when the page takes the microphone; a margin before the words, kept although the stored transcripts of
+ * 16 runs showed every word recorded whole, the misses being Whisper's hearing), the words, then a
  * minute of silence, because Chromium plays the file in a loop (a phrase said over and over is not a meeting:
  * Whisper rightly takes a long run of one repeated sentence for a hallucination and drops it).
  */
