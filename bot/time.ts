@@ -80,6 +80,26 @@ function existingInstant(wall: WallTime, timeZone: string, typed: string): Date 
 }
 
 /**
+ * chrono counts "the day after tomorrow" from the date in UTC, not in the given zone ("tomorrow" it gets right):
+ * at 19:05 on 1 December in New York it said 4 December. Its date is moved to the person's own calendar's (and a
+ * range's end with it).
+ */
+const DAY_AFTER_TOMORROW = /\bday after tomorrow\b/i;
+
+type CalendarDate = Pick<WallTime, 'year' | 'month' | 'day'>;
+
+const dateOf = (components: chrono.ParsedComponents): CalendarDate => ({ year: components.get('year') ?? 0, month: components.get('month') ?? 0, day: components.get('day') ?? 0 });
+
+function addDays(date: CalendarDate, days: number): CalendarDate {
+  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
+}
+
+const daysBetween = (from: CalendarDate, to: CalendarDate) => Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000);
+
+const daysAfterToday = (now: Date, timeZone: string, days: number): CalendarDate => addDays(wallTimeOf(now, timeZone), days);
+
+/**
  * Finds when a meeting is in free text ("tomorrow 3pm", "next Tuesday at 10:30", "in 2 hours", "Dec 3 14:00",
  * "Friday 5pm to 6:15pm", "the day after tomorrow"), read in the person's own time zone: the wall-clock time
  * chrono finds is placed in that zone, so a date on the other side of a daylight-saving change still means what
@@ -93,10 +113,9 @@ export function parseWhen(text: string, now: Date, timeZone: string): ParsedWhen
   if (!result) return undefined;
   if (RELATIVE.test(result.text)) return { start: result.start.date(), text: result.text, index: result.index, timeDefaulted: false };
   const timeDefaulted = !result.start.isCertain('hour');
+  const dayShift = DAY_AFTER_TOMORROW.test(result.text) ? daysBetween(dateOf(result.start), daysAfterToday(now, timeZone, 2)) : 0;
   const wall = (components: chrono.ParsedComponents): WallTime => ({
-    year: components.get('year') ?? 0,
-    month: components.get('month') ?? 0,
-    day: components.get('day') ?? 0,
+    ...addDays(dateOf(components), dayShift),
     hour: timeDefaulted ? DEFAULT_TIME.hour : (components.get('hour') ?? 0),
     minute: timeDefaulted ? DEFAULT_TIME.minute : (components.get('minute') ?? 0),
   });

@@ -29,6 +29,11 @@ const CASES: Case[] = [
   ['Planning day after tomorrow at 3pm', 'Europe/Berlin', NOW, '2026-11-27T14:00:00.000Z', 'Planning', 30, false],
   ['Planning the day after tomorrow at 10:30', 'Asia/Tokyo', NOW, '2026-11-27T01:30:00.000Z', 'Planning', 30, false],
   ['Late call the day after tomorrow 11pm', 'America/Los_Angeles', NOW, '2026-11-28T07:00:00.000Z', 'Late call', 30, false],
+  // ... counted from the person's own date when it differs from UTC's (19:05 on 1 December in New York is
+  // 2 December in UTC; 01:00 on 26 November in Tokyo is the 25th in UTC).
+  ['Planning the day after tomorrow', 'America/New_York', new Date('2026-12-02T00:05:00Z'), '2026-12-03T14:00:00.000Z', 'Planning', 30, true],
+  ['Late call the day after tomorrow 11pm to 1am', 'America/New_York', new Date('2026-12-02T00:05:00Z'), '2026-12-04T04:00:00.000Z', 'Late call', 120, false],
+  ['Planning day after tomorrow at 3pm', 'Asia/Tokyo', new Date('2026-11-25T16:00:00Z'), '2026-11-28T06:00:00.000Z', 'Planning', 30, false],
   // A time range sets the length.
   ['Demo tomorrow 5pm to 6:15pm', 'America/New_York', NOW, '2026-11-26T22:00:00.000Z', 'Demo', 75, false],
   ['Workshop Friday 10:00-11:30', 'Europe/Berlin', NOW, '2026-11-27T09:00:00.000Z', 'Workshop', 90, false],
