@@ -30,13 +30,12 @@ import pino from 'pino';
 import { createApp } from '../api/app';
 import { questionTerms } from '../commands/ask';
 import { config } from '../config';
-import { createSession } from '../db/sessions';
 import { findOrCreateUserByEmail } from '../db/users';
 import { createProviders } from '../integrations';
-import { openBenchDatabase, percentile } from './lib/bench-env';
+import { openBenchDatabase, percentile, sessionToken } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { loadQmsumMeetings } from './lib/qmsum-fixtures';
-import { CORPUS_DIRS, datasetHost, ensureDataset, ensureIndex, ensureMember } from './lib/search-dataset';
+import { CORPUS_DIRS, datasetSearchers, ensureDataset, ensureIndex } from './lib/search-dataset';
 import { formatTable } from './lib/table';
 import { loadCorpusModel } from './lib/transcript-generator';
 
@@ -44,8 +43,6 @@ const TRANSCRIPTS = Number(process.env.BENCH_TRANSCRIPTS ?? 100_000);
 const SEED = Number(process.env.BENCH_SEED ?? 20261125);
 const REPEATS = Number(process.env.BENCH_ASK_REPEATS ?? 5);
 const TARGET_P95_MS = 300;
-/** Members of this share of the generated meetings ask too (besides their host, who sees them all). */
-const MEMBER_PERCENTS = [10, 1];
 const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures');
 const QUALITY_HOST = 'ask-quality@bench.meetflow.local';
 
@@ -105,10 +102,7 @@ async function startApi(orm: MikroORM): Promise<Api> {
   };
 }
 
-async function tokenOf(orm: MikroORM, email: string): Promise<string> {
-  const em = orm.em.fork();
-  return (await createSession(em, await findOrCreateUserByEmail(em, email, 'Bench asker'), { userAgent: 'bench/ask' })).token;
-}
+const tokenOf = (orm: MikroORM, email: string) => sessionToken(orm, email, 'bench/ask');
 
 async function call<T>(api: Api, token: string, route: string, init: RequestInit = {}): Promise<{ body: T; ms: number }> {
   const started = performance.now();
@@ -160,17 +154,12 @@ async function main(): Promise<void> {
     await pg.query('analyze rooms, transcripts');
     api = await startApi(orm);
 
-    // Latency over the generated meetings, as the host of all of them and as members of some of them: visibility
-    // takes another form past a number of meetings, so both sides of it are timed.
-    const askers = [
-      { who: `the host of all ${TRANSCRIPTS}`, email: datasetHost({ seed: SEED, count: TRANSCRIPTS }) },
-      ...(await Promise.all(MEMBER_PERCENTS.map(async (percent) => ({ who: `a member of ${percent}%`, email: await ensureMember(pg, orm, { seed: SEED, count: TRANSCRIPTS }, percent) })))),
-    ];
-    await pg.query('analyze participants');
+    // Latency over the generated meetings, as the host of all of them and as members of some of them.
+    const askers = await datasetSearchers(pg, orm, { seed: SEED, count: TRANSCRIPTS });
     const activeApi = api;
     const latency = (times: number[]) => `p50 ${ms(percentile(times, 50))} / p95 ${ms(percentile(times, 95))} / max ${ms(times[times.length - 1])} ms`;
     const timed: { who: string; askTimes: number[]; searchTimes: number[] }[] = [];
-    for (const { who, email } of askers) {
+    for (const { label: who, email } of askers) {
       const token = await tokenOf(orm, email);
       timed.push({ who, askTimes: await latencies((question) => ask(activeApi, token, question)), searchTimes: await latencies((question) => search(activeApi, token, question, 10)) });
     }

@@ -23,7 +23,7 @@ const LINE_HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=
 const TEXT_HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=8, FragmentDelimiter=" … "'`;
 
 /** The words of a search as a websearch query for any one of them (quotes and exclusions dropped): what a snippet marks. */
-export function anyWordQuery(text: string): string {
+function anyWordQuery(text: string): string {
   return text.replace(/["()]/g, ' ').split(/\s+/).map((word) => word.replace(/^-+/, '')).filter((word) => word && word.toLowerCase() !== 'or').join(' or ');
 }
 

@@ -7,6 +7,8 @@ import { config, type Config } from '../../config';
 import { createProviders } from '../../integrations';
 import { createMeetflowWorker, type MeetflowWorkerOptions } from '../../workers/create-worker';
 import { openOrm } from '../../db/orm';
+import { createSession } from '../../db/sessions';
+import { findOrCreateUserByEmail } from '../../db/users';
 
 /**
  * Benchmarks write to their own database (DATABASE_URL's name + `_bench`: meetflow_bench by default), migrated
@@ -93,4 +95,10 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
       return terminated;
     },
   };
+}
+
+/** A signed-in session of the user with this email (made if missing), for a benchmark's requests. */
+export async function sessionToken(orm: MikroORM, email: string, userAgent: string): Promise<string> {
+  const em = orm.em.fork();
+  return (await createSession(em, await findOrCreateUserByEmail(em, email, 'Bench user'), { userAgent })).token;
 }

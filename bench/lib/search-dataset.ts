@@ -34,7 +34,7 @@ export const datasetMember = ({ seed, count }: DatasetSize, percent: number) => 
  * Makes the dataset's `percent`% member (idempotent): they joined every meeting whose id hashes to one of the first
  * `percent` of 100 buckets, the same meetings on every run. Returns their email.
  */
-export async function ensureMember(pg: Client, orm: MikroORM, size: DatasetSize, percent: number): Promise<string> {
+async function ensureMember(pg: Client, orm: MikroORM, size: DatasetSize, percent: number): Promise<string> {
   const email = datasetMember(size, percent);
   const member = await findOrCreateUserByEmail(orm.em.fork(), email, `Member of ${percent}%`);
   await pg.query(
@@ -45,6 +45,18 @@ export async function ensureMember(pg: Client, orm: MikroORM, size: DatasetSize,
     [member.id, datasetHost(size), percent],
   );
   return email;
+}
+
+/**
+ * Who searches the dataset besides an administrator: its host (sees every meeting through the visibility condition)
+ * and members of 10% and of 1% of its meetings; visibility takes another SQL form past a number of meetings, so both
+ * sides are timed. Their participant rows are analyzed, so the planner knows them.
+ */
+export async function datasetSearchers(pg: Client, orm: MikroORM, size: DatasetSize): Promise<{ label: string; email: string }[]> {
+  const searchers = [{ label: 'host of all', email: datasetHost(size) }];
+  for (const percent of [10, 1]) searchers.push({ label: `member of ${percent}%`, email: await ensureMember(pg, orm, size, percent) });
+  await pg.query('analyze participants');
+  return searchers;
 }
 
 export interface Dataset {
