@@ -85,19 +85,6 @@ function heard(track: RecordingTrackEntity, phrase: Speech, said: { startedAt: n
   return { part: `${track.name}#${track.part}`, lagMs, correlation: Math.round(correlation * 1000) / 1000 };
 }
 
-/**
- * A person starts talking a moment after their microphone connects, as people do. Right after a part starts, the
- * receiving side's jitter buffer is still settling: on a loaded 2-core machine it stretched the first phrase said
- * at once by about 110 ms (two CI runs: the phrase's first half correlated 0.69 and 0.90 with the source, the rest
- * 0.99 and 0.94), which is WebRTC keeping time, not the recorder losing audio.
- */
-const SETTLE_MS = 2000;
-
-async function sayAfterSettling(speaker: Speaker, phrase: Speech): Promise<{ startedAt: number; endedAt: number }> {
-  await sleep(SETTLE_MS);
-  return speaker.say(phrase);
-}
-
 test('each person is recorded in a file of their own, part by part, at the right offset, through a worker crash', async () => {
   const alice = await signUp(api, 'Alice Anders');
   const bob = await signUp(api, 'Bob Brewer');
@@ -134,18 +121,18 @@ test('each person is recorded in a file of their own, part by part, at the right
   const aliceSpeaker = await join(alice);
   await partStarted(alice.user.id, 1);
   await waitFor('Alice in the meeting (from the webhook)', async () => (await handle.query(statusQuery)).participants.some((p) => p.identity === alice.user.id && p.present), 30_000, 100);
-  const a1 = await sayAfterSettling(aliceSpeaker, phrases.a1);
+  const a1 = await aliceSpeaker.say(phrases.a1);
 
   // Bob joins later, speaks, leaves and comes back: his second stay is his second part.
   let bobSpeaker = await join(bob);
   await partStarted(bob.user.id, 1);
-  const b1 = await sayAfterSettling(bobSpeaker, phrases.b1);
+  const b1 = await bobSpeaker.say(phrases.b1);
   await sleep(1000);
   await bobSpeaker.leave();
   await waitFor("Bob's first part to be finished", async () => (await trackRow(recordingId, bob.user.id, 1))?.status === 'complete', 30_000, 100);
   bobSpeaker = await join(bob);
   await partStarted(bob.user.id, 2);
-  const b2 = await sayAfterSettling(bobSpeaker, phrases.b2);
+  const b2 = await bobSpeaker.say(phrases.b2);
   await sleep(1000);
 
   // The worker dies mid-meeting (mid-write): Alice's first part and Bob's second are left unfinished on disk.
@@ -158,7 +145,7 @@ test('each person is recorded in a file of their own, part by part, at the right
   // The retried recorder repairs those parts, rejoins, and goes on in new parts.
   await partStarted(alice.user.id, 2);
   await partStarted(bob.user.id, 3);
-  const a2 = await sayAfterSettling(aliceSpeaker, phrases.a2);
+  const a2 = await aliceSpeaker.say(phrases.a2);
   await sleep(1000);
 
   // A transcript next to the recording, for the sidecar transcriber (local speech-to-text reads the tracks).
