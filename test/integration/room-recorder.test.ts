@@ -76,7 +76,12 @@ test('everyone the hook allows gets a file of their own, a new part per stay; th
   const [first, second] = finished;
   expect(second.offsetMs).toBeGreaterThanOrEqual(first.offsetMs + first.durationMs!);
   const heard = locate(phrase, said.startedAt - origin, readWavSamples(first.filePath), first.offsetMs);
-  expect({ lagWithin150ms: Math.abs(heard.lagMs) <= 150, correlationAtLeast09: heard.correlation >= 0.9, correlation: heard.correlation }).toEqual({ lagWithin150ms: true, correlationAtLeast09: true, correlation: expect.any(Number) });
+  expect({ startWithin150ms: Math.abs(heard.lagMs) <= 150, endWithin150ms: Math.abs(heard.lagMs + heard.slipMs) <= 150, correlationAtLeast09: heard.correlation >= 0.9, heard }).toEqual({
+    startWithin150ms: true,
+    endWithin150ms: true,
+    correlationAtLeast09: true,
+    heard: expect.anything(),
+  });
 });
 
 test('the room still closes when everyone has left: the recorder does not keep it open', async () => {
