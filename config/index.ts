@@ -64,6 +64,11 @@ export const configSchema = z.object({
    * meetings cached on a worker that crashed wait this long before another worker takes them.
    */
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
+  /**
+   * bcrypt's work factor for passwords (each step doubles the time: 12 is about 0.3 s of one core). Older, cheaper
+   * hashes still verify and are upgraded at the next sign-in. The tests use 4, as Rails' do: never in production.
+   */
+  PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(12),
   /** On SIGTERM the worker stops taking tasks and gives running activities this long to finish. */
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).default(30),
   SLACK_SIGNING_SECRET: optional,

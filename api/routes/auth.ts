@@ -1,4 +1,4 @@
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -13,12 +13,14 @@ import type { RouteRegistry } from '../routing';
 import { emailAddress } from '../schemas';
 import { sessionView, userView } from '../views';
 
-/** bcrypt's work factor for new hashes; older, cheaper hashes still verify and are upgraded at the next sign-in. */
-export const BCRYPT_ROUNDS = 12;
 /** bcrypt reads only this many bytes of a password: a longer one is refused rather than silently cut. */
 const BCRYPT_MAX_BYTES = 72;
-// Compared against when the email is unknown, so both failures take as long as each other.
-const DUMMY_HASH = bcrypt.hashSync('meetflow-no-such-user', BCRYPT_ROUNDS);
+// Compared against when the email is unknown, so both failures take as long as each other (one per cost).
+const dummyHashes = new Map<number, Promise<string>>();
+function dummyHash(cost: number): Promise<string> {
+  if (!dummyHashes.has(cost)) dummyHashes.set(cost, bcrypt.hash('meetflow-no-such-user', cost));
+  return dummyHashes.get(cost)!;
+}
 
 const email = emailAddress;
 const password = z
@@ -72,6 +74,7 @@ export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
   const failuresFromIp = new RateLimiter(deps.limits.loginPerEmail, 15 * 60_000);
   const failuresAnywhere = new RateLimiter(deps.limits.loginPerEmailAnyIp ?? 10 * deps.limits.loginPerEmail, 60 * 60_000);
   const perIp = new RateLimiter(deps.limits.loginPerIp, 15 * 60_000);
+  const cost = deps.cfg.PASSWORD_HASH_COST;
   return {
     perIp,
     async check(ctx, rawEmail, password) {
@@ -84,7 +87,7 @@ export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
       }
       const em = deps.orm.em;
       const user = await em.findOne(User, { email });
-      const matches = await bcrypt.compare(password, user?.passwordHash ?? DUMMY_HASH);
+      const matches = await bcrypt.compare(password, user?.passwordHash ?? (await dummyHash(cost)));
       if (!user?.passwordHash || !matches || !user.isActive) {
         const reason = user?.passwordHash && matches ? 'account deactivated' : 'wrong email or password';
         if (!matches) {
@@ -95,8 +98,9 @@ export function passwordSignIn(deps: ApiDeps): PasswordSignIn {
         if (reason === 'account deactivated') throw new HttpError(403, 'account_disabled', 'This account is deactivated: ask an administrator');
         throw new HttpError(401, 'invalid_credentials', 'Email or password is wrong');
       }
-      if (bcrypt.getRounds(user.passwordHash) < BCRYPT_ROUNDS) {
-        user.passwordHash = await bcrypt.hash(password, BCRYPT_ROUNDS);
+      // Older, cheaper hashes are upgraded to the configured cost at the next sign-in.
+      if (bcrypt.getRounds(user.passwordHash) < cost) {
+        user.passwordHash = await bcrypt.hash(password, cost);
         await em.flush();
       }
       await auditRequest(ctx, em, { actor: user, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { method: 'password' } });
@@ -131,7 +135,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
       if (existing) {
         throw new HttpError(409, 'email_taken', `${body.email} already has a Meetflow account (made from Slack or an invitation): set its password with the link from "/meet link" in Slack`);
       }
-      const user = em.create(User, { email: body.email, name: body.name, passwordHash: await bcrypt.hash(body.password, BCRYPT_ROUNDS) });
+      const user = em.create(User, { email: body.email, name: body.name, passwordHash: await bcrypt.hash(body.password, deps.cfg.PASSWORD_HASH_COST) });
       await em.flush();
       await auditRequest(ctx, em, { actor: user, action: 'auth.register', target: { type: 'user', id: user.id } });
       await answerWithSession(ctx, em, user);
@@ -162,7 +166,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
       const em = deps.orm.em;
       const user = await consumePasswordLink(em, body.token);
       if (!user) throw new HttpError(410, 'gone', 'This link is unknown, used or expired: ask for a new one with "/meet link" in Slack');
-      user.passwordHash = await bcrypt.hash(body.password, BCRYPT_ROUNDS);
+      user.passwordHash = await bcrypt.hash(body.password, deps.cfg.PASSWORD_HASH_COST);
       await em.flush();
       const revoked = await revokeSessions(em, user);
       await auditRequest(ctx, em, { actor: user, action: 'auth.password_set', target: { type: 'user', id: user.id }, details: { sessionsRevoked: revoked } });

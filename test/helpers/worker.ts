@@ -24,7 +24,8 @@ export interface TestWorld {
 /** Configuration and embedded providers of a test file, writing their outbox and chat log in a temp folder. */
 export function testWorld(label: string, env: Record<string, string> = {}): TestWorld {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `meetflow-${label}-`));
-  const cfg = loadConfig({ ...process.env, DATA_DIR: dataDir, PUBLIC_URL: 'http://meetflow.test', LOG_LEVEL: 'silent', ...env });
+  // bcrypt at its lowest cost: every sign-up and sign-in of the tests costs a millisecond, not 0.3-0.5 s of a core.
+  const cfg = loadConfig({ PASSWORD_HASH_COST: '4', ...process.env, DATA_DIR: dataDir, PUBLIC_URL: 'http://meetflow.test', LOG_LEVEL: 'silent', ...env });
   return { cfg, dataDir, providers: createProviders(cfg, pino({ level: 'silent' })), taskQueue: testTaskQueue(label) };
 }
 

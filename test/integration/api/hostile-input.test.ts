@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Connection } from '@temporalio/client';
 import fc from 'fast-check';
-import { ActionItem, Room, RoomInvitation, Session, User } from '../../../db/entities';
 import { apiDeps, signUp, startApi, type TestApi } from '../../helpers/api';
 import { openTestOrm } from '../../helpers/db';
 import { testWorld } from '../../helpers/worker';
@@ -29,14 +28,16 @@ afterAll(async () => {
 
 /** What a refused request must not change: the victim's rooms, sessions, invitations, items, and the user count of odd emails. */
 async function snapshot() {
-  const em = orm.em.fork();
-  return {
-    rooms: await em.count(Room, { host: victim.user.id }),
-    sessions: await em.count(Session, { user: victim.user.id }),
-    invitations: await em.count(RoomInvitation, { inviter: victim.user.id }),
-    items: await em.count(ActionItem, { assignedTo: victim.user.id }),
-    fuzzUsers: await em.count(User, { email: { $like: '%@fuzz.test' } }),
-  };
+  // One statement, not five: it runs twice for each of the 1,500 requests.
+  const [counts] = await orm.em.fork().getConnection().execute<Record<string, string>[]>(
+    `select (select count(*) from rooms where host_id = ?) as rooms,
+            (select count(*) from sessions where user_id = ?) as sessions,
+            (select count(*) from room_invitations where inviter_id = ?) as invitations,
+            (select count(*) from action_items where assigned_to_id = ?) as items,
+            (select count(*) from users where email like '%@fuzz.test') as fuzz_users`,
+    Array(4).fill(victim.user.id),
+  );
+  return Object.fromEntries(Object.entries(counts).map(([key, n]) => [key, Number(n)]));
 }
 
 const hostileString = fc.oneof(
