@@ -9,10 +9,13 @@ base_url="${DATABASE_URL:-postgres://meetflow:meetflow@127.0.0.1:5432/meetflow}"
 export DATABASE_URL="${TEST_DATABASE_URL:-${base_url%/*}/$(basename "${base_url%%\?*}")_test}"
 export NODE_ENV=test LOG_LEVEL="${LOG_LEVEL:-warn}"
 
-if [ "${CI:-}" = true ]; then
+background=()
+on_exit() {
+  [ ${#background[@]} -eq 0 ] || kill "${background[@]}" 2>/dev/null || true
   # CI starts from nothing and must leave nothing running behind it.
-  trap 'bash scripts/services.sh stop' EXIT
-fi
+  if [ "${CI:-}" = true ]; then bash scripts/services.sh stop; fi
+}
+trap on_exit EXIT
 
 # The speech-to-text tests speak their script with espeak-ng (Debian).
 ensure_espeak() {
@@ -32,7 +35,18 @@ fi
 # start servers of their own (test/helpers/livekit-server.ts): only the binary is needed here.
 bash scripts/livekit.sh install &
 livekit_build=$!
+background+=("$livekit_build")
 bash scripts/deps.sh
+# Type checking and linting (nearly two minutes of CPU) need only node_modules: they run beside the rest of the set-up.
+checks=()
+if [ "$suite" = main ]; then
+  node_modules/.bin/tsc -p tsconfig.json --noEmit >"$DATA_DIR/tsc.log" 2>&1 &
+  checks+=("$!:Type checking:type errors:tsc.log")
+  background+=("$!")
+  node_modules/.bin/eslint . >"$DATA_DIR/eslint.log" 2>&1 &
+  checks+=("$!:Linting:lint errors:eslint.log")
+  background+=("$!")
+fi
 bash scripts/whisper.sh --required
 ensure_espeak
 DATABASE_URL="$base_url" bash scripts/services.sh up
@@ -52,9 +66,13 @@ if [ "$suite" = faults ]; then
   node_modules/.bin/jest -c jest.faults.config.js --runInBand "$@"
   exit
 fi
-step "Type checking"
-node_modules/.bin/tsc -p tsconfig.json --noEmit || fail "type errors (above)"
-step "Linting"
-node_modules/.bin/eslint . || fail "lint errors (above)"
+for check in "${checks[@]}"; do
+  IFS=: read -r pid title problem log <<<"$check"
+  step "$title"
+  status=0
+  wait "$pid" || status=$?
+  cat "$DATA_DIR/$log"
+  [ "$status" = 0 ] || fail "$problem (above)"
+done
 step "Running the tests"
 node_modules/.bin/jest "$@"
