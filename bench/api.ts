@@ -1,6 +1,7 @@
 /**
  * bench/api: requests/s and latency of the real API (GET /meetings/:id with and without ?live=true, GET /meetings, POST /meetings, GET /search)
- * beside a bare Koa hello-world in the same process and run: the ratio is what Meetflow's stack costs.
+ * beside a bare Koa hello-world in the same process and run: the ratio is what Meetflow's stack costs. The worker runs
+ * in a process of its own, as deployed (it shared the API's event loop before 2 December 2026).
  * Talks to the dev server and a database of its own (meetflow_bench); its workflows run on a task queue of their
  * own and are terminated at the end.
  */
@@ -48,7 +49,7 @@ async function load(name: string, options: autocannon.Options): Promise<string[]
 }
 
 async function main(): Promise<void> {
-  const { cfg, url, log, connection, temporal, stop } = await startBenchStack('api');
+  const { cfg, url, log, connection, temporal, stop } = await startBenchStack('api', {}, { ownProcess: true });
   const providers = createProviders(cfg, log);
   // The API's own ORM (the worker's statements are not the API's): it counts what it sends.
   const orm = await openOrm(url, { debug: ['query'], logger: () => (sent.statements += 1) });
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const first = (await (await fetch(`${api.url}/meetings`, { method: 'POST', headers: auth, body: meetingBody() })).json()) as { meeting: { id: string } };
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
-  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; API on a worker and dev server on this machine\n`);
+  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; the API in this process, as deployed: its worker and the dev server in processes of their own on this machine\n`);
   const rows = [
     await load('bare Koa hello-world (baseline)', { url: `${hello.url}/` }),
     await load('GET /meetings/:id', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),

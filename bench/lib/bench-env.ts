@@ -1,6 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type WorkerOptions } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Client } from 'pg';
 import pino, { type Logger } from 'pino';
 import { config, type Config } from '../../config';
@@ -51,6 +53,32 @@ export interface BenchWorkerOptions {
   tuning?: MeetflowWorkerOptions['tuning'];
   /** A bundle built once, for benchmarks that start several stacks. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Run the worker as deployed, in a process of its own (`workers/main.ts`), so the benchmark's event loop is only
+   * what it measures (the API): an in-process worker's activations and polls delay every request.
+   */
+  ownProcess?: boolean;
+}
+
+/** `workers/main.ts` on the benchmark's database and task queue; resolves once it has started, with its stop. */
+async function spawnWorker(cfg: Config, databaseUrl: string): Promise<() => Promise<void>> {
+  const root = path.resolve(__dirname, '../..');
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE, LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0' };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the benchmark worker did not start within 120 s')), 120_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (!chunk.toString('utf8').includes('worker started')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    void exited.then(() => reject(new Error('the benchmark worker exited before it started')));
+  });
+  return async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
 }
 
 let runtimeInstalled = false;
@@ -70,9 +98,7 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
   const log = pino({ level: 'silent' });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const temporal = new TemporalClient({ connection });
-  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, ...workerOptions });
-  const running = worker.run();
+  const stopWorker = workerOptions.ownProcess ? await spawnWorker(cfg, url) : await startWorkerHere(cfg, orm, log, workerOptions);
   return {
     cfg,
     orm,
@@ -82,18 +108,29 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
     temporal,
     stop: async () => {
       // The worker first: running activities finish, so none completes into a workflow terminated under it.
-      worker.shutdown();
-      await running;
+      await stopWorker();
       let terminated = 0;
       for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
         await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
         terminated += 1;
       }
       await connection.close();
-      await native.close();
       await orm.close();
       return terminated;
     },
+  };
+}
+
+/** A worker in this process; resolves with its stop. */
+async function startWorkerHere(cfg: Config, orm: MikroORM, log: Logger, options: BenchWorkerOptions): Promise<() => Promise<void>> {
+  const native = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const { tuning, workflowBundle } = options;
+  const worker = await createMeetflowWorker({ connection: native, orm, providers: createProviders(cfg, log), log, publicUrl: cfg.PUBLIC_URL, timeZone: 'UTC', namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE, tuning, workflowBundle });
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+    await native.close();
   };
 }
 
