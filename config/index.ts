@@ -65,7 +65,7 @@ export const configSchema = z.object({
    */
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
-   * bcrypt's work factor for passwords (each step doubles the time: 12 is about 0.3 s of one core). Older, cheaper
+   * bcrypt's work factor for passwords (each step doubles the time: 12 is about 0.4 s of one core here). Older, cheaper
    * hashes still verify and are upgraded at the next sign-in. The tests use 4, as Rails' do: never in production.
    */
   PASSWORD_HASH_COST: z.coerce.number().int().min(4).max(15).default(12),
