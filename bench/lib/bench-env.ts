@@ -1,8 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type WorkerOptions } from '@temporalio/worker';
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Client } from 'pg';
 import pino, { type Logger } from 'pino';
 import { config, type Config } from '../../config';
@@ -11,6 +9,7 @@ import { createMeetflowWorker, type MeetflowWorkerOptions } from '../../workers/
 import { openOrm } from '../../db/orm';
 import { createSession } from '../../db/sessions';
 import { findOrCreateUserByEmail } from '../../db/users';
+import { spawnService } from '../../test/helpers/processes';
 
 /**
  * Benchmarks write to their own database (DATABASE_URL's name + `_bench`: meetflow_bench by default), migrated
@@ -62,22 +61,11 @@ export interface BenchWorkerOptions {
 
 /** `workers/main.ts` on the benchmark's database and task queue; resolves once it has started, with its stop. */
 async function spawnWorker(cfg: Config, databaseUrl: string): Promise<() => Promise<void>> {
-  const root = path.resolve(__dirname, '../..');
-  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE, LOG_LEVEL: 'info', WORKER_METRICS_PORT: '0' };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'workers/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the benchmark worker did not start within 120 s')), 120_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (!chunk.toString('utf8').includes('worker started')) return;
-      clearTimeout(timer);
-      resolve();
-    });
-    void exited.then(() => reject(new Error('the benchmark worker exited before it started')));
-  });
+  const worker = spawnService('workers/main.ts', { DATABASE_URL: databaseUrl, TEMPORAL_TASK_QUEUE: cfg.TEMPORAL_TASK_QUEUE, WORKER_METRICS_PORT: '0' });
+  await worker.waitForLog('worker started', 120_000);
   return async () => {
-    child.kill('SIGTERM');
-    await exited;
+    worker.child.kill('SIGTERM');
+    await worker.exited;
   };
 }
 

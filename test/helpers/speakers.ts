@@ -211,20 +211,25 @@ export function locate(phrase: Speech, expectedMs: number, recorded: Speech, fil
   const file = envelope(recorded, 50, hop);
   // Before and after the file there was nothing to hear: silence.
   const at = (i: number) => (i >= 0 && i < file.length ? file[i] : 0);
-  const firstFrame = (lagMs: number) => Math.round((expectedMs + lagMs - fileStartMs) / hop);
+  // The file's envelope under the phrase at each lag, taken once (the slips reuse the same few dozen lags).
+  const windows = new Map<number, number[]>();
+  const heardAt = (lagMs: number) => {
+    if (!windows.has(lagMs)) {
+      const first = Math.round((expectedMs + lagMs - fileStartMs) / hop);
+      windows.set(lagMs, source.map((_, i) => at(first + i)));
+    }
+    return windows.get(lagMs)!;
+  };
   let best: Heard = { lagMs: 0, slipMs: 0, correlation: -1 };
   for (let lag = -searchMs; lag <= searchMs; lag += hop) {
-    const first = firstFrame(lag);
-    const correlation = pearson(source, source.map((_, i) => at(first + i)));
+    const correlation = pearson(source, heardAt(lag));
     if (correlation > best.correlation) best = { lagMs: lag, slipMs: 0, correlation };
   }
   const rigid = best;
   for (let lag = rigid.lagMs - SLIP_MS; lag <= rigid.lagMs + SLIP_MS; lag += hop) {
-    const before = source.map((_, i) => at(firstFrame(lag) + i));
     for (let slip = -SLIP_MS; slip <= SLIP_MS; slip += hop) {
       if (slip === 0 || Math.abs(lag + slip - rigid.lagMs) > SLIP_MS) continue;
-      const after = source.map((_, i) => at(firstFrame(lag + slip) + i));
-      const { from, correlation } = bestSplice(source, before, after);
+      const { from, correlation } = bestSplice(source, heardAt(lag), heardAt(lag + slip));
       if (from > 0 && correlation > best.correlation) best = { lagMs: lag, slipMs: slip, correlation };
     }
   }
