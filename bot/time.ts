@@ -1,5 +1,5 @@
 import * as chrono from 'chrono-node';
-import { type WallTime, wallTimeOf, wallTimeToInstant, zoneOffsetMinutes } from '../clients/zone-time';
+import { addDays, type WallTime, wallTimeOf, wallTimeToInstant, zoneOffsetMinutes } from '../clients/zone-time';
 
 export { wallTimeToInstant, zoneOffsetMinutes };
 
@@ -89,11 +89,6 @@ const DAY_AFTER_TOMORROW = /\bday after tomorrow\b/i;
 type CalendarDate = Pick<WallTime, 'year' | 'month' | 'day'>;
 
 const dateOf = (components: chrono.ParsedComponents): CalendarDate => ({ year: components.get('year') ?? 0, month: components.get('month') ?? 0, day: components.get('day') ?? 0 });
-
-function addDays(date: CalendarDate, days: number): CalendarDate {
-  const moved = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
-  return { year: moved.getUTCFullYear(), month: moved.getUTCMonth() + 1, day: moved.getUTCDate() };
-}
 
 const daysBetween = (from: CalendarDate, to: CalendarDate) => Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000);
 
