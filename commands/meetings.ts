@@ -1,7 +1,8 @@
 import { MeetingsClient, scheduleMeeting, type ScheduleMeetingRequest } from '../clients/meetings';
-import { Room, RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
+import { RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
 import type { VideoProvider } from '../integrations/video/types';
-import { canManageMeeting, canSeeMeeting } from '../policies/meetings';
+import { findRoomWithHost } from '../db/visibility';
+import { canManageMeeting, canSeeMeetingAs } from '../policies/meetings';
 import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
 import type { InvitationStatus, MeetingStatus } from '../workflows/messages';
 import { type Actor, audit, auditInput, authorize, CommandError, type CommandDeps } from './types';
@@ -14,12 +15,12 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * does not confirm that a meeting exists to people who are not part of it.
  */
 export async function findVisibleMeeting(deps: Pick<CommandDeps, 'em'>, actor: Actor, roomId: string): Promise<RoomEntity> {
-  const notFound = new CommandError('not_found', `No meeting ${roomId} among yours`);
-  if (!UUID.test(roomId)) throw notFound;
-  const room = await deps.em.findOne(Room, roomId, { populate: ['host'] });
-  if (!room) throw notFound;
-  if (actor.kind === 'person' && !(await canSeeMeeting(deps.em, actor.user, room))) throw notFound;
-  return room;
+  const notFound = () => new CommandError('not_found', `No meeting ${roomId} among yours`);
+  if (!UUID.test(roomId)) throw notFound();
+  const found = await findRoomWithHost(deps.em, roomId, actor.kind === 'person' ? actor.user.id : null);
+  if (!found) throw notFound();
+  if (actor.kind === 'person' && !canSeeMeetingAs(actor.user, found.room, found.joinedOrInvited)) throw notFound();
+  return found.room;
 }
 
 /**

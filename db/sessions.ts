@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
-import { Session, type SessionEntity, type UserEntity } from './entities';
+import { Session, User, type SessionEntity, type UserEntity } from './entities';
+import { readPrepared, type PreparedRead } from './prepared';
 
 export const SESSION_TTL_DAYS = 30;
 
@@ -30,9 +31,19 @@ export const PASSWORD_LINK_TTL_MINUTES = 30;
 
 /** The live session of a bearer token (not expired, not revoked, not a one-time link or code), with its user. */
 export async function findLiveSession(em: EntityManager, token: string): Promise<SessionEntity | null> {
-  const session = await em.findOne(Session, { tokenHash: hashToken(token), revokedAt: null, expiresAt: { $gt: new Date() } }, { populate: ['user'] });
-  return session && !session.deviceInfo.purpose ? session : null;
+  const [row] = await readPrepared<Record<string, unknown>>(em, LIVE_SESSION, [hashToken(token), new Date()]);
+  if (!row) return null;
+  const { user__: user, ...session } = row;
+  em.map(User, user as Record<string, unknown>);
+  const live = em.map(Session, session);
+  return live.deviceInfo.purpose ? null : live;
 }
+
+/** Every authenticated request runs this: a prepared statement, the session with its user in one round trip. */
+const LIVE_SESSION: PreparedRead = {
+  name: 'live-session',
+  text: `select s.*, to_jsonb(u) as user__ from sessions s join users u on u.id = s.user_id where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2`,
+};
 
 /**
  * A one-time link for someone who came from Slack to set a password for the API: a random token, stored

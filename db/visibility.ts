@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetingPhase } from '../workflows/phases';
 import { Room, User, type RoomEntity, type UserEntity } from './entities';
+import { readPrepared, type PreparedRead } from './prepared';
 
 /** The rooms a user hosts, joined or was invited to, one row per link (a room may come twice). */
 const VISIBLE_ROOM_IDS_SQL = `select v.id from rooms v where v.host_id = ?
@@ -19,6 +20,25 @@ const VISIBLE_ROOM_SQL = `r.id in (${VISIBLE_ROOM_IDS_SQL})`;
 const roomWithHost = (em: EntityManager) => ({ host__: host, ...room }: Record<string, unknown>) => {
   em.map(User, host as Record<string, unknown>);
   return em.map(Room, room);
+};
+
+/**
+ * A room with its host (managed, as findOne with populate would give them), and whether this user joined or was
+ * invited (false without a user): every meeting route reads this first, so it is a prepared statement.
+ */
+export async function findRoomWithHost(em: EntityManager, roomId: string, userId: string | null): Promise<{ room: RoomEntity; joinedOrInvited: boolean } | null> {
+  const [row] = await readPrepared<Record<string, unknown>>(em, ROOM_WITH_HOST, [roomId, userId]);
+  if (!row) return null;
+  const { joined_or_invited: joinedOrInvited, ...room } = row;
+  return { room: roomWithHost(em)(room), joinedOrInvited: joinedOrInvited === true };
+}
+
+const ROOM_WITH_HOST: PreparedRead = {
+  name: 'room-with-host',
+  text: `select r.*, to_jsonb(h) as host__,
+      (exists (select 1 from participants p where p.room_id = r.id and p.user_id = $2::uuid)
+        or exists (select 1 from room_invitations i where i.room_id = r.id and i.invitee_id = $2::uuid)) as joined_or_invited
+    from rooms r join users h on h.id = r.host_id where r.id = $1`,
 };
 
 /** The condition on alias r for rooms this user may see, with its parameters (every room for an admin). */

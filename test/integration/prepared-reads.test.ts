@@ -1,0 +1,84 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { RoomInvitation, Session, User } from '../../db/entities';
+import { readPrepared } from '../../db/prepared';
+import { createPasswordLink, createSession, findLiveSession } from '../../db/sessions';
+import { findRoomWithHost } from '../../db/visibility';
+import { openTestOrm, unique } from '../helpers/db';
+import { createRoom, createUser, randomToken } from '../helpers/factories';
+
+let orm: MikroORM;
+
+beforeAll(async () => {
+  orm = await openTestOrm();
+});
+
+afterAll(async () => {
+  await orm.close();
+});
+
+const USER_NAME = { name: 'user-name-by-id', text: 'select name from users where id = $1' };
+
+describe('readPrepared', () => {
+  it('answers from the current rows each time it runs the same named statement', async () => {
+    const em = orm.em.fork();
+    const user = await createUser(em, { name: 'Before Rename' });
+    expect(await readPrepared(orm.em.fork(), USER_NAME, [user.id])).toEqual([{ name: 'Before Rename' }]);
+    await orm.em.fork().nativeUpdate(User, { id: user.id }, { name: 'After Rename' });
+    expect(await readPrepared(orm.em.fork(), USER_NAME, [user.id])).toEqual([{ name: 'After Rename' }]);
+  });
+
+  it('inside a transaction, sees what the transaction wrote and others do not yet see', async () => {
+    const user = await createUser(orm.em.fork(), { name: 'Outside' });
+    await orm.em.fork().transactional(async (tx) => {
+      await tx.nativeUpdate(User, { id: user.id }, { name: 'Inside' });
+      expect(await readPrepared(tx, USER_NAME, [user.id])).toEqual([{ name: 'Inside' }]);
+      expect(await readPrepared(orm.em.fork(), USER_NAME, [user.id])).toEqual([{ name: 'Outside' }]);
+    });
+  });
+});
+
+describe('findLiveSession', () => {
+  it('gives the session with its user, both managed by the request’s EntityManager', async () => {
+    const user = await createUser(orm.em.fork(), { name: 'Session Owner' });
+    const { token } = await createSession(orm.em.fork(), user, { userAgent: 'jest' });
+    const em = orm.em.fork();
+    const session = await findLiveSession(em, token);
+    expect(session?.user.name).toBe('Session Owner');
+    expect(session?.user.createdAt).toBeInstanceOf(Date);
+    expect(session?.expiresAt).toBeInstanceOf(Date);
+    expect(session?.deviceInfo).toEqual({ userAgent: 'jest' });
+    expect(em.getReference(User, user.id)).toBe(session?.user);
+    em.getUnitOfWork().computeChangeSets();
+    expect(em.getUnitOfWork().getChangeSets()).toHaveLength(0);
+  });
+
+  it('finds no session for a revoked, an expired or an unknown token, nor for a password link', async () => {
+    const user = await createUser(orm.em.fork());
+    const revoked = await createSession(orm.em.fork(), user, {});
+    await orm.em.fork().nativeUpdate(Session, { id: revoked.session.id }, { revokedAt: new Date() });
+    const expired = await createSession(orm.em.fork(), user, {});
+    await orm.em.fork().nativeUpdate(Session, { id: expired.session.id }, { expiresAt: new Date(Date.now() - 1000) });
+    const link = await createPasswordLink(orm.em.fork(), user);
+    for (const token of [revoked.token, expired.token, link, unique('unknown')]) expect(await findLiveSession(orm.em.fork(), token)).toBeNull();
+  });
+});
+
+describe('findRoomWithHost', () => {
+  it('gives the room with its host, and whether the user was invited', async () => {
+    const em = orm.em.fork();
+    const host = await createUser(em, { name: 'Room Host' });
+    const invitee = await createUser(em);
+    const stranger = await createUser(em);
+    const room = await createRoom(em, host);
+    em.create(RoomInvitation, { room, inviter: host, invitee, inviteeEmail: invitee.email, token: randomToken(), expiresAt: new Date(Date.now() + 86_400_000) });
+    await em.flush();
+
+    const asInvitee = await findRoomWithHost(orm.em.fork(), room.id, invitee.id);
+    expect(asInvitee?.room.host.name).toBe('Room Host');
+    expect(asInvitee?.room.scheduledStartTime).toBeInstanceOf(Date);
+    expect(asInvitee?.joinedOrInvited).toBe(true);
+    expect((await findRoomWithHost(orm.em.fork(), room.id, stranger.id))?.joinedOrInvited).toBe(false);
+    expect((await findRoomWithHost(orm.em.fork(), room.id, null))?.joinedOrInvited).toBe(false);
+    expect(await findRoomWithHost(orm.em.fork(), '00000000-0000-4000-8000-000000000000', host.id)).toBeNull();
+  });
+});
