@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomBytes } from 'node:crypto';
-import { Participant, Recording, Room, RoomInvitation } from '../db/entities';
+import { Participant, Room, RoomInvitation } from '../db/entities';
 import { findOrCreateUserByEmail, isStorableEmail, userForIdentity } from '../db/users';
 import type { Invitee, InvitationStatus, MeetingMirror, MeetingPhase, RecordingFinishedEvent } from '../workflows/messages';
 import type { ActivityContext } from './context';
@@ -30,19 +30,33 @@ async function writeParticipants(db: EntityManager, roomId: string, rows: Partic
   const userIds: string[] = [];
   for (const row of rows) {
     const user = await userForIdentity(db, row.identity, row.name);
-    await db.createQueryBuilder(Participant).insert({ room: roomId, user: user.id, role: 'participant', status: 'invited' }).onConflict(['room_id', 'user_id']).ignore().execute();
-    const participant = await db.findOneOrFail(Participant, { room: roomId, user: user.id });
-    participant.status = row.present ? 'joined' : 'left';
-    participant.joinedAt ??= new Date(row.joinedAt);
-    participant.leftAt = row.leftAt ? new Date(row.leftAt) : null;
-    participant.duration = Math.round(row.seconds);
+    await db.execute(UPSERT_PARTICIPANT_SQL, [roomId, user.id, row.present ? 'joined' : 'left', new Date(row.joinedAt), row.leftAt ? new Date(row.leftAt) : null, Math.round(row.seconds)]);
     userIds.push(user.id);
   }
-  const room = await db.findOneOrFail(Room, roomId);
-  room.currentParticipants = count;
-  await db.flush();
+  const updated = await db.execute<{ id: string }[]>(`update rooms set current_participants = ?, updated_at = now() where id = ? returning id`, [count, roomId]);
+  if (updated.length === 0) throw new Error(`meeting ${roomId} not found`);
   return userIds;
 }
+
+/**
+ * One statement per participant (through the ORM it was an insert, a select and an update in the flush): these
+ * writes run at every join and leave of every meeting. The first join time stays; the rest is absolute.
+ */
+const UPSERT_PARTICIPANT_SQL = `insert into participants (room_id, user_id, role, status, joined_at, left_at, duration) values (?, ?, 'participant', ?, ?, ?, ?)
+  on conflict (room_id, user_id) do update set status = excluded.status, joined_at = coalesce(participants.joined_at, excluded.joined_at),
+    left_at = excluded.left_at, duration = excluded.duration, updated_at = now()`;
+
+/**
+ * The phase, times and mirror in one statement (through the ORM: a select, then begin, update and commit): it runs
+ * at every phase change of every meeting. The duration follows the times, as the room's start and end.
+ */
+const SET_PHASE_SQL = `update rooms set status = ?, workflow_state = coalesce(?::jsonb, workflow_state),
+    scheduled_start_time = coalesce(?::timestamptz, scheduled_start_time), started_at = coalesce(?::timestamptz, started_at),
+    ended_at = coalesce(?::timestamptz, ended_at),
+    duration = case when ?::timestamptz is null or coalesce(?::timestamptz, started_at) is null then duration
+      else greatest(0, round(extract(epoch from (?::timestamptz - coalesce(?::timestamptz, started_at)))))::int end,
+    updated_at = now()
+  where id = ? returning id`;
 
 export interface InvitationRecord extends InvitationStatus {
   token: string;
@@ -55,17 +69,13 @@ export function createMeetingActivities(ctx: ActivityContext) {
   return {
     /** Mirrors the workflow's phase (and times) into rooms; setting the same values again changes nothing. */
     async setMeetingPhase(change: PhaseChange): Promise<void> {
-      const db = em();
-      const room = await db.findOneOrFail(Room, change.roomId);
-      room.status = change.phase;
-      if (change.mirror) room.workflowState = change.mirror;
-      if (change.scheduledStart) room.scheduledStartTime = new Date(change.scheduledStart);
-      if (change.startedAt) room.startedAt = new Date(change.startedAt);
-      if (change.endedAt) {
-        room.endedAt = new Date(change.endedAt);
-        if (room.startedAt) room.duration = Math.max(0, Math.round((room.endedAt.getTime() - room.startedAt.getTime()) / 1000));
-      }
-      await db.flush();
+      const at = (iso?: string) => (iso ? new Date(iso) : null);
+      const [startedAt, endedAt] = [at(change.startedAt), at(change.endedAt)];
+      const updated = await em().execute<{ id: string }[]>(SET_PHASE_SQL, [
+        change.phase, change.mirror ? JSON.stringify(change.mirror) : null, at(change.scheduledStart), startedAt, endedAt,
+        endedAt, startedAt, endedAt, startedAt, change.roomId,
+      ]);
+      if (updated.length === 0) throw new Error(`meeting ${change.roomId} not found`);
     },
 
     /** One invitation per invitee (room + email is its natural key); a retry returns the same tokens. */
@@ -117,26 +127,22 @@ export function createMeetingActivities(ctx: ActivityContext) {
     /** Upserts the recording by its provider id (the natural key). */
     async recordRecording(input: { roomId: string; recordingId: string; startedAt?: string; finished?: RecordingFinishedEvent }): Promise<string> {
       const db = em();
-      await db
-        .createQueryBuilder(Recording)
-        .insert({ room: input.roomId, livekitRecordingId: input.recordingId, status: 'recording', startedAt: input.startedAt ? new Date(input.startedAt) : new Date() })
-        .onConflict('livekit_recording_id')
-        .ignore()
-        .execute();
-      const recording = await db.findOneOrFail(Recording, { livekitRecordingId: input.recordingId });
-      if (recording.room.id !== input.roomId) {
-        throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} belongs to another meeting (${recording.room.id})`, 'RecordingOfAnotherMeeting');
+      await db.execute(
+        `insert into recordings (room_id, livekit_recording_id, status, started_at) values (?, ?, 'recording', ?) on conflict (livekit_recording_id) do nothing`,
+        [input.roomId, input.recordingId, input.startedAt ? new Date(input.startedAt) : new Date()],
+      );
+      const [recording] = await db.execute<{ id: string; room_id: string }[]>(`select id, room_id from recordings where livekit_recording_id = ?`, [input.recordingId]);
+      if (recording.room_id !== input.roomId) {
+        throw ApplicationFailure.nonRetryable(`recording ${input.recordingId} belongs to another meeting (${recording.room_id})`, 'RecordingOfAnotherMeeting');
       }
       const finished = input.finished;
       if (finished) {
-        recording.status = finished.error ? 'failed' : 'completed';
-        recording.completedAt = new Date(finished.at);
-        recording.filePath = finished.filePath ?? recording.filePath;
-        recording.fileUrl = finished.fileUrl ?? recording.fileUrl;
-        recording.fileSize = finished.fileSize ?? recording.fileSize;
-        recording.duration = finished.durationSeconds ?? recording.duration;
+        await db.execute(
+          `update recordings set status = ?, completed_at = ?, file_path = coalesce(?, file_path), file_url = coalesce(?, file_url),
+             file_size = coalesce(?, file_size), duration = coalesce(?, duration), updated_at = now() where id = ?`,
+          [finished.error ? 'failed' : 'completed', new Date(finished.at), finished.filePath ?? null, finished.fileUrl ?? null, finished.fileSize ?? null, finished.durationSeconds ?? null, recording.id],
+        );
       }
-      await db.flush();
       return recording.id;
     },
   };
