@@ -9,7 +9,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ParticipantRow } from '../activities/meetings';
-import { db, delivery, recorder, video } from './activity-options';
+import { db, delivery, mirrorDb, recorder, video } from './activity-options';
 import { recordingWorkflowId, trackRecordingId } from './ids';
 import {
   cancelUpdate,
@@ -40,6 +40,9 @@ import { recordingPipelineWorkflow } from './recording-pipeline';
 import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
 
 const MINUTE = 60_000;
+
+/** Meetings started before the mirror writes became local activities replay them as regular ones (the patch). */
+const mirrorWrites = () => (patched('local-mirror-writes') ? mirrorDb : db);
 
 /** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */
 const invalid = (message: string) => ApplicationFailure.create({ message, type: REFUSAL_TYPES.invalid, nonRetryable: true });
@@ -123,7 +126,7 @@ class MeetingState {
     const storeFirst = patched('phase-after-store');
     if (!storeFirst) this.status.phase = phase;
     upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
-    await db.setMeetingPhase({ roomId: this.input.roomId, phase, ...times, mirror: this.mirror });
+    await mirrorWrites().setMeetingPhase({ roomId: this.input.roomId, phase, ...times, mirror: this.mirror });
     this.status.phase = phase;
     log.info('meeting phase', { phase });
   }
@@ -172,7 +175,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
         const sequence = meeting.status.sequence;
         meeting.startMoved = true;
         upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
-        await db.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart, mirror: meeting.mirror });
+        await mirrorWrites().setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart, mirror: meeting.mirror });
         await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: serial ? sequence : meeting.status.sequence });
         return meeting.status;
       } finally {
@@ -260,7 +263,7 @@ function registerVideoEvents(meeting: MeetingState): void {
   setHandler(recordingStartedSignal, async (event) => {
     if (!meeting.firstTime(event) || meeting.status.recordings.some((r) => r.recordingId === event.recordingId)) return;
     meeting.status.recordings.push({ recordingId: event.recordingId, status: 'recording' });
-    await db.recordRecording({ roomId, recordingId: event.recordingId, startedAt: event.at });
+    await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, startedAt: event.at });
   });
   setHandler(recordingFinishedSignal, async (event: RecordingFinishedEvent) => {
     if (!meeting.firstTime(event)) return;
@@ -274,12 +277,12 @@ function registerVideoEvents(meeting: MeetingState): void {
     // file). Meetings that began before this rule keep the old order on replay (the patch).
     const storedFirst = patched('recording-stored-before-finished');
     if (storedFirst) {
-      await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+      await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, finished: event });
       if (recording.status !== 'recording') return;
     }
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
-    if (!storedFirst) await db.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+    if (!storedFirst) await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, finished: event });
   });
   setHandler(roomFinishedSignal, (event) => {
     if (meeting.firstTime(event)) meeting.roomFinished = true;
@@ -308,7 +311,7 @@ async function saveParticipant(meeting: MeetingState, roomId: string, identity: 
       while (meeting.unsavedParticipants.size) {
         const batch = [...meeting.unsavedParticipants];
         meeting.unsavedParticipants.clear();
-        await db.recordParticipants({ roomId, participants: batch.map((id) => participantRow(meeting, id)), count: presentCount(meeting) });
+        await mirrorWrites().recordParticipants({ roomId, participants: batch.map((id) => participantRow(meeting, id)), count: presentCount(meeting) });
       }
     } finally {
       // In the same step as the last emptiness check: a participant added later starts a new writer.
@@ -390,7 +393,7 @@ async function runLive(meeting: MeetingState, settings: WorkflowSettings): Promi
     const recordingId = await video.startRoomRecording({ roomId: meeting.input.roomId });
     if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
       meeting.status.recordings.push({ recordingId, status: 'recording' });
-      await db.recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
+      await mirrorWrites().recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
     }
   }
 
@@ -456,13 +459,13 @@ async function startTrackRecorder(meeting: MeetingState, settings: WorkflowSetti
   const recordingId = trackRecordingId(roomId, 1);
   const recording: RecordingStatus = { recordingId, status: 'recording' };
   meeting.status.recordings.push(recording);
-  await db.recordRecording({ roomId, recordingId, startedAt: nowIso() });
+  await mirrorWrites().recordRecording({ roomId, recordingId, startedAt: nowIso() });
   const finish = async (event: Omit<RecordingFinishedEvent, 'eventId' | 'at' | 'recordingId'>) => {
     // Given up on already (not finished within the grace time after the meeting's end).
     if (recording.status !== 'recording') return;
     const finished = { eventId: `recorder-${recordingId}`, at: nowIso(), recordingId, ...event };
     // Stored before the status changes, so the pipeline (which waits on the status) reads the finished row.
-    await db.recordRecording({ roomId, recordingId, finished });
+    await mirrorWrites().recordRecording({ roomId, recordingId, finished });
     if (recording.status !== 'recording') return;
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
@@ -556,7 +559,7 @@ async function waitForRecordings(meeting: MeetingState, settings: WorkflowSettin
       const finished = { eventId: `reconcile-${egress.egressId}`, at: egress.endedAt ?? nowIso(), recordingId: egress.egressId, filePath: egress.filePath, fileUrl: egress.fileUrl, fileSize: egress.fileSize, durationSeconds: egress.durationSeconds, error: egress.status === 'complete' || egress.status === 'limit_reached' ? undefined : (egress.error ?? `the recording ended ${egress.status}`) };
       recording.status = finished.error ? 'failed' : 'finished';
       recording.error = finished.error;
-      await db.recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
+      await mirrorWrites().recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
     }
   }
 }

@@ -50,6 +50,13 @@ export function workflowTaskTimings(history: History, from = 0): StepTiming[] {
   });
 }
 
+/** The marker a local activity leaves in its workflow's history (it runs inside a workflow task: no task of its own). */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+const isLocalActivity = (event: HistoryEvent) => event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER;
+
+/** Local activities that completed in a history (their markers). */
+export const localActivityCount = (history: History) => (history.events ?? []).filter(isLocalActivity).length;
+
 /** Every activity and workflow task of a history scheduled at or after `from` (ms). */
 export function stepTimings(history: History, from = 0): StepTiming[] {
   return [...activityTimings(history, from), ...workflowTaskTimings(history, from)];
@@ -73,17 +80,17 @@ export function startTime(history: History): number | undefined {
 }
 
 /** Activities scheduled before and after the first signal of this name. */
-export function activitiesAroundSignal(history: History, signalName: string): { before: number; after: number } {
+export function activitiesAroundSignal(history: History, signalName: string): { before: number; after: number; localBefore: number; localAfter: number } {
   let seenSignal = false;
-  let before = 0;
-  let after = 0;
+  const counts = { before: 0, after: 0, localBefore: 0, localAfter: 0 };
   for (const event of history.events ?? []) {
     if (event.workflowExecutionSignaledEventAttributes?.signalName === signalName) seenSignal = true;
-    if (!event.activityTaskScheduledEventAttributes) continue;
-    if (seenSignal) after += 1;
-    else before += 1;
+    const local = isLocalActivity(event);
+    if (!event.activityTaskScheduledEventAttributes && !local) continue;
+    counts[seenSignal ? 'after' : 'before'] += 1;
+    if (local) counts[seenSignal ? 'localAfter' : 'localBefore'] += 1;
   }
-  return { before, after };
+  return counts;
 }
 
 export interface StepSummary {
@@ -130,13 +137,14 @@ export function firstTimerFired(history: History): number | undefined {
 
 /**
  * When a meeting entered `phase`: it upserts MeetingStatus, stores the phase (an activity), then switches, so the
- * phase is reached when the first activity scheduled after that upsert completes.
+ * phase is reached when the first activity after that upsert completes (a local activity's marker is its completion).
  */
 export function phaseReached(history: History, phase: string): number | undefined {
   const events = history.events ?? [];
   const upsert = events.findIndex((event) => searchAttributeValue(event, 'MeetingStatus') === phase);
   if (upsert < 0) return undefined;
-  const scheduled = events.slice(upsert).find((event) => event.activityTaskScheduledEventAttributes);
+  const scheduled = events.slice(upsert).find((event) => event.activityTaskScheduledEventAttributes || isLocalActivity(event));
+  if (scheduled && isLocalActivity(scheduled)) return eventMs(scheduled);
   const completed = scheduled && events.find((event) => idOf(event.activityTaskCompletedEventAttributes?.scheduledEventId) === idOf(scheduled.eventId));
   return completed ? eventMs(completed) : undefined;
 }

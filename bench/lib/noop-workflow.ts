@@ -3,13 +3,14 @@
  * meeting's end, more activities) whose activities do nothing. Bundled as workflow code, so it imports only
  * @temporalio/workflow.
  */
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 
 export const noopActivities = {
   async noop(): Promise<void> {},
 };
 
 const { noop } = proxyActivities<typeof noopActivities>({ startToCloseTimeout: '1 minute' });
+const local = proxyLocalActivities<typeof noopActivities>({ startToCloseTimeout: '1 minute' });
 
 export const noopFinishSignal = defineSignal('finish');
 export const noopReadyQuery = defineQuery<boolean>('ready');
@@ -19,18 +20,29 @@ export interface NoopMeetingInput {
   before: number;
   /** Activities after it ends (processing, the recording pipeline, delivery). */
   after: number;
+  /** Of those, how many are local activities (the meeting's mirror writes): the floor has the meeting's shape. */
+  localBefore?: number;
+  localAfter?: number;
 }
 
-export async function noopMeetingWorkflow({ before, after }: NoopMeetingInput): Promise<number> {
+export async function noopMeetingWorkflow({ before, after, localBefore = 0, localAfter = 0 }: NoopMeetingInput): Promise<number> {
   let finished = false;
   let ready = false;
   setHandler(noopFinishSignal, () => {
     finished = true;
   });
   setHandler(noopReadyQuery, () => ready);
-  for (let i = 0; i < before; i++) await noop();
+  await runSteps(before, localBefore);
   ready = true;
   await condition(() => finished);
-  for (let i = 0; i < after; i++) await noop();
+  await runSteps(after, localAfter);
   return before + after;
+}
+
+/** `count` no-op activities, `locals` of them local, spread evenly among the regular ones. */
+async function runSteps(count: number, locals: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const isLocal = Math.floor(((i + 1) * locals) / count) > Math.floor((i * locals) / count);
+    await (isLocal ? local.noop() : noop());
+  }
 }
