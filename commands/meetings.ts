@@ -2,7 +2,7 @@ import { MeetingsClient, scheduleMeeting, type ScheduleMeetingRequest } from '..
 import { RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
 import type { VideoProvider } from '../integrations/video/types';
 import { findRoomWithHost } from '../db/visibility';
-import { canManageMeeting, canSeeMeetingAs } from '../policies/meetings';
+import { canManageMeeting, canSeeMeeting } from '../policies/meetings';
 import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
 import type { InvitationStatus, MeetingStatus } from '../workflows/messages';
 import { type Actor, audit, auditInput, authorize, CommandError, type CommandDeps } from './types';
@@ -19,7 +19,7 @@ export async function findVisibleMeeting(deps: Pick<CommandDeps, 'em'>, actor: A
   if (!UUID.test(roomId)) throw notFound();
   const found = await findRoomWithHost(deps.em, roomId, actor.kind === 'person' ? actor.user.id : null);
   if (!found) throw notFound();
-  if (actor.kind === 'person' && !canSeeMeetingAs(actor.user, found.room, found.joinedOrInvited)) throw notFound();
+  if (actor.kind === 'person' && !canSeeMeeting(actor.user, found.room, found.joinedOrInvited)) throw notFound();
   return found.room;
 }
 
