@@ -100,16 +100,20 @@ async function schedule(deps: Deps, start: Date, index: number): Promise<string>
   return workflowId;
 }
 
-/** Waits, one visibility count a second, until `count` meetings of this start are in `phase`; returns when they were. */
-async function waitForPhaseCount(deps: Deps, start: Date, phase: string, count: number, deadline: number): Promise<number> {
+/**
+ * Waits, one visibility count a second, until `count` meetings of this start are in one of `phases`; returns when
+ * they were. Waiting counts the meetings already live too: when scheduling and inviting outlast the margin, the first
+ * meetings are live before the last are waiting, and "all waiting at once" never comes (their lag shows it).
+ */
+async function waitForPhaseCount(deps: Deps, start: Date, phases: string[], count: number, deadline: number): Promise<number> {
   // A range, not equality: the dev server's SQLite visibility compares datetimes as text.
   const around = (offsetMs: number) => new Date(start.getTime() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const query = `TaskQueue = '${deps.cfg.TEMPORAL_TASK_QUEUE}' AND MeetingStart >= '${around(-1000)}' AND MeetingStart <= '${around(1000)}' AND MeetingStatus = '${phase}'`;
+  const query = `TaskQueue = '${deps.cfg.TEMPORAL_TASK_QUEUE}' AND MeetingStart >= '${around(-1000)}' AND MeetingStart <= '${around(1000)}' AND MeetingStatus IN (${phases.map((phase) => `'${phase}'`).join(', ')})`;
   while (Date.now() < deadline) {
     if ((await deps.temporal.workflow.count(query)).count >= count) return Date.now();
     await sleep(1000);
   }
-  throw new Error(`fewer than ${count} meetings starting at ${start.toISOString()} reached ${phase} in time`);
+  throw new Error(`fewer than ${count} meetings starting at ${start.toISOString()} reached ${phases.join(' or ')} in time`);
 }
 
 async function burstRound(deps: Deps, count: number): Promise<Round> {
@@ -120,10 +124,10 @@ async function burstRound(deps: Deps, count: number): Promise<Round> {
   deps.workflowIds.push(...ids);
   const schedulingMs = Date.now() - began;
   rss.mark('scheduled');
-  const allWaiting = await waitForPhaseCount(deps, start, 'waiting', count, start.getTime() + 60_000);
+  const allWaiting = await waitForPhaseCount(deps, start, ['waiting', 'live'], count, start.getTime() + 60_000);
   await sleep(Math.max(0, start.getTime() - Date.now()));
   rss.mark('start');
-  await waitForPhaseCount(deps, start, 'live', count, start.getTime() + 10 * 60_000);
+  await waitForPhaseCount(deps, start, ['live'], count, start.getTime() + 10 * 60_000);
   const histories = await liveHistories(deps.temporal, ids);
   const lags = (reached: (history: History) => number | undefined) =>
     histories.map((history) => (reached(history) ?? NaN) - start.getTime()).sort((a, b) => a - b);
@@ -189,7 +193,7 @@ async function main(): Promise<void> {
     const baseline = await burstRound(deps, BASELINE);
     const burst = await burstRound(deps, BURST);
     console.log(formatTable(
-      ['round', 'meetings', 'scheduling s', 'all waiting T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms', 'wf task timed out'],
+      ['round', 'meetings', 'scheduling s', 'all waiting or live T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms', 'wf task timed out'],
       [lagRow(`baseline: ${BASELINE} at ${baseline.start.toISOString().slice(11, 16)}`, baseline), lagRow(`burst: ${BURST} at ${burst.start.toISOString().slice(11, 16)}`, burst)],
     ));
     console.log('\nWorker process RSS (MB):\n');
