@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import type { SummaryOutcome } from '../activities/pipeline';
 import { db, delivery } from './activity-options';
 import { approveRecapUpdate, recapStatusQuery, type RecapDecision, type RecapStatus } from './messages';
@@ -23,8 +23,13 @@ export interface ApprovalResult {
 export async function awaitRecapApproval(draft: SummaryOutcome, autoReleaseMinutes: number): Promise<ApprovalResult> {
   const status: RecapStatus = { state: 'awaiting', summaryId: draft.summaryId };
   if (autoReleaseMinutes > 0) status.releaseAt = new Date(Date.now() + autoReleaseMinutes * MINUTE).toISOString();
+  // Stored as awaiting before the draft goes out: a host who presses Edit the moment the DM arrives must find it
+  // (stored after, the button answered "no recap for approval" until the write landed). Recaps drafted before
+  // this order replay the old one (the patch).
+  const storeFirst = patched('recap-awaiting-before-draft');
+  if (storeFirst) await db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
   await delivery.sendRecapDraft({ summaryId: draft.summaryId, releaseAt: status.releaseAt });
-  await db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
+  if (!storeFirst) await db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
 
   // The recap awaits the host once they have the draft: only then do the query and the update answer.
   let decision: RecapDecision | undefined;
