@@ -25,7 +25,7 @@ import path from 'node:path';
 import { config, type Config } from '../config';
 import { percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
 import { startDevServer } from './lib/dev-server';
-import { activitiesAroundSignal, activityTimings, completionTime, localActivityCount, signalTime, stepTimings, summarizeSteps, type History, type StepTiming } from './lib/history-timings';
+import { activitiesAroundSignal, activityCount, completionTime, localActivityCount, signalTime, stepTimings, summarizeSteps, type History, type StepTiming } from './lib/history-timings';
 import { benchPeople, deleteRooms, excerptVtt, playMeeting, runPool } from './lib/meeting-driver';
 import { noopActivities, noopFinishSignal, noopMeetingWorkflow, noopReadyQuery, type NoopMeetingInput } from './lib/noop-workflow';
 import { reportFigures } from './lib/figures';
@@ -97,7 +97,7 @@ async function measurePipeline(label: string, count: number, env: Partial<Config
       completed: played.filter((meeting) => meeting.status.phase === 'completed').length,
       wallMs,
       endToDoneMs: endToDone(meetings, 'roomFinished'),
-      activities: [...meetings, ...pipelines].reduce((sum, history) => sum + activityTimings(history).length + localActivityCount(history), 0),
+      activities: [...meetings, ...pipelines].reduce((sum, history) => sum + activityCount(history), 0),
       localActivities: [...meetings, ...pipelines].reduce((sum, history) => sum + localActivityCount(history), 0),
       steps: [...meetings, ...pipelines].flatMap((history) => stepTimings(history)),
       afterEndSteps: [...meetings.flatMap((history) => stepTimings(history, signalTime(history, 'roomFinished'))), ...pipelines.flatMap((history) => stepTimings(history))],
@@ -120,7 +120,7 @@ function endToDone(histories: History[], endSignal: string): number[] {
 /** Activities per meeting before and after the room closed (the recording pipeline's all come after). */
 function averageSplit(meetings: History[], pipelines: History[]): NoopMeetingInput {
   const around = meetings.map((history) => activitiesAroundSignal(history, 'roomFinished'));
-  const pipelineActivities = pipelines.reduce((sum, history) => sum + activityTimings(history).length + localActivityCount(history), 0);
+  const pipelineActivities = pipelines.reduce((sum, history) => sum + activityCount(history), 0);
   const average = (count: (split: (typeof around)[number]) => number) => Math.round(around.reduce((sum, split) => sum + count(split), 0) / meetings.length);
   const before = average((split) => split.before);
   const total = Math.round((around.reduce((sum, split) => sum + split.before + split.after, 0) + pipelineActivities) / meetings.length);
@@ -157,7 +157,7 @@ async function measureNoop(count: number, split: NoopMeetingInput, address: stri
       completed: histories.filter((history) => completionTime(history) !== undefined).length,
       wallMs,
       endToDoneMs: endToDone(histories, 'finish'),
-      activities: histories.reduce((sum, history) => sum + activityTimings(history).length + localActivityCount(history), 0),
+      activities: histories.reduce((sum, history) => sum + activityCount(history), 0),
       localActivities: histories.reduce((sum, history) => sum + localActivityCount(history), 0),
       steps: histories.flatMap((history) => stepTimings(history)),
       afterEndSteps: histories.flatMap((history) => stepTimings(history, signalTime(history, 'finish'))),

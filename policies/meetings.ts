@@ -6,7 +6,7 @@ import type { RoomEntity, UserEntity } from '../db/entities';
  * everyone's reports): the host and admins.
  */
 export function canSeeMeeting(user: UserEntity, room: RoomEntity, joinedOrInvited: boolean): boolean {
-  return user.role === 'admin' || room.host.id === user.id || joinedOrInvited;
+  return canManageMeeting(user, room) || joinedOrInvited;
 }
 
 export function canManageMeeting(user: UserEntity, room: RoomEntity): boolean {

@@ -26,10 +26,11 @@ export async function awaitRecapApproval(draft: SummaryOutcome, autoReleaseMinut
   // Stored as awaiting before the draft goes out: a host who presses Edit the moment the DM arrives must find it
   // (stored after, the button answered "no recap for approval" until the write landed). Recaps drafted before
   // this order replay the old one (the patch).
+  const storeAwaiting = () => db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
   const storeFirst = patched('recap-awaiting-before-draft');
-  if (storeFirst) await db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
+  if (storeFirst) await storeAwaiting();
   await delivery.sendRecapDraft({ summaryId: draft.summaryId, releaseAt: status.releaseAt });
-  if (!storeFirst) await db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
+  if (!storeFirst) await storeAwaiting();
 
   // The recap awaits the host once they have the draft: only then do the query and the update answer.
   let decision: RecapDecision | undefined;

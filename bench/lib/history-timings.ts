@@ -57,6 +57,9 @@ const isLocalActivity = (event: HistoryEvent) => event.markerRecordedEventAttrib
 /** Local activities that completed in a history (their markers). */
 export const localActivityCount = (history: History) => (history.events ?? []).filter(isLocalActivity).length;
 
+/** Every activity that completed in a history: regular ones and local ones. */
+export const activityCount = (history: History) => activityTimings(history).length + localActivityCount(history);
+
 /** Every activity and workflow task of a history scheduled at or after `from` (ms). */
 export function stepTimings(history: History, from = 0): StepTiming[] {
   return [...activityTimings(history, from), ...workflowTaskTimings(history, from)];
