@@ -5,6 +5,7 @@ import { waitForPhase } from '../../clients/video-events';
 import { Room, type RoomEntity } from '../../db/entities';
 import { cancelUpdate, statusQuery } from '../../workflows/messages';
 import { unique } from '../helpers/db';
+import { waitFor } from '../helpers/wait';
 import { createUser } from '../helpers/factories';
 import { startWorkerStack, testWorld, type WorkerStack } from '../helpers/worker';
 
@@ -82,7 +83,10 @@ test('an occurrence starts at the Schedule\'s time plus the lead, not at the tim
     const rooms = await occurrencesOf(seriesId);
     expect(rooms).toHaveLength(1);
     expect(rooms[0].scheduledStartTime?.toISOString()).toBe(new Date(fireTime + 60 * 60_000).toISOString());
-    await env.client.workflow.getHandle(rooms[0].workflowId!).terminate('test over');
+    // The occurrence writes its room before it starts the meeting's workflow: end the workflow once it exists.
+    const meeting = env.client.workflow.getHandle(rooms[0].workflowId!);
+    await waitFor('the occurrence\'s meeting workflow', async () => Boolean(await meeting.describe()), 15_000);
+    await meeting.terminate('test over');
   } finally {
     await schedule.delete();
   }
