@@ -23,16 +23,8 @@ export interface ApprovalResult {
 export async function awaitRecapApproval(draft: SummaryOutcome, autoReleaseMinutes: number): Promise<ApprovalResult> {
   const status: RecapStatus = { state: 'awaiting', summaryId: draft.summaryId };
   if (autoReleaseMinutes > 0) status.releaseAt = new Date(Date.now() + autoReleaseMinutes * MINUTE).toISOString();
-  // Stored as awaiting before the draft goes out: a host who presses Edit the moment the DM arrives must find it
-  // (stored after, the button answered "no recap for approval" until the write landed). Recaps drafted before
-  // this order replay the old one (the patch).
-  const storeAwaiting = () => db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
-  const storeFirst = patched('recap-awaiting-before-draft');
-  if (storeFirst) await storeAwaiting();
-  await delivery.sendRecapDraft({ summaryId: draft.summaryId, releaseAt: status.releaseAt });
-  if (!storeFirst) await storeAwaiting();
-
-  // The recap awaits the host once they have the draft: only then do the query and the update answer.
+  // The query and the update answer before the recap is stored as awaiting: whoever reads "awaiting" from the
+  // database (the Edit button, the API) can act on it at once. Handlers are no commands: replay is unchanged.
   let decision: RecapDecision | undefined;
   setHandler(recapStatusQuery, () => status);
   setHandler(
@@ -51,6 +43,15 @@ export async function awaitRecapApproval(draft: SummaryOutcome, autoReleaseMinut
       },
     },
   );
+
+  // Stored as awaiting before the draft goes out: a host who presses Edit the moment the DM arrives must find it
+  // (stored after, the button answered "no recap for approval" until the write landed). Recaps drafted before
+  // this order replay the old one (the patch).
+  const storeAwaiting = () => db.setRecapState({ summaryId: draft.summaryId, state: 'awaiting', releaseAt: status.releaseAt });
+  const storeFirst = patched('recap-awaiting-before-draft');
+  if (storeFirst) await storeAwaiting();
+  await delivery.sendRecapDraft({ summaryId: draft.summaryId, releaseAt: status.releaseAt });
+  if (!storeFirst) await storeAwaiting();
 
   const decided = () => decision !== undefined;
   if (autoReleaseMinutes > 0) await condition(decided, autoReleaseMinutes * MINUTE);
