@@ -8,6 +8,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { Activities } from '../activities';
 import type { ParticipantRow } from '../activities/meetings';
 import { db, delivery, mirrorDb, recorder, video } from './activity-options';
 import { recordingWorkflowId, trackRecordingId } from './ids';
@@ -41,8 +42,28 @@ import { MeetingStartKey, MeetingStatusKey } from './search-attributes';
 
 const MINUTE = 60_000;
 
-/** Meetings started before the mirror writes became local activities replay them as regular ones (the patch). */
-const mirrorWrites = () => (patched('local-mirror-writes') ? mirrorDb : db);
+type MirrorWrites = Pick<Activities, 'setMeetingPhase' | 'recordParticipants' | 'recordRecording'>;
+
+/**
+ * The meeting's writes of its own state (phase, participants, recordings), as local activities one at a time.
+ * One at a time because the SDK hands a replaying worker the results of concurrent local activities in one
+ * activation where the first run got them in several: the coroutines waiting on them resume in another order,
+ * schedule their next commands under other ids, and the meeting fails with a nondeterminism error once a worker
+ * restart makes another worker replay it (the worker-kill fault test, 2 of 50 meetings). In a queue, each result
+ * arrives alone, the same on replay. Meetings started before this patch write through regular activities.
+ */
+function mirrorWriter(): MirrorWrites {
+  if (!patched('serial-local-mirror-writes')) return db;
+  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn =
+    <Input, Output>(write: (input: Input) => Promise<Output>) =>
+    (input: Input): Promise<Output> => {
+      const turn = queue.then(() => write(input));
+      queue = turn.catch(() => undefined);
+      return turn;
+    };
+  return { setMeetingPhase: inTurn(mirrorDb.setMeetingPhase), recordParticipants: inTurn(mirrorDb.recordParticipants), recordRecording: inTurn(mirrorDb.recordRecording) };
+}
 
 /** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */
 const invalid = (message: string) => ApplicationFailure.create({ message, type: REFUSAL_TYPES.invalid, nonRetryable: true });
@@ -100,6 +121,7 @@ class MeetingState {
   /** Participants whose row is behind their state, and the one loop writing them (see saveParticipant). */
   readonly unsavedParticipants = new Set<string>();
   participantWriter?: Promise<void>;
+  private writer?: MirrorWrites;
 
   constructor(readonly input: MeetingInput) {
     this.status = {
@@ -118,6 +140,11 @@ class MeetingState {
     return this.status.phase;
   }
 
+  /** Made at the first write, where the meeting's patch marker has always been recorded. */
+  get mirrorWrites(): MirrorWrites {
+    return (this.writer ??= mirrorWriter());
+  }
+
   /**
    * The phase changes once it is stored, so whoever waits on it (an update) then finds rooms.status agreeing.
    * Meetings started before this rule changed it first (the patch keeps their replay deterministic).
@@ -126,7 +153,7 @@ class MeetingState {
     const storeFirst = patched('phase-after-store');
     if (!storeFirst) this.status.phase = phase;
     upsertSearchAttributes([{ key: MeetingStatusKey, value: phase }]);
-    await mirrorWrites().setMeetingPhase({ roomId: this.input.roomId, phase, ...times, mirror: this.mirror });
+    await this.mirrorWrites.setMeetingPhase({ roomId: this.input.roomId, phase, ...times, mirror: this.mirror });
     this.status.phase = phase;
     log.info('meeting phase', { phase });
   }
@@ -175,7 +202,7 @@ function registerUpdates(input: MeetingInput, meeting: MeetingState): void {
         const sequence = meeting.status.sequence;
         meeting.startMoved = true;
         upsertSearchAttributes([{ key: MeetingStartKey, value: new Date(start) }]);
-        await mirrorWrites().setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart, mirror: meeting.mirror });
+        await meeting.mirrorWrites.setMeetingPhase({ roomId: input.roomId, phase: meeting.phase, scheduledStart: meeting.status.scheduledStart, mirror: meeting.mirror });
         await delivery.sendInvites({ roomId: input.roomId, kind: 'update', sequence: serial ? sequence : meeting.status.sequence });
         return meeting.status;
       } finally {
@@ -263,7 +290,7 @@ function registerVideoEvents(meeting: MeetingState): void {
   setHandler(recordingStartedSignal, async (event) => {
     if (!meeting.firstTime(event) || meeting.status.recordings.some((r) => r.recordingId === event.recordingId)) return;
     meeting.status.recordings.push({ recordingId: event.recordingId, status: 'recording' });
-    await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, startedAt: event.at });
+    await meeting.mirrorWrites.recordRecording({ roomId, recordingId: event.recordingId, startedAt: event.at });
   });
   setHandler(recordingFinishedSignal, async (event: RecordingFinishedEvent) => {
     if (!meeting.firstTime(event)) return;
@@ -277,12 +304,12 @@ function registerVideoEvents(meeting: MeetingState): void {
     // file). Meetings that began before this rule keep the old order on replay (the patch).
     const storedFirst = patched('recording-stored-before-finished');
     if (storedFirst) {
-      await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+      await meeting.mirrorWrites.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
       if (recording.status !== 'recording') return;
     }
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
-    if (!storedFirst) await mirrorWrites().recordRecording({ roomId, recordingId: event.recordingId, finished: event });
+    if (!storedFirst) await meeting.mirrorWrites.recordRecording({ roomId, recordingId: event.recordingId, finished: event });
   });
   setHandler(roomFinishedSignal, (event) => {
     if (meeting.firstTime(event)) meeting.roomFinished = true;
@@ -311,7 +338,7 @@ async function saveParticipant(meeting: MeetingState, roomId: string, identity: 
       while (meeting.unsavedParticipants.size) {
         const batch = [...meeting.unsavedParticipants];
         meeting.unsavedParticipants.clear();
-        await mirrorWrites().recordParticipants({ roomId, participants: batch.map((id) => participantRow(meeting, id)), count: presentCount(meeting) });
+        await meeting.mirrorWrites.recordParticipants({ roomId, participants: batch.map((id) => participantRow(meeting, id)), count: presentCount(meeting) });
       }
     } finally {
       // In the same step as the last emptiness check: a participant added later starts a new writer.
@@ -393,7 +420,7 @@ async function runLive(meeting: MeetingState, settings: WorkflowSettings): Promi
     const recordingId = await video.startRoomRecording({ roomId: meeting.input.roomId });
     if (recordingId && !meeting.status.recordings.some((r) => r.recordingId === recordingId)) {
       meeting.status.recordings.push({ recordingId, status: 'recording' });
-      await mirrorWrites().recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
+      await meeting.mirrorWrites.recordRecording({ roomId: meeting.input.roomId, recordingId, startedAt: nowIso() });
     }
   }
 
@@ -459,13 +486,13 @@ async function startTrackRecorder(meeting: MeetingState, settings: WorkflowSetti
   const recordingId = trackRecordingId(roomId, 1);
   const recording: RecordingStatus = { recordingId, status: 'recording' };
   meeting.status.recordings.push(recording);
-  await mirrorWrites().recordRecording({ roomId, recordingId, startedAt: nowIso() });
+  await meeting.mirrorWrites.recordRecording({ roomId, recordingId, startedAt: nowIso() });
   const finish = async (event: Omit<RecordingFinishedEvent, 'eventId' | 'at' | 'recordingId'>) => {
     // Given up on already (not finished within the grace time after the meeting's end).
     if (recording.status !== 'recording') return;
     const finished = { eventId: `recorder-${recordingId}`, at: nowIso(), recordingId, ...event };
     // Stored before the status changes, so the pipeline (which waits on the status) reads the finished row.
-    await mirrorWrites().recordRecording({ roomId, recordingId, finished });
+    await meeting.mirrorWrites.recordRecording({ roomId, recordingId, finished });
     if (recording.status !== 'recording') return;
     recording.status = event.error ? 'failed' : 'finished';
     recording.error = event.error;
@@ -559,7 +586,7 @@ async function waitForRecordings(meeting: MeetingState, settings: WorkflowSettin
       const finished = { eventId: `reconcile-${egress.egressId}`, at: egress.endedAt ?? nowIso(), recordingId: egress.egressId, filePath: egress.filePath, fileUrl: egress.fileUrl, fileSize: egress.fileSize, durationSeconds: egress.durationSeconds, error: egress.status === 'complete' || egress.status === 'limit_reached' ? undefined : (egress.error ?? `the recording ended ${egress.status}`) };
       recording.status = finished.error ? 'failed' : 'finished';
       recording.error = finished.error;
-      await mirrorWrites().recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
+      await meeting.mirrorWrites.recordRecording({ roomId: meeting.input.roomId, recordingId: egress.egressId, finished });
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { ChildProcess } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -194,10 +195,19 @@ export async function pendingWork(client: Client, workflowId: string): Promise<s
     const { raw, status } = await client.workflow.getHandle(workflowId).describe();
     const activities = (raw.pendingActivities ?? []).map((a) => `${a.activityType?.name} (attempt ${a.attempt}${a.lastFailure?.message ? `, last failure: ${a.lastFailure.message}` : ''})`);
     const children = await Promise.all((raw.pendingChildren ?? []).map((c) => pendingWork(client, c.workflowId!)));
-    return `${workflowId} ${status.name} pending: [${activities.join('; ')}]${children.length ? ` children: {${children.join(' | ')}}` : ''}`;
+    const task = raw.pendingWorkflowTask ? ` workflow task: state ${raw.pendingWorkflowTask.state}, attempt ${raw.pendingWorkflowTask.attempt}` : '';
+    return `${workflowId} ${status.name} pending: [${activities.join('; ')}]${task}${children.length ? ` children: {${children.join(' | ')}}` : ''}; ${await lastEvents(client, workflowId)}`;
   } catch (error) {
     return `${workflowId}: cannot describe (${(error as Error).message})`;
   }
+}
+
+/** The history's last events, and the last workflow task failure's message: what a stuck meeting last did. */
+async function lastEvents(client: Client, workflowId: string): Promise<string> {
+  const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+  const name = (type: unknown) => String(temporal.api.enums.v1.EventType[Number(type)] ?? type).replace('EVENT_TYPE_', '');
+  const failure = [...events].reverse().find((event) => event.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes?.failure?.message;
+  return `last events: ${events.slice(-8).map((event) => name(event.eventType)).join(', ')}${failure ? `; last workflow task failure: ${failure}` : ''}`;
 }
 
 /** Waits for every meeting's workflow result; on a timeout, fails naming what each unfinished meeting waits on. */
