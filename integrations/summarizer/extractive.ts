@@ -56,6 +56,7 @@ export function summaryWordBudget(meetingWords: number): number {
 const PURPOSE_CUES = new RegExp(
   [
     "this is (?:the|our|a|an) (?:[\\w-]+ ){0,3}(?:meeting|session|call|workshop|review)",
+    "welcome (?:\\w+ ){0,2}to (?:the|our|this|today's) (?:[\\w-]+ ){0,8}(?:meeting|session|call|workshop|review|committee|sync|stand-?up|kick-?off|retro(?:spective)?)",
     "(?:this|today's) (?:meeting|session|call) is (?:about|for|to|on)",
     "(?:purpose|goal|aim|point|focus) of (?:this|today's|the) (?:meeting|session|call)",
     'agenda',

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import { shortSpeakerName } from '../../integrations/summarizer/extractive';
+import { purposeSentence, shortSpeakerName } from '../../integrations/summarizer/extractive';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
+import { scoreSentences } from '../../integrations/summarizer/sentence-scoring';
 import { splitSentences } from '../../integrations/summarizer/sentences';
 import type { ExtractedActionItem, SummaryInput } from '../../integrations/summarizer/types';
 import { parseTranscriptFile } from '../../integrations/transcripts/parse';
@@ -129,6 +130,18 @@ describe('summarizeLocally details', () => {
     expect(said('I think it could be that f it could be that the battery is too small.')).toEqual(['I think it could be that the battery is too small.']);
     // Idioms whose words come back after a short word are not restarts: a repeated phrase needs two words or more.
     expect(said('We went over it step by step, day to day.')).toEqual(['We went over it step by step, day to day.']);
+  });
+
+  it('leads with the opening that says which meeting this is: "Welcome to the ... review", "... committee"', () => {
+    const opening = (text: string) => {
+      const talk = ['The checkout page loses a third of its visitors at the payment step.', 'We could move the coupon field below the total to keep people going.', 'The mobile layout needs bigger buttons for the card number and the expiry date.', 'Our support team hears every week that the address form rejects valid postcodes.', 'The analytics show most people leave when the shipping cost appears late.'];
+      const segments: Segment[] = [text, ...talk].map((line, i) => ({ speaker: i % 2 ? 'Ben' : 'Ann', start: i * 120, end: i * 120 + 20, text: line }));
+      return purposeSentence(scoreSentences(splitSentences(segments)))?.sentence.display;
+    };
+    expect(opening('Welcome to the weekly design review of the checkout project.')).toBe('Welcome to the weekly design review of the checkout project.');
+    expect(opening('Welcome everyone to the fourth meeting of the special committee on the checkout project.')).toMatch(/^Welcome everyone to the fourth meeting/);
+    // A welcome that names no meeting is small talk, not the meeting's purpose.
+    expect(opening('Welcome to the checkout page, said the banner we tested with our customers.')).toBeUndefined();
   });
 
   it('introduces a committee speaker by name only, even when the label nests parentheses', () => {
