@@ -124,10 +124,12 @@ const OVERVIEW_PHRASES = 6;
 export function overviewLine(topics: SummaryTopic[]): string {
   if (topics.length < 2) return '';
   const phrases: string[] = [];
+  // Every topic is named once before any is named twice.
+  const most = Math.max(OVERVIEW_PHRASES, topics.length);
   for (const rank of [0, 1]) {
     for (const topic of topics) {
       const phrase = topic.keywords[rank]?.toLowerCase();
-      if (phrase && phrases.length < OVERVIEW_PHRASES && !phrases.some((kept) => sharesWord(kept, phrase))) phrases.push(phrase);
+      if (phrase && phrases.length < most && !phrases.some((kept) => sharesWord(kept, phrase))) phrases.push(phrase);
     }
   }
   if (phrases.length < 2) return '';

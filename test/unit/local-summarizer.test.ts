@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { purposeSentence, shortSpeakerName } from '../../integrations/summarizer/extractive';
+import { overviewLine, purposeSentence, shortSpeakerName } from '../../integrations/summarizer/extractive';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import { scoreSentences } from '../../integrations/summarizer/sentence-scoring';
 import { splitSentences } from '../../integrations/summarizer/sentences';
@@ -142,6 +142,14 @@ describe('summarizeLocally details', () => {
     expect(opening('Welcome everyone to the fourth meeting of the special committee on the checkout project.')).toMatch(/^Welcome everyone to the fourth meeting/);
     // A welcome that names no meeting is small talk, not the meeting's purpose.
     expect(opening('Welcome to the checkout page, said the banner we tested with our customers.')).toBeUndefined();
+  });
+
+  it('names every topic of a long meeting in its overview line, and two of a short one\'s', () => {
+    const topic = (keywords: string[], i: number) => ({ title: keywords[0], keywords, start: i * 600, end: i * 600 + 600 });
+    const seven = ['budget', 'hiring', 'office move', 'security audit', 'roadmap', 'customer churn', 'pricing'].map((word, i) => topic([word, `${word} extra`], i));
+    expect(overviewLine(seven)).toBe('The discussion covered budget, hiring, office move, security audit, roadmap, customer churn and pricing.');
+    const three = [['budget', 'travel'], ['hiring', 'interviews'], ['roadmap', 'launch']].map(topic);
+    expect(overviewLine(three)).toBe('The discussion covered budget, hiring, roadmap, travel, interviews and launch.');
   });
 
   it('introduces a committee speaker by name only, even when the label nests parentheses', () => {
