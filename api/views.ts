@@ -9,6 +9,7 @@ import type {
   SessionEntity,
   UserEntity,
 } from '../db/entities';
+import type { MeetingListItem } from '../db/visibility';
 
 /** What the API shows of each row: explicit fields, never a password hash or a token hash. */
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -31,7 +32,7 @@ export const sessionView = (session: SessionEntity, currentId?: string) => ({
   expiresAt: iso(session.expiresAt),
 });
 
-export const meetingView = (room: RoomEntity) => ({
+export const meetingView = (room: RoomEntity | MeetingListItem) => ({
   id: room.id,
   title: room.name,
   description: room.description ?? null,

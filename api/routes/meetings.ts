@@ -9,7 +9,7 @@ import { briefText, meetingBrief } from '../../db/brief';
 import { storedMeetingStatus } from '../../db/meeting-status';
 import { latestSummary } from '../../db/summaries';
 import { knownKinds } from '../../integrations/summarizer/meeting-kinds';
-import { visibleMeetings } from '../../db/visibility';
+import { visibleMeetingList } from '../../db/visibility';
 import { canManageMeeting } from '../../policies/meetings';
 import { MEETING_PHASES } from '../../workflows/phases';
 import { apiActor, auditRequest } from '../audit';
@@ -137,7 +137,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: list,
     handler: async (ctx, { query }) => {
-      const rooms = await visibleMeetings(deps.orm.em, apiActor(ctx).user, {
+      const rooms = await visibleMeetingList(deps.orm.em, apiActor(ctx).user, {
         phases: query.status ? [query.status] : undefined,
         from: query.from,
         to: query.to,

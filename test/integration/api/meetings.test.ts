@@ -8,6 +8,7 @@ import { actionItemWorkflowId } from '../../../workflows/ids';
 import { statusQuery } from '../../../workflows/messages';
 import { type ApiStack, signUp, startApiStack, type TestApi } from '../../helpers/api';
 import { unique } from '../../helpers/db';
+import { waitFor } from '../../helpers/wait';
 import { testWorld } from '../../helpers/worker';
 
 let env: TestWorkflowEnvironment;
@@ -104,6 +105,12 @@ test('GET /meetings lists mine with filters and cursor pagination', async () => 
   expect(second.body.meetings.map((m: { id: string }) => m.id)).toEqual([ids[2]]);
   expect(second.body.nextCursor).toBeNull();
   expect((await api.call('GET', '/meetings?tag=special', { token: host.token })).body.meetings.map((m: { id: string }) => m.id)).toEqual([ids[1]]);
+  // A list item shows a meeting exactly as its own page does (the list reads plain rows, the page an entity),
+  // once the meeting stands still (waiting for its start).
+  await waitFor('the meeting to be waiting', async () => (await api.call('GET', `/meetings/${ids[1]}`, { token: host.token })).body.meeting.status === 'waiting', 15_000);
+  const detail = await api.call('GET', `/meetings/${ids[1]}`, { token: host.token });
+  expect((await api.call('GET', '/meetings?tag=special', { token: host.token })).body.meetings).toEqual([detail.body.meeting]);
+  expect(detail.body.meeting).toMatchObject({ title: 'M1', tags: ['special'], start: starts[1], durationMinutes: 45, description: null, startedAt: null });
   expect((await api.call('GET', `/meetings?to=${encodeURIComponent(new Date(Date.now() + 90 * 60_000).toISOString())}`, { token: host.token })).body.meetings.map((m: { id: string }) => m.id)).toEqual([ids[2]]);
   expect((await api.call('GET', '/meetings?cursor=garbage', { token: host.token })).status).toBe(400);
   expect((await api.call('GET', '/meetings?status=dancing', { token: host.token })).status).toBe(400);
