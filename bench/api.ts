@@ -10,10 +10,13 @@ import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../api/app';
 import { openOrm } from '../db/orm';
+import { readPrepared, type PreparedRead } from '../db/prepared';
 import { createProviders } from '../integrations';
 import { startBenchStack } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
+
+const ONE_ROOM: PreparedRead = { name: 'bench-one-room', text: 'select * from rooms where id = $1' };
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -59,6 +62,12 @@ async function main(): Promise<void> {
     ctx.body = { hello: 'world' };
   });
   const hello = await listen(bare);
+  // The floor of any read route on this machine: HTTP in and out plus one prepared statement on the API's own pool.
+  const oneRead = new Koa();
+  oneRead.use(async (ctx) => {
+    ctx.body = (await readPrepared(orm.em.fork(), ONE_ROOM, [ctx.path.slice(1)]))[0] ?? {};
+  });
+  const floor = await listen(oneRead);
 
   const email = `bench-${Date.now()}@bench.test`;
   const signUp = await fetch(`${api.url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'benchmark password', name: 'Bench User' }) });
@@ -66,23 +75,30 @@ async function main(): Promise<void> {
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const meetingBody = () => JSON.stringify({ title: 'Bench meeting', start: new Date(Date.now() + 86_400_000).toISOString(), invitees: ['guest@bench.test'], settings: { reminderMinutesBefore: 0 } });
   const first = (await (await fetch(`${api.url}/meetings`, { method: 'POST', headers: auth, body: meetingBody() })).json()) as { meeting: { id: string } };
+  // Enough meetings that GET /meetings answers a full page of 20.
+  for (let i = 0; i < 20; i++) await (await fetch(`${api.url}/meetings`, { method: 'POST', headers: auth, body: meetingBody() })).arrayBuffer();
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; the API in this process, as deployed: its worker and the dev server in processes of their own on this machine\n`);
-  const rows = [
-    await load('bare Koa hello-world (baseline)', { url: `${hello.url}/` }),
-    await load('GET /meetings/:id', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }),
-    await load('GET /meetings/:id?live=true (workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }),
-    await load('GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }),
-    await load('GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }),
-    await load('POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }),
+  const loads: [string, autocannon.Options][] = [
+    ['bare Koa hello-world (baseline)', { url: `${hello.url}/` }],
+    ['Koa + one prepared SELECT of the room (floor of a read)', { url: `${floor.url}/${first.meeting.id}` }],
+    ['GET /meetings/:id', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }],
+    ['GET /meetings/:id?live=true (workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }],
+    ['GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }],
+    ['GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }],
+    ['POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }],
   ];
+  // BENCH_ONLY=<a name, exactly> runs the baseline and that load only (to profile one route).
+  const rows: string[][] = [];
+  for (const [name, options] of loads) if (rows.length === 0 || !process.env.BENCH_ONLY || name === process.env.BENCH_ONLY) rows.push(await load(name, options));
   console.log(formatTable(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'SQL statements / request'], rows));
   const summary = ([, rps, p50, p99, , statements]: string[]) => `${rps} req/s, p50 ${p50} / p99 ${p99} ms, ${statements} SQL/req`;
   reportFigures('api', rows.slice(1).map((row) => ({ figure: row[0], value: summary(row), baseline: `bare Koa: ${summary(rows[0])}` })));
 
   api.close();
   hello.close();
+  floor.close();
   await orm.close();
   console.log(`\nterminated ${await stop()} benchmark meeting workflows`);
 }
