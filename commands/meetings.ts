@@ -1,6 +1,7 @@
 import { MeetingsClient, scheduleMeeting, type ScheduleMeetingRequest } from '../clients/meetings';
 import { RoomInvitation, type RoomEntity, type RoomInvitationEntity, type UserEntity } from '../db/entities';
 import type { VideoProvider } from '../integrations/video/types';
+import { readMeetingDetail, type MeetingDetail } from '../db/meeting-status';
 import { findRoomWithHost } from '../db/visibility';
 import { canManageMeeting, canSeeMeeting } from '../policies/meetings';
 import { CLOSED_PHASES, isPhaseIn } from '../workflows/phases';
@@ -10,17 +11,25 @@ import { type Actor, audit, auditInput, authorize, CommandError, type CommandDep
 /** Ids are UUIDs: anything else names nothing (and never reaches a uuid column, where it would be an error). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const notFound = (roomId: string) => new CommandError('not_found', `No meeting ${roomId} among yours`);
+const visibleTo = (actor: Actor, room: { host: { id: string } }, joinedOrInvited: boolean) => actor.kind !== 'person' || canSeeMeeting(actor.user, room, joinedOrInvited);
+const personId = (actor: Actor) => (actor.kind === 'person' ? actor.user.id : null);
+
 /**
  * The meeting if the actor may see it. A meeting someone may not see is `not_found`, like a missing one: Meetflow
  * does not confirm that a meeting exists to people who are not part of it.
  */
 export async function findVisibleMeeting(deps: Pick<CommandDeps, 'em'>, actor: Actor, roomId: string): Promise<RoomEntity> {
-  const notFound = () => new CommandError('not_found', `No meeting ${roomId} among yours`);
-  if (!UUID.test(roomId)) throw notFound();
-  const found = await findRoomWithHost(deps.em, roomId, actor.kind === 'person' ? actor.user.id : null);
-  if (!found) throw notFound();
-  if (actor.kind === 'person' && !canSeeMeeting(actor.user, found.room, found.joinedOrInvited)) throw notFound();
+  const found = UUID.test(roomId) ? await findRoomWithHost(deps.em, roomId, personId(actor)) : null;
+  if (!found || !visibleTo(actor, found.room, found.joinedOrInvited)) throw notFound(roomId);
   return found.room;
+}
+
+/** The same, for reading only: the meeting as plain values with its stored status, in one statement. */
+export async function findVisibleMeetingDetail(deps: Pick<CommandDeps, 'em'>, actor: Actor, roomId: string): Promise<MeetingDetail> {
+  const detail = UUID.test(roomId) ? await readMeetingDetail(deps.em, roomId, personId(actor)) : null;
+  if (!detail || !visibleTo(actor, detail.meeting, detail.joinedOrInvited)) throw notFound(roomId);
+  return detail;
 }
 
 /**

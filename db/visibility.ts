@@ -33,12 +33,13 @@ export async function findRoomWithHost(em: EntityManager, roomId: string, userId
   return { room: roomWithHost(em)(room), joinedOrInvited: joinedOrInvited === true };
 }
 
+/** Whether the user $2 joined or was invited to room r (false for a null user). */
+export const JOINED_OR_INVITED_SQL = `(exists (select 1 from participants p where p.room_id = r.id and p.user_id = $2::uuid)
+        or exists (select 1 from room_invitations i where i.room_id = r.id and i.invitee_id = $2::uuid)) as joined_or_invited`;
+
 const ROOM_WITH_HOST: PreparedRead = {
   name: 'room-with-host',
-  text: `select r.*, to_jsonb(h) as host__,
-      (exists (select 1 from participants p where p.room_id = r.id and p.user_id = $2::uuid)
-        or exists (select 1 from room_invitations i where i.room_id = r.id and i.invitee_id = $2::uuid)) as joined_or_invited
-    from rooms r join users h on h.id = r.host_id where r.id = $1`,
+  text: `select r.*, to_jsonb(h) as host__, ${JOINED_OR_INVITED_SQL} from rooms r join users h on h.id = r.host_id where r.id = $1`,
 };
 
 /** The condition on alias r for rooms this user may see, with its parameters (every room for an admin). */
@@ -116,8 +117,11 @@ export type MeetingListItem = Pick<RoomEntity, 'id' | 'name' | 'description' | '
   createdAt: Date;
 };
 
-const isoColumn = (column: string) => `to_char(r.${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${column}`;
-const LIST_COLUMNS = ['r.id', 'r.name', 'r.description', 'r.status', 'r.type', 'r.host_id', 'r.planned_duration', 'r.duration', 'r.tags', 'r.settings', 'r.workflow_id', ...['scheduled_start_time', 'started_at', 'ended_at', 'created_at'].map(isoColumn)].join(', ');
+/** A timestamptz as JSON shows it ("2026-12-02T09:00:00.000Z"), made in SQL: the driver's own text needs parsing. */
+export const isoText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoColumn = (column: string) => `${isoText(`r.${column}`)} as ${column}`;
+/** The columns of room r that meetingListItem reads. */
+export const LIST_COLUMNS = ['r.id', 'r.name', 'r.description', 'r.status', 'r.type', 'r.host_id', 'r.planned_duration', 'r.duration', 'r.tags', 'r.settings', 'r.workflow_id', ...['scheduled_start_time', 'started_at', 'ended_at', 'created_at'].map(isoColumn)].join(', ');
 const dateOrNull = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
 
 /**
@@ -125,8 +129,12 @@ const dateOrNull = (value: unknown) => (typeof value === 'string' ? new Date(val
  * map, a page of 20 rooms and their hosts cost more CPU than its query (bench/api).
  */
 export async function visibleMeetingList(em: EntityManager, user: UserEntity, filter: MeetingFilter): Promise<MeetingListItem[]> {
-  const rows = await visibleRoomRows(em, user, filter, LIST_COLUMNS);
-  return rows.map((row) => ({
+  return (await visibleRoomRows(em, user, filter, LIST_COLUMNS)).map(meetingListItem);
+}
+
+/** A row of LIST_COLUMNS as a MeetingListItem. */
+export function meetingListItem(row: Record<string, unknown>): MeetingListItem {
+  return {
     id: row.id as string,
     name: row.name as string,
     description: row.description as string | null,
@@ -142,7 +150,7 @@ export async function visibleMeetingList(em: EntityManager, user: UserEntity, fi
     startedAt: dateOrNull(row.started_at),
     endedAt: dateOrNull(row.ended_at),
     createdAt: new Date(row.created_at as string),
-  }));
+  };
 }
 
 async function visibleRoomRows(em: EntityManager, user: UserEntity, filter: MeetingFilter, columns: string, join = ''): Promise<Record<string, unknown>[]> {

@@ -1,12 +1,11 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { MeetingsClient } from '../../clients/meetings';
-import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, joinToken, rescheduleMeeting } from '../../commands/meetings';
+import { CANCEL_REASON_MAX, cancelMeeting, createMeeting, endMeeting, findVisibleMeeting, findVisibleMeetingDetail, joinToken, rescheduleMeeting } from '../../commands/meetings';
 import { setRecordingConsent } from '../../commands/consent';
 import { authorize } from '../../commands/types';
 import { ActionItem, Participant, ParticipantReport, Recording, Transcript, User } from '../../db/entities';
 import { briefText, meetingBrief } from '../../db/brief';
-import { storedMeetingStatus } from '../../db/meeting-status';
 import { latestSummary } from '../../db/summaries';
 import { knownKinds } from '../../integrations/summarizer/meeting-kinds';
 import { visibleMeetingList } from '../../db/visibility';
@@ -157,8 +156,7 @@ export function meetingRoutes(routes: RouteRegistry, deps: ApiDeps): void {
     auth: true,
     schemas: detail,
     handler: async (ctx, { params, query }) => {
-      const room = await meeting(ctx, params.id);
-      const status = await storedMeetingStatus(deps.orm.em, room);
+      const { meeting: room, status } = await findVisibleMeetingDetail(commandDeps(deps), apiActor(ctx), params.id);
       const live = query.live === 'true' ? { live: await new MeetingsClient(deps.temporal).status(room.id).catch(() => null) } : {};
       ctx.body = { meeting: meetingView(room), status, ...live };
     },

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { RoomInvitation, Session, User } from '../../db/entities';
+import { Participant, Room, RoomInvitation, Session, User } from '../../db/entities';
+import { readMeetingDetail } from '../../db/meeting-status';
 import { readPrepared } from '../../db/prepared';
 import { createPasswordLink, createSession, findLiveSession } from '../../db/sessions';
 import { findRoomWithHost } from '../../db/visibility';
@@ -80,5 +81,48 @@ describe('findRoomWithHost', () => {
     expect((await findRoomWithHost(orm.em.fork(), room.id, stranger.id))?.joinedOrInvited).toBe(false);
     expect((await findRoomWithHost(orm.em.fork(), room.id, null))?.joinedOrInvited).toBe(false);
     expect(await findRoomWithHost(orm.em.fork(), '00000000-0000-4000-8000-000000000000', host.id)).toBeNull();
+  });
+});
+
+describe('readMeetingDetail', () => {
+  it('reads the room as the entity has it, who may see it, and its status rows, in one statement', async () => {
+    const em = orm.em.fork();
+    const host = await createUser(em, { name: 'Detail Host' });
+    const invitee = await createUser(em, { name: 'Ivy Invitee' });
+    const room = await createRoom(em, host, { tags: ['budget'], settings: { autoRecord: false }, status: 'live', startedAt: new Date('2026-12-02T09:00:00.123Z'), workflowState: { recordings: [{ recordingId: 'EG-1', status: 'finished' }], sequence: 2 } });
+    em.create(RoomInvitation, { room, inviter: host, invitee, inviteeEmail: invitee.email, token: randomToken(), expiresAt: new Date(Date.now() + 86_400_000) });
+    em.create(Participant, { room, user: invitee, status: 'joined', joinedAt: new Date('2026-12-02T09:01:00.000Z') });
+    await em.flush();
+
+    const detail = await readMeetingDetail(orm.em.fork(), room.id, invitee.id);
+    const entity = await orm.em.fork().findOneOrFail(Room, room.id);
+    expect(detail?.meeting).toEqual({
+      id: room.id,
+      name: entity.name,
+      description: null,
+      status: 'live',
+      type: entity.type,
+      host: { id: host.id },
+      plannedDuration: null,
+      duration: null,
+      tags: ['budget'],
+      settings: { autoRecord: false },
+      workflowId: null,
+      scheduledStartTime: entity.scheduledStartTime,
+      startedAt: new Date('2026-12-02T09:00:00.123Z'),
+      endedAt: null,
+      createdAt: entity.createdAt,
+    });
+    expect(detail?.joinedOrInvited).toBe(true);
+    expect(detail?.status).toMatchObject({
+      phase: 'live',
+      startedAt: '2026-12-02T09:00:00.123Z',
+      participants: [{ identity: invitee.id, name: 'Ivy Invitee', joinedAt: '2026-12-02T09:01:00.000Z', present: true }],
+      invitations: [{ email: invitee.email, userId: invitee.id, status: 'pending' }],
+      recordings: [{ recordingId: 'EG-1', status: 'finished' }],
+      sequence: 2,
+    });
+    expect((await readMeetingDetail(orm.em.fork(), room.id, null))?.joinedOrInvited).toBe(false);
+    expect(await readMeetingDetail(orm.em.fork(), '00000000-0000-4000-8000-000000000000', host.id)).toBeNull();
   });
 });
