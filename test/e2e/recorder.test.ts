@@ -81,8 +81,8 @@ const trackRow = async (recordingId: string, identity: string, part: number) => 
 
 /** Where the phrase is in this part's file against when it was said (the recording's timeline), and how alike it sounds. */
 function heard(track: RecordingTrackEntity, phrase: Speech, said: { startedAt: number }, origin: number) {
-  const { lagMs, slipMs, correlation } = locate(phrase, said.startedAt - origin, readWavSamples(track.filePath), track.offsetMs);
-  return { part: `${track.name}#${track.part}`, lagMs, slipMs, correlation: Math.round(correlation * 1000) / 1000 };
+  const { wholeLagMs, lagMs, slipMs, correlation } = locate(phrase, said.startedAt - origin, readWavSamples(track.filePath), track.offsetMs);
+  return { part: `${track.name}#${track.part}`, wholeLagMs, lagMs, slipMs, correlation: Math.round(correlation * 1000) / 1000 };
 }
 
 test('each person is recorded in a file of their own, part by part, at the right offset, through a worker crash', async () => {
@@ -181,9 +181,11 @@ test('each person is recorded in a file of their own, part by part, at the right
   const [alice1, alice2] = byPerson(alice.user.id);
   const [bob1, bob2] = byPerson(bob.user.id);
   const found = [heard(alice1, phrases.a1, a1, origin), heard(bob1, phrases.b1, b1, origin), heard(bob2, phrases.b2, b2, origin), heard(alice2, phrases.a2, a2, origin)];
-  console.log(`recorder e2e: lag and slip (ms) and loudness-envelope correlation per phrase: ${JSON.stringify(found)}`);
+  console.log(`recorder e2e: whole-phrase lag, lag and slip (ms) and loudness-envelope correlation per phrase: ${JSON.stringify(found)}`);
   const within150ms = (ms: number) => Math.abs(ms) <= 150;
-  expect(found.map(({ part, lagMs, correlation }) => ({ part, startWithin150ms: within150ms(lagMs), correlationAtLeast09: correlation >= 0.9 }))).toEqual(
+  // Where: the whole phrase's best fit. Whose words: the match allowing one jitter slip, whose split point can put
+  // the phrase's first part at the slip's edge (CI run 37: whole fit near 40 ms, first part at 190, the rest at 40).
+  expect(found.map(({ part, wholeLagMs, correlation }) => ({ part, startWithin150ms: within150ms(wholeLagMs), correlationAtLeast09: correlation >= 0.9 }))).toEqual(
     ['Alice Anders#1', 'Bob Brewer#1', 'Bob Brewer#2', 'Alice Anders#2'].map((part) => ({ part, startWithin150ms: true, correlationAtLeast09: true })),
   );
   // The check tells words apart, not only speech from silence: Bob's words are not what Alice said.

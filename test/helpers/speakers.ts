@@ -161,6 +161,8 @@ function pearson(a: number[], b: number[]): number {
 
 /** Where a phrase was found: `lagMs` where it starts against where it was said, `slipMs` a delay it took on the way. */
 export interface Heard {
+  /** Where the whole phrase fits best as one piece (no slip): where it is in the file, against where it was said. */
+  wholeLagMs: number;
   lagMs: number;
   /** How far its later part sits from its earlier part's lag (one slip, at the point that fits best). */
   slipMs: number;
@@ -220,17 +222,17 @@ export function locate(phrase: Speech, expectedMs: number, recorded: Speech, fil
     }
     return windows.get(lagMs)!;
   };
-  let best: Heard = { lagMs: 0, slipMs: 0, correlation: -1 };
+  let best: Heard = { wholeLagMs: 0, lagMs: 0, slipMs: 0, correlation: -1 };
   for (let lag = -searchMs; lag <= searchMs; lag += hop) {
     const correlation = pearson(source, heardAt(lag));
-    if (correlation > best.correlation) best = { lagMs: lag, slipMs: 0, correlation };
+    if (correlation > best.correlation) best = { wholeLagMs: lag, lagMs: lag, slipMs: 0, correlation };
   }
   const rigid = best;
   for (let lag = rigid.lagMs - SLIP_MS; lag <= rigid.lagMs + SLIP_MS; lag += hop) {
     for (let slip = -SLIP_MS; slip <= SLIP_MS; slip += hop) {
       if (slip === 0 || Math.abs(lag + slip - rigid.lagMs) > SLIP_MS) continue;
       const { from, correlation } = bestSplice(source, heardAt(lag), heardAt(lag + slip));
-      if (from > 0 && correlation > best.correlation) best = { lagMs: lag, slipMs: slip, correlation };
+      if (from > 0 && correlation > best.correlation) best = { wholeLagMs: rigid.lagMs, lagMs: lag, slipMs: slip, correlation };
     }
   }
   return best;
