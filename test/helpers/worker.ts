@@ -60,18 +60,26 @@ export interface WorkerStack {
   stop: () => Promise<void>;
 }
 
+/** Runs the worker; the function returned shuts it down and waits until it has stopped. */
+export function runWorker(worker: Worker): () => Promise<void> {
+  const running = worker.run();
+  return async () => {
+    worker.shutdown();
+    await running;
+  };
+}
+
 /** The dev server, the test database and a running worker on the world's task queue, for one test file. */
 export async function startWorkerStack(world: TestWorld): Promise<WorkerStack> {
   const [env, orm] = await Promise.all([devServerEnvironment(), openTestOrm()]);
   const worker = await testWorker(env, orm, world);
-  const running = worker.run();
+  const stopWorker = runWorker(worker);
   return {
     env,
     orm,
     worker,
     stop: async () => {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await env.teardown();
       await orm.close();
     },

@@ -11,7 +11,7 @@ import { createUser } from '../helpers/factories';
 import { vttOf } from '../helpers/meeting';
 import { devServerEnvironment, workflowBundle } from '../helpers/temporal';
 import { sleep, waitFor } from '../helpers/wait';
-import { testWorker, testWorld } from '../helpers/worker';
+import { runWorker, testWorker, testWorld } from '../helpers/worker';
 
 // A worker that dies leaves its meetings' events to pile up; the next worker gets them all in one workflow task,
 // and the meeting starts several writes of its own state (local activities) at once. Another worker that later
@@ -31,14 +31,6 @@ afterAll(async () => {
   await orm?.close();
 });
 
-async function running(worker: Worker) {
-  const run = worker.run();
-  return async () => {
-    worker.shutdown();
-    await run;
-  };
-}
-
 test('events that all arrive in one workflow task: the meeting completes and its history replays', async () => {
   const em = orm.em.fork();
   const people = await Promise.all(['Ada Host', 'Ben Guest', 'Cy Guest'].map((name) => createUser(em, { name, email: `${unique(name.split(' ')[0].toLowerCase())}@example.test` })));
@@ -51,7 +43,7 @@ test('events that all arrive in one workflow task: the meeting completes and its
   const handle = env.client.workflow.getHandle(workflowId);
 
   // The first worker keeps nothing cached: once it stops, the next one takes the meeting from the normal queue.
-  const stopFirst = await running(await testWorker(env, orm, world, { maxCachedWorkflows: 0 }));
+  const stopFirst = runWorker(await testWorker(env, orm, world, { maxCachedWorkflows: 0 }));
   await waitForPhase(handle, ['waiting']);
   await stopFirst();
 
@@ -72,7 +64,7 @@ test('events that all arrive in one workflow task: the meeting completes and its
   // first, which is when a replay used to resume its coroutines in another order.
   const lock = await orm.em.getKnex().transaction();
   await lock.raw('lock table participants in exclusive mode');
-  const stopSecond = await running(await testWorker(env, orm, world));
+  const stopSecond = runWorker(await testWorker(env, orm, world));
   await waitFor('the participants write to wait for the lock', async () => {
     const rows = await orm.em.getKnex().raw(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query ilike '%participants%'`);
     return rows.rows[0].n > 0;
