@@ -62,15 +62,19 @@ async function startPipeline(roomId: string, recordingId: string, autoReleaseMin
   });
 }
 
-const awaitingHost = (handle: WorkflowHandle) => waitFor('the recap to await its host', async () => (await handle.query(recapStatusQuery).catch(() => null))?.state === 'awaiting', 30_000);
 const messagesOf = (roomId: string, type: string) => orm.em.fork().find(Notification, { type, data: { roomId } }, { populate: ['user'] });
+/** The recap awaits the host, and the host has its draft (stored as awaiting first, the draft DM follows). */
+async function awaitingHost(handle: WorkflowHandle, roomId: string): Promise<void> {
+  await waitFor('the recap to await its host', async () => (await handle.query(recapStatusQuery).catch(() => null))?.state === 'awaiting', 30_000);
+  await waitFor('the draft DM to be sent', async () => (await messagesOf(roomId, 'recap_draft')).some((row) => row.deliveryStatus === 'sent'), 15_000);
+}
 const recipients = async (roomId: string) => (await messagesOf(roomId, 'meeting_summary')).map((row) => row.user.name).sort();
 
 test('the host gets the draft with Approve / Edit / Discard; the recap goes out by itself after 30 minutes, not before', async () => {
   const { room, recordingId } = await processedMeeting();
   await worker.runUntil(async () => {
     const handle = await startPipeline(room.id, recordingId, 30);
-    await awaitingHost(handle);
+    await awaitingHost(handle, room.id);
     const [draft] = await messagesOf(room.id, 'recap_draft');
     expect(draft.user.name).toBe('Alice Host');
     expect(draft.message).toContain('The team agreed to launch on Monday.');
@@ -94,7 +98,7 @@ test('with auto-release 0 nothing goes out however long the host waits, across a
   const { host, room, recordingId } = await processedMeeting();
   const handle = await worker.runUntil(async () => {
     const started = await startPipeline(room.id, recordingId, 0);
-    await awaitingHost(started);
+    await awaitingHost(started, room.id);
     return started;
   });
   // That worker has stopped (runUntil ends it): a new one takes the waiting workflow up from its history.
@@ -118,7 +122,7 @@ test('a discarded recap reaches nobody, and its auto-release timer never fires',
   const { host, room, recordingId } = await processedMeeting();
   await worker.runUntil(async () => {
     const handle = await startPipeline(room.id, recordingId, 10);
-    await awaitingHost(handle);
+    await awaitingHost(handle, room.id);
     await handle.executeUpdate(approveRecapUpdate, { args: [{ decision: 'discard', actorId: host.id }] });
     const result = await handle.result();
     expect(result.approval).toBe('discarded');

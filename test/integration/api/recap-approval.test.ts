@@ -58,6 +58,9 @@ async function meetingAwaitingApproval(host: Person, guest: Person) {
   ]);
   const id = created.body.meeting.id as string;
   await waitFor('the recap to await its host', async () => (await api.call('GET', `/meetings/${id}/recap`, { token: host.token })).body?.recap?.state === 'awaiting', 60_000, 300);
+  // The recap is stored as awaiting before its draft DM goes out (so Edit works the moment the DM arrives): the DM
+  // may still be on its way here.
+  await waitFor('the draft DM to reach the host', async () => (await dmsTo(host.user.email)).some((dm) => dm.key.startsWith('recap-draft:')), 15_000);
   return { id, handle };
 }
 
