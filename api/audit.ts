@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from 'koa';
 import { audit, type Actor } from '../commands/types';
 import type { AuditInput } from '../db/audit';
-import type { UserEntity } from '../db/entities';
+import type { Person } from '../db/entities';
 import { recordAudit } from '../db/audit';
 import type { AuthState } from './middleware/auth';
 
@@ -14,7 +14,7 @@ export function apiActor(ctx: Context): Actor & { kind: 'person' } {
 }
 
 /** A person acting through this request (a page signed in by cookie, or the API by token). */
-export function personActor(ctx: Context, user: UserEntity): Actor & { kind: 'person' } {
+export function personActor(ctx: Context, user: Person): Actor & { kind: 'person' } {
   return { kind: 'person', user, source: 'api', ip: ctx.ip, userAgent: ctx.get('user-agent') || null, requestId: (ctx.state as { requestId?: string }).requestId };
 }
 

@@ -7,14 +7,14 @@ import type {
   RecordingEntity,
   RoomEntity,
   SessionEntity,
-  UserEntity,
+  Person,
 } from '../db/entities';
 import type { MeetingListItem } from '../db/visibility';
 
 /** What the API shows of each row: explicit fields, never a password hash or a token hash. */
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
-export const userView = (user: UserEntity) => ({
+export const userView = (user: Person) => ({
   id: user.id,
   email: user.email,
   name: user.name,

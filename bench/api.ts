@@ -7,7 +7,10 @@
  */
 import autocannon from 'autocannon';
 import Koa from 'koa';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createApp } from '../api/app';
 import { openOrm } from '../db/orm';
 import { readPrepared, type PreparedRead } from '../db/prepared';
@@ -29,10 +32,13 @@ function listen(app: Koa): Promise<{ url: string; close: () => void }> {
 
 /** Statements the API sent to PostgreSQL (each a round trip; begin and commit count): its own ORM logs them. */
 const sent = { statements: 0 };
+/** Turns the ORM's query log (which counts the statements) on or off: off under load, where it cost 5% of the CPU. */
+let countStatements: (on: boolean) => void = () => undefined;
 
 /** Statements per request, from requests sent one at a time (under load, those still in flight at the end would count). */
 async function statementsPerRequest(options: autocannon.Options, requests = 10): Promise<string> {
   // The load's last requests are still being answered when autocannon returns: wait until the API is quiet.
+  countStatements(true);
   for (let last = -1; last !== sent.statements; ) {
     last = sent.statements;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -42,13 +48,34 @@ async function statementsPerRequest(options: autocannon.Options, requests = 10):
     const body = typeof options.body === 'string' ? options.body : undefined;
     await (await fetch(options.url, { method: options.method ?? 'GET', headers: options.headers as Record<string, string> | undefined, body })).arrayBuffer();
   }
-  return ((sent.statements - before) / requests).toFixed(1);
+  const perRequest = ((sent.statements - before) / requests).toFixed(1);
+  countStatements(false);
+  return perRequest;
 }
 
 async function load(name: string, options: autocannon.Options): Promise<string[]> {
+  const stopProfile = await startProfile();
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+  await stopProfile(name);
   const errors = result.non2xx + result.errors;
   return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(errors), await statementsPerRequest(options)];
+}
+
+/** BENCH_PROFILE=<dir> writes a CPU profile of each load (the API and autocannon share this process) for DevTools. */
+async function startProfile(): Promise<(name: string) => Promise<void>> {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (name) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `${name.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 async function main(): Promise<void> {
@@ -56,6 +83,7 @@ async function main(): Promise<void> {
   const providers = createProviders(cfg, log);
   // The API's own ORM (the worker's statements are not the API's): it counts what it sends.
   const orm = await openOrm(url, { debug: ['query'], logger: () => (sent.statements += 1) });
+  countStatements = (on) => orm.config.getLogger().setDebugMode(on ? ['query'] : false);
   const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
@@ -78,6 +106,7 @@ async function main(): Promise<void> {
   // Enough meetings that GET /meetings answers a full page of 20.
   for (let i = 0; i < 20; i++) await (await fetch(`${api.url}/meetings`, { method: 'POST', headers: auth, body: meetingBody() })).arrayBuffer();
   await new Promise((resolve) => setTimeout(resolve, 1000));
+  countStatements(false);
 
   console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_S} s each; the API in this process, as deployed: its worker and the dev server in processes of their own on this machine\n`);
   const loads: [string, autocannon.Options][] = [

@@ -3,7 +3,7 @@ import { type Client, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpda
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../config';
 import type { AuditInput } from '../db/audit';
-import type { RoomEntity, UserEntity } from '../db/entities';
+import type { RoomEntity, Person } from '../db/entities';
 import { createMeetingRoom, deleteUnstartedMeeting } from '../db/meetings';
 import { meetingWorkflowId } from '../workflows/ids';
 import { cancelUpdate, consentUpdate, endMeetingUpdate, rescheduleUpdate, rsvpUpdate, statusQuery, type ConsentInput, type ConsentResult, type InvitationStatus, type Invitee, type MeetingInput, type MeetingSettings, type MeetingStatus, type RsvpInput } from '../workflows/messages';
@@ -12,7 +12,7 @@ import { REFUSAL_TYPES } from '../workflows/phases';
 import { MeetingHostKey, MeetingStartKey, MeetingStatusKey } from '../workflows/search-attributes';
 
 export interface ScheduleMeetingRequest {
-  host: UserEntity;
+  host: Person;
   title: string;
   description?: string;
   start: Date;

@@ -2,7 +2,7 @@ import type { Client, ScheduleSpec } from '@temporalio/client';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config';
-import type { UserEntity } from '../db/entities';
+import type { Person } from '../db/entities';
 import type { Invitee, MeetingSettings } from '../workflows/messages';
 import { seriesOccurrenceWorkflowId, seriesScheduleId } from '../workflows/ids';
 import { recurringOccurrenceWorkflow, type RecurrenceFrequency, type RecurringSeries } from '../workflows/recurring';
@@ -24,7 +24,7 @@ export interface Recurrence {
 }
 
 export interface RecurringMeetingRequest {
-  host: UserEntity;
+  host: Person;
   title: string;
   /** The first occurrence; later ones keep its weekday and wall-clock time in `timeZone`. */
   firstStart: Date;

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { recordAudit, type AuditInput } from '../db/audit';
-import type { UserEntity } from '../db/entities';
+import type { Person } from '../db/entities';
 
 /** What every command needs: the request's EntityManager, Temporal, and the configuration. */
 export interface CommandDeps {
@@ -16,7 +16,7 @@ export interface CommandDeps {
  * (who already holds the database and Temporal credentials) is not, and is recorded by name.
  */
 export type Actor =
-  | { kind: 'person'; user: UserEntity; source: 'api' | 'slack'; ip?: string | null; userAgent?: string | null; requestId?: string | null; details?: Record<string, unknown> }
+  | { kind: 'person'; user: Person; source: 'api' | 'slack'; ip?: string | null; userAgent?: string | null; requestId?: string | null; details?: Record<string, unknown> }
   | { kind: 'operator'; label: string; source: 'cli' };
 
 /** Why a command did not do what was asked, in words a person can act on; each door maps the kind to its own answer. */
@@ -31,11 +31,11 @@ export class CommandError extends Error {
 }
 
 /** Throws `forbidden` unless the actor is an operator or the policy allows the person. */
-export function authorize(actor: Actor, allowed: (user: UserEntity) => boolean, message: string): void {
+export function authorize(actor: Actor, allowed: (user: Person) => boolean, message: string): void {
   if (actor.kind === 'person' && !allowed(actor.user)) throw new CommandError('forbidden', message);
 }
 
-export const personOf = (actor: Actor): UserEntity | undefined => (actor.kind === 'person' ? actor.user : undefined);
+export const personOf = (actor: Actor): Person | undefined => (actor.kind === 'person' ? actor.user : undefined);
 
 /** The audit row for what the actor did, with the door's own context (IP and request id, or the Slack user). */
 export function auditInput<E extends Partial<Pick<AuditInput, 'target'>> & Pick<AuditInput, 'action' | 'details'>>(actor: Actor, event: E): E & Omit<AuditInput, 'target'> {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { UserEntity } from './entities';
+import type { Person } from './entities';
 import { SEARCH_CANDIDATES } from './search';
 import { transcriptScope } from './visibility';
 
@@ -31,7 +31,7 @@ const LINES_PER_MEETING = 2;
  * else (bench/ask recall@1 63% -> 71%, recall@5 88% -> 96% with two lines a meeting at most). A line the user
  * may not see is never read: visibility is search's (transcriptScope).
  */
-export async function findPassages(em: EntityManager, user: UserEntity, terms: string[], limit: number): Promise<Passage[]> {
+export async function findPassages(em: EntityManager, user: Person, terms: string[], limit: number): Promise<Passage[]> {
   if (!terms.length) return [];
   const scope = await transcriptScope(em, user, SEARCH_CANDIDATES);
   if (!scope) return [];

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditEvent, type UserEntity } from './entities';
+import { AuditEvent, type Person } from './entities';
 
 /** Every act the audit log records (docs/operations.md lists them with their targets). */
 export const AUDIT_ACTIONS = [
@@ -38,7 +38,7 @@ export type AuditSource = 'api' | 'slack' | 'cli' | 'worker';
 
 export interface AuditInput {
   /** The signed-in user, or a label for acts without one ("system", "cli:<os user>", an email that failed to sign in). */
-  actor: UserEntity | { label: string };
+  actor: Person | { label: string };
   action: AuditAction;
   target: { type: string; id?: string | null };
   source: AuditSource;

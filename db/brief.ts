@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ActionItem, type ActionItemEntity, type RoomEntity, type UserEntity } from './entities';
+import { ActionItem, type ActionItemEntity, type RoomEntity, type Person } from './entities';
 import type { Decision } from './entities/meeting-summary';
 import { latestSummary, PUBLISHED_SUMMARY } from './summaries';
 import { visibleRoomCondition } from './visibility';
@@ -23,7 +23,7 @@ const EARLIER_MEETINGS = 5;
  * (a series) or with two or more of its people; only those the reader may see count, so a newcomer learns nothing
  * of meetings they were not part of.
  */
-export async function meetingBrief(em: EntityManager, room: RoomEntity, reader: UserEntity): Promise<MeetingBrief> {
+export async function meetingBrief(em: EntityManager, room: RoomEntity, reader: Person): Promise<MeetingBrief> {
   const visible = visibleRoomCondition(reader);
   const start = room.scheduledStartTime ?? room.createdAt;
   const earlier = await em.execute<{ id: string; title: string; start: Date | null }[]>(

@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { auditInsert, type AuditInput } from './audit';
-import { Room, RoomInvitation, type RoomEntity, type UserEntity } from './entities';
+import { Room, RoomInvitation, type Person, type RoomEntity, type UserEntity } from './entities';
 
 export interface NewMeeting {
   /** Given when the caller must know the id first (a recurring occurrence retried by Temporal). */
   id?: string;
-  host: UserEntity;
+  host: Person;
   title: string;
   description?: string;
   scheduledStart: Date;

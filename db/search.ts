@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { UserEntity } from './entities';
+import type { Person } from './entities';
 import { transcriptScope } from './visibility';
 
 export interface TranscriptHit {
@@ -41,7 +41,7 @@ function anyWordQuery(text: string): string {
  * the first that says the word, and a cheap regular expression on each stem's beginning skips the lines that cannot.
  * A transcript without lines, or one that matched on its title only, gets ts_headline over its text as before.
  */
-export async function searchTranscripts(em: EntityManager, user: UserEntity, text: string, limit: number): Promise<TranscriptHit[]> {
+export async function searchTranscripts(em: EntityManager, user: Person, text: string, limit: number): Promise<TranscriptHit[]> {
   const scope = await transcriptScope(em, user, SEARCH_CANDIDATES);
   if (!scope) return [];
   const query = `websearch_to_tsquery('english', ?)`;

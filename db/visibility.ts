@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetingPhase } from '../workflows/phases';
-import { Room, User, type RoomEntity, type UserEntity } from './entities';
+import { Room, User, type RoomEntity, type Person } from './entities';
 import { readPrepared, type PreparedRead } from './prepared';
 
 /** The rooms a user hosts, joined or was invited to, one row per link (a room may come twice). */
@@ -43,7 +43,7 @@ const ROOM_WITH_HOST: PreparedRead = {
 };
 
 /** The condition on alias r for rooms this user may see, with its parameters (every room for an admin). */
-export function visibleRoomCondition(user: UserEntity, scope: 'visible' | 'own' = 'visible'): { sql: string; params: unknown[] } {
+export function visibleRoomCondition(user: Person, scope: 'visible' | 'own' = 'visible'): { sql: string; params: unknown[] } {
   return user.role === 'admin' && scope === 'visible' ? { sql: 'true', params: [] } : { sql: VISIBLE_ROOM_SQL, params: [user.id, user.id, user.id] };
 }
 
@@ -71,7 +71,7 @@ export interface TranscriptScope {
  * transcripts its one plan took 1.7 s for a host who sees them all and the walk 1.4 s for someone who sees few
  * (bench/ask, issue 18). Counting V stops at that threshold, so it costs a few index entries at most.
  */
-export async function transcriptScope(em: EntityManager, user: UserEntity, candidates: number): Promise<TranscriptScope | null> {
+export async function transcriptScope(em: EntityManager, user: Person, candidates: number): Promise<TranscriptScope | null> {
   if (user.role === 'admin') return { sql: '', params: [] };
   const params = [user.id, user.id, user.id];
   const [{ visible, threshold }] = await em.execute<{ visible: string; threshold: string }[]>(
@@ -102,7 +102,7 @@ export interface MeetingFilter {
  * The meetings a user may see (an admin: every meeting), filtered; newest start first, or soonest first when
  * `upcoming`. The one place that knows who sees which meeting in SQL, for the API's list and the bot's.
  */
-export async function visibleMeetings(em: EntityManager, user: UserEntity, filter: MeetingFilter): Promise<RoomEntity[]> {
+export async function visibleMeetings(em: EntityManager, user: Person, filter: MeetingFilter): Promise<RoomEntity[]> {
   // One round trip: the page's rooms with their hosts.
   const rows = await visibleRoomRows(em, user, filter, 'r.*, to_jsonb(h) as host__', 'join users h on h.id = r.host_id');
   return rows.map(roomWithHost(em));
@@ -128,7 +128,7 @@ const dateOrNull = (value: unknown) => (typeof value === 'string' ? new Date(val
  * visibleMeetings for a read-only list (GET /meetings): the same rows as plain values. Mapped into the identity
  * map, a page of 20 rooms and their hosts cost more CPU than its query (bench/api).
  */
-export async function visibleMeetingList(em: EntityManager, user: UserEntity, filter: MeetingFilter): Promise<MeetingListItem[]> {
+export async function visibleMeetingList(em: EntityManager, user: Person, filter: MeetingFilter): Promise<MeetingListItem[]> {
   return (await visibleRoomRows(em, user, filter, LIST_COLUMNS)).map(meetingListItem);
 }
 
@@ -153,7 +153,7 @@ export function meetingListItem(row: Record<string, unknown>): MeetingListItem {
   };
 }
 
-async function visibleRoomRows(em: EntityManager, user: UserEntity, filter: MeetingFilter, columns: string, join = ''): Promise<Record<string, unknown>[]> {
+async function visibleRoomRows(em: EntityManager, user: Person, filter: MeetingFilter, columns: string, join = ''): Promise<Record<string, unknown>[]> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const where = (sql: string, ...values: unknown[]) => {

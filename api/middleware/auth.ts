@@ -1,12 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Context, Middleware, Next } from 'koa';
-import type { SessionEntity, UserEntity } from '../../db/entities';
-import { findLiveSession } from '../../db/sessions';
+import type { Person } from '../../db/entities';
+import { findLiveSession, type LiveSession } from '../../db/sessions';
 import { HttpError } from './errors';
 
 export interface AuthState {
-  user: UserEntity;
-  session: SessionEntity;
+  user: Person;
+  session: LiveSession;
 }
 
 /** Requires `Authorization: Bearer <token>` of a live session of an active user; puts both on ctx.state. */
@@ -30,5 +30,5 @@ export function requireAdmin(): Middleware {
   };
 }
 
-export const currentUser = (ctx: Context): UserEntity => (ctx.state as AuthState).user;
-export const currentSession = (ctx: Context): SessionEntity => (ctx.state as AuthState).session;
+export const currentUser = (ctx: Context): Person => (ctx.state as AuthState).user;
+export const currentSession = (ctx: Context): LiveSession => (ctx.state as AuthState).session;

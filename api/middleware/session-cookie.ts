@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Context } from 'koa';
-import type { SessionEntity } from '../../db/entities';
-import { findLiveSession, SESSION_TTL_DAYS } from '../../db/sessions';
+import { findLiveSession, SESSION_TTL_DAYS, type LiveSession } from '../../db/sessions';
 
 /**
  * The pages' sign-in: the same sessions as the API's bearer tokens (db/sessions.ts), carried in a cookie that
@@ -25,7 +24,7 @@ export function clearSessionCookie(ctx: Context, publicUrl: string): void {
 }
 
 /** The live session of the request's cookie, with its (active) user; null when there is none. */
-export async function cookieSession(orm: MikroORM, ctx: Context): Promise<SessionEntity | null> {
+export async function cookieSession(orm: MikroORM, ctx: Context): Promise<LiveSession | null> {
   const token = ctx.cookies.get(SESSION_COOKIE);
   if (!token || !/^[\w-]{20,100}$/.test(token)) return null;
   const session = await findLiveSession(orm.em, token);

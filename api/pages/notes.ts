@@ -1,4 +1,4 @@
-import type { ActionItemEntity, MeetingSummaryEntity, ParticipantEntity, ParticipantReportEntity, RoomEntity, TranscriptEntity, UserEntity } from '../../db/entities';
+import type { ActionItemEntity, MeetingSummaryEntity, ParticipantEntity, ParticipantReportEntity, RoomEntity, TranscriptEntity, Person } from '../../db/entities';
 import type { SourceSpan } from '../../db/entities/meeting-summary';
 import { briefText, type MeetingBrief } from '../../db/brief';
 import { clock } from '../../policies/clock';
@@ -12,7 +12,7 @@ const sourceLink = (span: SourceSpan | null | undefined) =>
 
 export interface NotesView {
   room: RoomEntity;
-  user: UserEntity;
+  user: Person;
   participants: ParticipantEntity[];
   /** Every version, newest first. */
   summaries: MeetingSummaryEntity[];
@@ -75,7 +75,7 @@ ${summary.topics.length ? html`<h3>Topics</h3>${list(summary.topics.map((topic) 
 </section>`;
 }
 
-function actionItemsSection(room: RoomEntity, user: UserEntity, items: ActionItemEntity[]): Html {
+function actionItemsSection(room: RoomEntity, user: Person, items: ActionItemEntity[]): Html {
   const row = (item: ActionItemEntity) => {
     const done = item.status === 'completed';
     const mayComplete = !done && (item.assignedTo?.id === user.id || room.host.id === user.id);
@@ -130,7 +130,7 @@ export const NOTES_SCRIPT = `'use strict';
 `;
 
 /** My meetings: upcoming first, then the past ones, each linking to its notes (and its room while it can be joined). */
-export function homePage(user: UserEntity, rooms: RoomEntity[]): string {
+export function homePage(user: Person, rooms: RoomEntity[]): string {
   const now = Date.now();
   const upcoming = rooms.filter((room) => ['scheduled', 'live'].includes(room.status)).reverse();
   const past = rooms.filter((room) => !upcoming.includes(room));
@@ -144,7 +144,7 @@ export function homePage(user: UserEntity, rooms: RoomEntity[]): string {
 }
 
 /** Open action items: mine by meeting, and everyone's in the meetings I host, by person. */
-export function actionItemsPage(user: UserEntity, mine: ActionItemEntity[], hosted: ActionItemEntity[]): string {
+export function actionItemsPage(user: Person, mine: ActionItemEntity[], hosted: ActionItemEntity[]): string {
   const groups = (items: ActionItemEntity[], keyOf: (item: ActionItemEntity) => string) => {
     const map = new Map<string, ActionItemEntity[]>();
     for (const item of items) map.set(keyOf(item), [...(map.get(keyOf(item)) ?? []), item]);

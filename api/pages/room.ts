@@ -1,4 +1,4 @@
-import type { RoomEntity, UserEntity } from '../../db/entities';
+import type { RoomEntity, Person } from '../../db/entities';
 import { isMeetingRecorded } from '../../policies/recording';
 import type { RecordingMode } from '../../integrations/video/types';
 import { type Html, html, layout, when } from './html';
@@ -10,7 +10,7 @@ export const isRecorded = isMeetingRecorded;
  * The meeting's room: who is there, a recording notice, mic on/off and leave. The script (/assets/room.js, with
  * livekit-client) asks /meetings/{id}/room/token for a join token when the person presses Join.
  */
-export function roomPage(room: RoomEntity, user: UserEntity, recordingMode: RecordingMode | undefined, consent: RoomConsent): string {
+export function roomPage(room: RoomEntity, user: Person, recordingMode: RecordingMode | undefined, consent: RoomConsent): string {
   const recorded = isRecorded(room, recordingMode);
   const body = html`<h1 id="title">${room.name}</h1>
 <p class="muted">Starts ${when(room.scheduledStartTime)} · hosted by ${room.host.name}</p>

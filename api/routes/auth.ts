@@ -184,10 +184,10 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
     before: [rateLimit(perIp, (ctx) => [`ip:${ctx.ip}`])],
     handler: async (ctx, { body }) => {
       const em = deps.orm.em;
-      const user = currentUser(ctx);
-      const slackId = await consumeSlackLinkCode(em, user, body.code);
+      const slackId = await consumeSlackLinkCode(em, currentUser(ctx), body.code);
       if (!slackId) throw new HttpError(410, 'gone', 'This code is unknown, used, expired or for another account: type any /meet command in Slack for a new one');
       const holder = await em.findOne(User, { oauthProvider: 'slack', oauthId: slackId });
+      const user = await em.findOneOrFail(User, currentUser(ctx).id);
       if (holder && holder.id !== user.id) throw new HttpError(409, 'slack_user_taken', 'That Slack user is linked to another Meetflow account');
       user.oauthProvider = 'slack';
       user.oauthId = slackId;

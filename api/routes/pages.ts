@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import getRawBody from 'raw-body';
-import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type UserEntity } from '../../db/entities';
+import { ActionItem, MeetingSummary, Participant, ParticipantReport, Session, Transcript, type Person } from '../../db/entities';
 import { PUBLISHED_SUMMARY } from '../../db/summaries';
 import { meetingBrief } from '../../db/brief';
 import { visibleMeetings } from '../../db/visibility';
@@ -130,7 +130,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
   });
 
   /** The signed-in person, or a redirect to the sign-in form that comes back here. */
-  const signedIn = async (ctx: Context): Promise<UserEntity | undefined> => {
+  const signedIn = async (ctx: Context): Promise<Person | undefined> => {
     const session = await cookieSession(deps.orm, ctx);
     if (!session) ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
     return session?.user;

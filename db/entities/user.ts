@@ -24,3 +24,6 @@ export const User = defineEntity({
 });
 
 export type UserEntity = InferEntity<typeof User>;
+
+/** A user as plain values: who a request or command acts for, what policies and views read. A UserEntity is one too. */
+export type Person = Pick<UserEntity, 'id' | 'email' | 'name' | 'avatarUrl' | 'role' | 'isActive' | 'oauthProvider' | 'oauthId' | 'notificationPreferences' | 'createdAt'>;
