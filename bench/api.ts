@@ -7,6 +7,7 @@
  */
 import autocannon from 'autocannon';
 import Koa from 'koa';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
@@ -96,6 +97,15 @@ async function main(): Promise<void> {
     ctx.body = (await readPrepared(orm.em.fork(), ONE_ROOM, [ctx.path.slice(1)]))[0] ?? {};
   });
   const floor = await listen(oneRead);
+  // The floor of a create: HTTP in and out plus one workflow start on the same dev server (no row, no worker: each
+  // times out on its own a minute later, so nothing is left behind).
+  const oneStart = new Koa();
+  oneStart.use(async (ctx) => {
+    const handle = await temporal.workflow.start('benchFloor', { taskQueue: `${cfg.TEMPORAL_TASK_QUEUE}-floor`, workflowId: `bench-floor-${randomUUID()}`, workflowExecutionTimeout: '1 minute' });
+    ctx.status = 201;
+    ctx.body = { workflowId: handle.workflowId };
+  });
+  const startFloor = await listen(oneStart);
 
   const email = `bench-${Date.now()}@bench.test`;
   const signUp = await fetch(`${api.url}/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'benchmark password', name: 'Bench User' }) });
@@ -116,6 +126,7 @@ async function main(): Promise<void> {
     ['GET /meetings/:id?live=true (workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }],
     ['GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }],
     ['GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }],
+    ['Koa + one workflow start (floor of a create)', { url: `${startFloor.url}/`, method: 'POST' }],
     ['POST /meetings (row + workflow start)', { url: `${api.url}/meetings`, method: 'POST', headers: auth, body: meetingBody() }],
   ];
   // BENCH_ONLY=<a name, exactly> runs the baseline and that load only (to profile one route).
@@ -128,6 +139,7 @@ async function main(): Promise<void> {
   api.close();
   hello.close();
   floor.close();
+  startFloor.close();
   await orm.close();
   console.log(`\nterminated ${await stop()} benchmark meeting workflows`);
 }
