@@ -11,8 +11,9 @@
  *   BENCH_BURST_BASELINE   meetings in the baseline round (default 10)
  *   BENCH_BURST_MARGIN_S   seconds left for scheduling before the next whole minute is taken as the start
  *                          (default 10 + 0.05 s per meeting)
- *   BENCH_BURST_WORKER     worker options to try, as JSON, e.g. {"stickyQueueScheduleToStartTimeout":"60s"} (default:
- *                          the SDK's); createMeetflowWorker spreads its `tuning` into Worker.create, so any option passes
+ *   BENCH_BURST_WORKER     worker options to try, as JSON, e.g. {"stickyQueueScheduleToStartTimeout":"10s"} (default:
+ *                          the deployed worker's, from the configuration: workerTuning); createMeetflowWorker spreads
+ *                          its `tuning` into Worker.create, so any option passes
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
@@ -20,7 +21,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scheduleMeeting } from '../clients/meetings';
-import type { Config } from '../config';
+import { config, type Config } from '../config';
+import { workerTuning } from '../workers/create-worker';
 import type { UserEntity } from '../db/entities';
 import { openBenchDatabase, percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
 import { firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
@@ -185,11 +187,11 @@ function rssRow(label: string, round: Round): string[] {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-bench-burst-'));
-  const stack = await startBenchStack('burst', { DATA_DIR: dataDir }, { tuning: WORKER_OPTIONS });
+  const stack = await startBenchStack('burst', { DATA_DIR: dataDir }, { tuning: WORKER_OPTIONS ?? workerTuning(config()) });
   const workflowIds: string[] = [];
   try {
     const deps = { temporal: stack.temporal, orm: stack.orm, cfg: stack.cfg, people: await benchPeople(stack.orm), workflowIds };
-    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker (${WORKER_OPTIONS ? JSON.stringify(WORKER_OPTIONS) : 'SDK default options'}) and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
+    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker (${JSON.stringify(WORKER_OPTIONS ?? workerTuning(config()))}${WORKER_OPTIONS ? '' : ', as deployed'}) and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
     const baseline = await burstRound(deps, BASELINE);
     const burst = await burstRound(deps, BURST);
     console.log(formatTable(

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { workerMetrics } from '../activities/metrics';
 import { instrumentProviders } from '../integrations/instrument';
-import type { RecordingConsentDefault } from '../config';
+import type { Config, RecordingConsentDefault } from '../config';
 import type { Providers } from '../integrations';
 
 export interface MeetflowWorkerOptions {
@@ -45,4 +45,14 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
     shutdownGraceTime: `${options.shutdownGraceSeconds ?? 30} seconds`,
     ...options.tuning,
   });
+}
+
+/** What the operator set (and the measured sticky-queue timeout): the SDK keeps its own defaults for the rest. */
+export function workerTuning(cfg: Config): MeetflowWorkerOptions['tuning'] {
+  return {
+    stickyQueueScheduleToStartTimeout: `${cfg.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS} seconds`,
+    ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
+    ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+    ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+  };
 }

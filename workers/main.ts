@@ -1,13 +1,13 @@
 import { Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
-import { config, type Config } from '../config';
+import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
 import { createProviders, describeProviders } from '../integrations';
 import { releaseRecorderRuntime } from '../integrations/video/recorder/room-recorder';
-import { createMeetflowWorker, type MeetflowWorkerOptions } from './create-worker';
+import { createMeetflowWorker, workerTuning } from './create-worker';
 import { activityLogFields, temporalLogger } from './logging';
 import { ensureMaintenanceSchedules } from './schedules';
 import { connectWorker } from './temporal';
@@ -18,16 +18,6 @@ function installRuntime(log: Logger, metricsPort: number): void {
     // Temporal's own worker metrics for Prometheus, at http://<worker>:<port>/metrics.
     ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } } : {}),
   });
-}
-
-/** What the operator set (and the measured sticky-queue timeout): the SDK keeps its own defaults for the rest. */
-function workerTuning(cfg: Config): MeetflowWorkerOptions['tuning'] {
-  return {
-    stickyQueueScheduleToStartTimeout: `${cfg.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS} seconds`,
-    ...(cfg.WORKER_MAX_CONCURRENT_ACTIVITIES ? { maxConcurrentActivityTaskExecutions: cfg.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
-    ...(cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS ? { maxConcurrentWorkflowTaskExecutions: cfg.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
-    ...(cfg.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS } : {}),
-  };
 }
 
 async function main(): Promise<void> {
