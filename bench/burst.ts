@@ -4,7 +4,8 @@
  * after the MeetingStatus=live upsert), read from the workflows' own histories afterwards, so nothing polls the
  * workflows while they wake up (only a count of the visibility store, once a second). Also the timer's own lag
  * (start → TimerFired) and the RSS of this process, which runs the worker (sampled every 500 ms; the driver
- * shares it). Baseline: the same with a few meetings, in the same run, first. Everything is terminated at the end.
+ * shares it). Baselines in the same run: the same with a few meetings, first, and Temporal's floor (as many no-op
+ * workflows that go live the way a meeting does, floorRound), last. Everything is terminated at the end.
  *
  * Environment:
  *   BENCH_BURST            meetings in the burst (default 1000)
@@ -17,6 +18,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +26,9 @@ import { scheduleMeeting } from '../clients/meetings';
 import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
 import type { UserEntity } from '../db/entities';
-import { openBenchDatabase, percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
-import { firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
+import { openBenchDatabase, percentile, startBenchStack, terminateRunning, type BenchWorkerOptions } from './lib/bench-env';
+import { firstLocalActivity, firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
+import { noopActivities, noopGoLiveWorkflow } from './lib/noop-workflow';
 import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
@@ -145,6 +148,52 @@ async function burstRound(deps: Deps, count: number): Promise<Round> {
   };
 }
 
+/**
+ * Temporal's floor for the same burst: as many workflows that only wait for the same kind of minute and then go live
+ * the way a meeting does (a local activity in the timer's task, then a regular one), with no-op activities, on a
+ * worker with the same options in this process. Their lag is the dev server's and the SDK's alone.
+ */
+async function floorRound(temporal: Client, address: string, tuning: BenchWorkerOptions['tuning'], count: number): Promise<Round> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./lib/noop-workflow'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const connection = await NativeConnection.connect({ address });
+  const taskQueue = `bench-burst-floor-${Date.now()}`;
+  const worker = await Worker.create({ connection, taskQueue, workflowBundle: { code }, activities: noopActivities, ...tuning });
+  const running = worker.run();
+  try {
+    const start = nextWholeMinute(Date.now() + marginSeconds(count) * 1000);
+    const rss = sampleRss();
+    const began = Date.now();
+    const ids = await runPool(count, SCHEDULING_CONCURRENCY, async (index) => {
+      const handle = await temporal.workflow.start(noopGoLiveWorkflow, { taskQueue, workflowId: `${taskQueue}-${index}`, args: [start.getTime()] });
+      return handle.workflowId;
+    });
+    const scheduled = Date.now();
+    rss.mark('scheduled');
+    await sleep(Math.max(0, start.getTime() - Date.now()));
+    rss.mark('start');
+    const histories = await runPool(ids.length, 8, async (index) => {
+      const handle = temporal.workflow.getHandle(ids[index]);
+      await handle.result();
+      return handle.fetchHistory();
+    });
+    const lags = (reached: (history: History) => number | undefined) => histories.map((history) => (reached(history) ?? NaN) - start.getTime()).sort((a, b) => a - b);
+    return {
+      meetings: count,
+      start,
+      schedulingMs: scheduled - began,
+      waitingAheadS: (start.getTime() - scheduled) / 1000,
+      liveLagMs: lags(firstLocalActivity),
+      timerLagMs: lags(firstTimerFired),
+      stickyTimeouts: histories.filter((history) => workflowTaskScheduleTimeouts(history) > 0).length,
+      rss: rss.stop(),
+    };
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  }
+}
+
 /** The histories, fetched again until each shows the live phase stored (the count sees the upsert a moment before). */
 async function liveHistories(temporal: Client, ids: string[]): Promise<History[]> {
   return runPool(ids.length, 8, async (index) => {
@@ -187,26 +236,36 @@ function rssRow(label: string, round: Round): string[] {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'meetflow-bench-burst-'));
-  const stack = await startBenchStack('burst', { DATA_DIR: dataDir }, { tuning: WORKER_OPTIONS ?? workerTuning(config()) });
+  const tuning = WORKER_OPTIONS ?? workerTuning(config());
+  const stack = await startBenchStack('burst', { DATA_DIR: dataDir }, { tuning });
   const workflowIds: string[] = [];
+  let terminated = 0;
   try {
     const deps = { temporal: stack.temporal, orm: stack.orm, cfg: stack.cfg, people: await benchPeople(stack.orm), workflowIds };
-    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker (${JSON.stringify(WORKER_OPTIONS ?? workerTuning(config()))}${WORKER_OPTIONS ? '' : ', as deployed'}) and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
+    console.log(`meetings scheduled for the same whole minute, each with 3 invitees; worker (${JSON.stringify(tuning)}${WORKER_OPTIONS ? '' : ', as deployed'}) and driver in this process, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
     const baseline = await burstRound(deps, BASELINE);
     const burst = await burstRound(deps, BURST);
+    // The floor last, so its worker does not weigh on the burst's RSS, and once no meeting is live (live meetings
+    // check on their rooms, which would load its run).
+    terminated = await terminateRunning(stack.temporal, stack.cfg.TEMPORAL_TASK_QUEUE);
+    const floor = await floorRound(stack.temporal, stack.cfg.TEMPORAL_ADDRESS, tuning, BURST);
     console.log(formatTable(
       ['round', 'meetings', 'scheduling s', 'all waiting or live T- s', 'timer fired p50 ms', 'p99 ms', 'start→live p50 ms', 'p99 ms', 'max ms', 'wf task timed out'],
-      [lagRow(`baseline: ${BASELINE} at ${baseline.start.toISOString().slice(11, 16)}`, baseline), lagRow(`burst: ${BURST} at ${burst.start.toISOString().slice(11, 16)}`, burst)],
+      [
+        lagRow(`baseline: ${BASELINE} at ${baseline.start.toISOString().slice(11, 16)}`, baseline),
+        lagRow(`burst: ${BURST} at ${burst.start.toISOString().slice(11, 16)}`, burst),
+        lagRow(`floor: ${BURST} no-op go-lives at ${floor.start.toISOString().slice(11, 16)}`, floor),
+      ],
     ));
     console.log('\nWorker process RSS (MB):\n');
     console.log(formatTable(['round', 'before scheduling', 'waiting (median)', 'peak'], [rssRow('baseline', baseline), rssRow('burst', burst)]));
     const lag = (round: Round) => `p50 ${ms(percentile(round.liveLagMs, 50))} / p99 ${ms(percentile(round.liveLagMs, 99))} / max ${ms(round.liveLagMs[round.liveLagMs.length - 1])} ms`;
     reportFigures('burst', [
-      { figure: `scheduled start → live, ${BURST} meetings in one minute`, value: lag(burst), baseline: `${BASELINE} meetings: ${lag(baseline)}` },
+      { figure: `scheduled start → live, ${BURST} meetings in one minute`, value: lag(burst), baseline: `${BASELINE} meetings: ${lag(baseline)}; Temporal's floor, ${BURST} no-op go-lives: ${lag(floor)}` },
       { figure: 'worker process RSS, peak', value: `${burst.rss.peakMb.toFixed(0)} MB`, baseline: `${BASELINE} meetings: ${baseline.rss.peakMb.toFixed(0)} MB` },
     ]);
   } finally {
-    console.log(`\nterminated ${await stack.stop()} benchmark meeting workflows`);
+    console.log(`\nterminated ${terminated + (await stack.stop())} benchmark meeting workflows`);
     await removeRooms(workflowIds);
     rmSync(dataDir, { recursive: true, force: true });
   }

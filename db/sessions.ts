@@ -37,7 +37,7 @@ export interface LiveSession {
 /**
  * The live session of a bearer token (not expired, not revoked, not a one-time link or code), with its user, as
  * plain values: nothing on the hot path builds entities (that was a sixth of a GET's CPU, bench/api, December 2026).
- * Commands that need the user as an entity (a relation to set) take `em.getReference(User, id)`.
+ * A route or command that changes the user loads it (POST /auth/slack-link).
  */
 export async function findLiveSession(em: EntityManager, token: string): Promise<LiveSession | null> {
   const [row] = await readPrepared<LiveSessionRow>(em, LIVE_SESSION, [hashToken(token), new Date()]);

@@ -97,16 +97,22 @@ export async function startBenchStack(label: string, env: Partial<Config> = {}, 
     stop: async () => {
       // The worker first: running activities finish, so none completes into a workflow terminated under it.
       await stopWorker();
-      let terminated = 0;
-      for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${cfg.TEMPORAL_TASK_QUEUE}' AND ExecutionStatus = 'Running'` })) {
-        await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
-        terminated += 1;
-      }
+      const terminated = await terminateRunning(temporal, cfg.TEMPORAL_TASK_QUEUE);
       await connection.close();
       await orm.close();
       return terminated;
     },
   };
+}
+
+/** Terminates every running workflow of a task queue; resolves with how many. */
+export async function terminateRunning(temporal: TemporalClient, taskQueue: string): Promise<number> {
+  let terminated = 0;
+  for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+    await temporal.workflow.getHandle(execution.workflowId).terminate('benchmark over').catch(() => undefined);
+    terminated += 1;
+  }
+  return terminated;
 }
 
 /** A worker in this process; resolves with its stop. */

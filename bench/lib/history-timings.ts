@@ -158,6 +158,12 @@ function searchAttributeValue(event: HistoryEvent, name: string): unknown {
   return JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown;
 }
 
+/** When the first local activity completed (its marker's time): when bench/burst's floor workflow went live. */
+export function firstLocalActivity(history: History): number | undefined {
+  const marker = (history.events ?? []).find(isLocalActivity);
+  return marker ? eventMs(marker) : undefined;
+}
+
 /** Workflow tasks that timed out before a worker took them (a sticky queue not drained in time), in one history. */
 export function workflowTaskScheduleTimeouts(history: History): number {
   return (history.events ?? []).filter((event) => event.workflowTaskTimedOutEventAttributes?.timeoutType === SCHEDULE_TO_START).length;

@@ -1,9 +1,9 @@
 /**
  * Temporal's floor for bench/pipeline: a workflow shaped like a meeting (some activities, a wait for the
- * meeting's end, more activities) whose activities do nothing. Bundled as workflow code, so it imports only
- * @temporalio/workflow.
+ * meeting's end, more activities) whose activities do nothing; and for bench/burst, one that only goes live.
+ * Bundled as workflow code, so it imports only @temporalio/workflow.
  */
-import { condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, defineQuery, defineSignal, proxyActivities, proxyLocalActivities, setHandler, sleep } from '@temporalio/workflow';
 
 export const noopActivities = {
   async noop(): Promise<void> {},
@@ -45,4 +45,15 @@ async function runSteps(count: number, locals: number): Promise<void> {
     const isLocal = Math.floor(((i + 1) * locals) / count) > Math.floor((i * locals) / count);
     await (isLocal ? local.noop() : noop());
   }
+}
+
+/**
+ * bench/burst's floor: waits for its start (epoch ms) on a timer, then does what a meeting does as it goes live, with
+ * no-op activities: a local activity in the timer's workflow task (the meeting stores its phase; its completion is
+ * "live"), then a regular activity (the meeting opens its room).
+ */
+export async function noopGoLiveWorkflow(startAt: number): Promise<void> {
+  await sleep(Math.max(1, startAt - Date.now()));
+  await local.noop();
+  await noop();
 }
