@@ -1,7 +1,8 @@
 /**
  * bench/pipeline: meetings through their whole lifecycle on the embedded providers (scheduled for now, four
  * people join, a recording with a sidecar WebVTT excerpt of an AMI meeting, everyone leaves, the room closes,
- * transcribe → summarize → reports → deliver), beside Temporal's floor: a no-op workflow with as many
+ * transcribe → summarize → reports → deliver) on a worker with the deployed options (workerTuning), beside
+ * Temporal's floor on a worker with the same options: a no-op workflow with as many
  * activities per meeting, before and after its "end" signal, at the same count and concurrency; twice, once
  * with as many of them local activities as the meeting has (its mirror writes) and once with all regular.
  * Then the same pipeline with tuned worker options, and on private dev servers with other SQLite pragmas.
@@ -23,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { config, type Config } from '../config';
+import { workerTuning } from '../workers/create-worker';
 import { percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
 import { startDevServer } from './lib/dev-server';
 import { activitiesAroundSignal, activityCount, completionTime, localActivityCount, signalTime, stepTimings, summarizeSteps, type History, type StepTiming } from './lib/history-timings';
@@ -223,11 +225,13 @@ async function main(): Promise<void> {
   const address = config().TEMPORAL_ADDRESS;
   console.log(`${MEETINGS} meetings, ${CONCURRENCY} in flight, 4 participants, a ${TRANSCRIPT_TURNS}-turn transcript each; worker, driver, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
 
-  const pipeline = await measurePipeline('meeting pipeline, SDK default worker options', MEETINGS, {}, { workflowBundle: meetingsBundle });
+  // The worker as deployed (the configuration's options), and the floors on a worker with the same options.
+  const deployed = workerTuning(config());
+  const pipeline = await measurePipeline('meeting pipeline, deployed worker options', MEETINGS, {}, { workflowBundle: meetingsBundle, tuning: deployed });
   // Two floors: the meeting's own shape (its mirror writes as local activities), and every step a regular activity
   // (the floor issue 16 set its target against, before the mirror writes became local).
-  const noop = await measureNoop(MEETINGS, pipeline.split, address, noopBundle);
-  const allRegular = await measureNoop(MEETINGS, { before: pipeline.split.before, after: pipeline.split.after }, address, noopBundle);
+  const noop = await measureNoop(MEETINGS, pipeline.split, address, noopBundle, deployed);
+  const allRegular = await measureNoop(MEETINGS, { before: pipeline.split.before, after: pipeline.split.after }, address, noopBundle, deployed);
   console.log(formatTable(RUN_HEADER, [runRow(pipeline), runRow(noop), runRow(allRegular)]));
   const versus = (floor: Run) => `${(perSecond(pipeline) / perSecond(floor)).toFixed(2)}× the no-op throughput, ${(percentile(pipeline.endToDoneMs, 50) / percentile(floor.endToDoneMs, 50)).toFixed(1)}× its end→done p50`;
   console.log(`\npipeline / floor of the same shape: ${versus(noop)}\npipeline / floor with every step a regular activity: ${versus(allRegular)}`);
