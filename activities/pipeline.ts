@@ -226,20 +226,23 @@ export function createPipelineActivities(ctx: ActivityContext) {
           type: item.type,
         })),
       });
-      for (const report of reports) {
+      // Every report in one statement (one round trip for the meeting, not one per person).
+      if (reports.length) {
         await db
           .createQueryBuilder(ParticipantReport)
-          .insert({
-            room: summary.room.id,
-            participant: report.participantId,
-            summary: summary.id,
-            reportContent: report.reportContent,
-            speakingTime: Math.round(report.speakingTime),
-            speakingPercentage: report.speakingPercentage,
-            engagementScore: report.engagementScore,
-            keyContributions: report.keyContributions,
-            tasksAssignedCount: report.tasksAssignedCount,
-          })
+          .insert(
+            reports.map((report) => ({
+              room: summary.room.id,
+              participant: report.participantId,
+              summary: summary.id,
+              reportContent: report.reportContent,
+              speakingTime: Math.round(report.speakingTime),
+              speakingPercentage: report.speakingPercentage,
+              engagementScore: report.engagementScore,
+              keyContributions: report.keyContributions,
+              tasksAssignedCount: report.tasksAssignedCount,
+            })),
+          )
           .onConflict(['summary_id', 'participant_id'])
           .merge(['reportContent', 'speakingTime', 'speakingPercentage', 'engagementScore', 'keyContributions', 'tasksAssignedCount'])
           .execute();
