@@ -18,7 +18,6 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,9 +25,9 @@ import { scheduleMeeting } from '../clients/meetings';
 import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
 import type { UserEntity } from '../db/entities';
-import { openBenchDatabase, percentile, startBenchStack, terminateRunning, type BenchWorkerOptions } from './lib/bench-env';
+import { bundleWorkflows, openBenchDatabase, percentile, startBenchStack, startNoopWorker, terminateRunning, type BenchWorkerOptions } from './lib/bench-env';
 import { firstLocalActivity, firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
-import { noopActivities, noopGoLiveWorkflow } from './lib/noop-workflow';
+import { noopGoLiveWorkflow } from './lib/noop-workflow';
 import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
@@ -154,11 +153,8 @@ async function burstRound(deps: Deps, count: number): Promise<Round> {
  * worker with the same options in this process. Their lag is the dev server's and the SDK's alone.
  */
 async function floorRound(temporal: Client, address: string, tuning: BenchWorkerOptions['tuning'], count: number): Promise<Round> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./lib/noop-workflow'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
-  const connection = await NativeConnection.connect({ address });
-  const taskQueue = `bench-burst-floor-${Date.now()}`;
-  const worker = await Worker.create({ connection, taskQueue, workflowBundle: { code }, activities: noopActivities, ...tuning });
-  const running = worker.run();
+  const bundle = await bundleWorkflows(require.resolve('./lib/noop-workflow'));
+  const { taskQueue, stop: stopWorker } = await startNoopWorker(address, bundle, 'bench-burst-floor', tuning);
   try {
     const start = nextWholeMinute(Date.now() + marginSeconds(count) * 1000);
     const rss = sampleRss();
@@ -188,9 +184,7 @@ async function floorRound(temporal: Client, address: string, tuning: BenchWorker
       rss: rss.stop(),
     };
   } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
+    await stopWorker();
   }
 }
 

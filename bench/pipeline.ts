@@ -19,17 +19,16 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
-import { percentile, startBenchStack, type BenchWorkerOptions } from './lib/bench-env';
+import { bundleWorkflows, percentile, startBenchStack, startNoopWorker, type BenchWorkerOptions, type WorkflowBundle } from './lib/bench-env';
 import { startDevServer } from './lib/dev-server';
 import { activitiesAroundSignal, activityCount, completionTime, localActivityCount, signalTime, stepTimings, summarizeSteps, type History, type StepTiming } from './lib/history-timings';
 import { benchPeople, deleteRooms, excerptVtt, playMeeting, runPool } from './lib/meeting-driver';
-import { noopActivities, noopFinishSignal, noopMeetingWorkflow, noopReadyQuery, type NoopMeetingInput } from './lib/noop-workflow';
+import { noopFinishSignal, noopMeetingWorkflow, noopReadyQuery, type NoopMeetingInput } from './lib/noop-workflow';
 import { reportFigures } from './lib/figures';
 import { formatTable } from './lib/table';
 
@@ -43,7 +42,6 @@ const CURRENT_PRAGMAS = ['journal_mode=WAL', 'synchronous=NORMAL'];
 const TUNED_PRAGMAS = ['journal_mode=WAL', 'synchronous=OFF'];
 
 type Tuning = NonNullable<BenchWorkerOptions['tuning']>;
-type Bundle = NonNullable<WorkerOptions['workflowBundle']>;
 
 function parseTuning(text: string): Tuning {
   const [activities, workflowTasks, cached] = text.split(',').map(Number);
@@ -141,11 +139,8 @@ async function countDelivered(orm: MikroORM, summaryIds: string[]): Promise<numb
 
 // ---------------------------------------------------------------- the no-op baseline
 
-async function measureNoop(count: number, split: NoopMeetingInput, address: string, bundle: Bundle, tuning?: Tuning): Promise<Run> {
-  const connection = await NativeConnection.connect({ address });
-  const taskQueue = `bench-noop-${Date.now()}`;
-  const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: noopActivities, ...tuning });
-  const running = worker.run();
+async function measureNoop(count: number, split: NoopMeetingInput, address: string, bundle: WorkflowBundle, tuning?: Tuning): Promise<Run> {
+  const { taskQueue, stop: stopWorker } = await startNoopWorker(address, bundle, 'bench-noop', tuning);
   const clientConnection = await Connection.connect({ address });
   const temporal = new Client({ connection: clientConnection });
   try {
@@ -166,10 +161,8 @@ async function measureNoop(count: number, split: NoopMeetingInput, address: stri
       split,
     };
   } finally {
-    worker.shutdown();
-    await running;
+    await stopWorker();
     await clientConnection.close();
-    await connection.close();
   }
 }
 
@@ -205,12 +198,7 @@ function stepTable(steps: StepTiming[]): string {
   return formatTable(['step', 'count', 'wait p50 ms', 'wait p95 ms', 'run p50 ms', 'run p95 ms', 'total s'], rows);
 }
 
-async function bundle(workflowsPath: string): Promise<Bundle> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
-  return { code };
-}
-
-async function measureOnPrivateServer(label: string, pragmas: string[], meetingsBundle: Bundle): Promise<Run> {
+async function measureOnPrivateServer(label: string, pragmas: string[], meetingsBundle: WorkflowBundle): Promise<Run> {
   const server = await startDevServer(DEV_SERVER_PORT, pragmas);
   try {
     return await measurePipeline(label, TUNING_MEETINGS, { TEMPORAL_ADDRESS: server.address }, { workflowBundle: meetingsBundle });
@@ -220,8 +208,8 @@ async function measureOnPrivateServer(label: string, pragmas: string[], meetings
 }
 
 async function main(): Promise<void> {
-  const meetingsBundle = await bundle(require.resolve('../workflows'));
-  const noopBundle = await bundle(require.resolve('./lib/noop-workflow'));
+  const meetingsBundle = await bundleWorkflows(require.resolve('../workflows'));
+  const noopBundle = await bundleWorkflows(require.resolve('./lib/noop-workflow'));
   const address = config().TEMPORAL_ADDRESS;
   console.log(`${MEETINGS} meetings, ${CONCURRENCY} in flight, 4 participants, a ${TRANSCRIPT_TURNS}-turn transcript each; worker, driver, dev server and PostgreSQL on this ${os.cpus().length}-core machine\n`);
 
@@ -252,7 +240,7 @@ async function main(): Promise<void> {
   if (TUNING_MEETINGS > 0) await tuningRuns(meetingsBundle);
 }
 
-async function tuningRuns(meetingsBundle: Bundle): Promise<void> {
+async function tuningRuns(meetingsBundle: WorkflowBundle): Promise<void> {
   console.log(`\nTuning, ${TUNING_MEETINGS} meetings per run, same concurrency (worker options on the shared dev server; pragmas on fresh private dev servers with SDK defaults):\n`);
   const rows: string[][] = [];
   const add = (run: Run) => rows.push(runRow(run));

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { Client } from 'pg';
 import pino, { type Logger } from 'pino';
 import { config, type Config } from '../../config';
@@ -10,6 +10,7 @@ import { openOrm } from '../../db/orm';
 import { createSession } from '../../db/sessions';
 import { findOrCreateUserByEmail } from '../../db/users';
 import { spawnService } from '../../test/helpers/processes';
+import { noopActivities } from './noop-workflow';
 
 /**
  * Benchmarks write to their own database (DATABASE_URL's name + `_bench`: meetflow_bench by default), migrated
@@ -113,6 +114,33 @@ export async function terminateRunning(temporal: TemporalClient, taskQueue: stri
     terminated += 1;
   }
   return terminated;
+}
+
+export type WorkflowBundle = NonNullable<WorkerOptions['workflowBundle']>;
+
+/** The workflows under `workflowsPath` bundled once, quietly, for the workers a benchmark starts. */
+export async function bundleWorkflows(workflowsPath: string): Promise<WorkflowBundle> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  return { code };
+}
+
+/**
+ * A worker in this process for bench/lib/noop-workflow.ts (Temporal's floors), on a task queue of its own named
+ * after `label`; its stop shuts it down and closes its connection.
+ */
+export async function startNoopWorker(address: string, bundle: WorkflowBundle, label: string, tuning?: BenchWorkerOptions['tuning']): Promise<{ taskQueue: string; stop: () => Promise<void> }> {
+  const connection = await NativeConnection.connect({ address });
+  const taskQueue = `${label}-${Date.now()}`;
+  const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: noopActivities, ...tuning });
+  const running = worker.run();
+  return {
+    taskQueue,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
 }
 
 /** A worker in this process; resolves with its stop. */
