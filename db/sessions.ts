@@ -35,7 +35,7 @@ export interface LiveSession {
 }
 
 /**
- * The live session of a bearer token (not expired, not revoked, not a one-time link or code), with its user, as
+ * The live session of a bearer token (not expired, not revoked, not a one-time link or code, of an active user), as
  * plain values: nothing on the hot path builds entities (that was a sixth of a GET's CPU, bench/api, December 2026).
  * A route or command that changes the user loads it (POST /auth/slack-link).
  */
@@ -74,10 +74,10 @@ interface LiveSessionRow {
 
 /** Every authenticated request runs this: a prepared statement, the session with its user in one round trip. */
 const LIVE_SESSION: PreparedRead = {
-  name: 'live-session-person',
+  name: 'live-session-active-person',
   text: `select s.id, u.id as user_id, u.email, u.name, u.avatar_url, u.role, u.is_active, u.oauth_provider, u.oauth_id, u.notification_preferences, u.created_at
            from sessions s join users u on u.id = s.user_id
-          where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2 and s.device_info->>'purpose' is null`,
+          where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2 and s.device_info->>'purpose' is null and u.is_active`,
 };
 
 /**

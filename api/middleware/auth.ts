@@ -16,7 +16,7 @@ export function requireAuth(orm: MikroORM): Middleware {
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) throw new HttpError(401, 'unauthenticated', 'Send your session token as "Authorization: Bearer <token>" (POST /auth/login gives one)');
     const session = await findLiveSession(orm.em, token);
-    if (!session || !session.user.isActive) throw new HttpError(401, 'unauthenticated', 'This session token is unknown, expired or revoked: log in again');
+    if (!session) throw new HttpError(401, 'unauthenticated', 'This session token is unknown, expired or revoked: log in again');
     ctx.state.user = session.user;
     ctx.state.session = session;
     await next();

@@ -27,6 +27,5 @@ export function clearSessionCookie(ctx: Context, publicUrl: string): void {
 export async function cookieSession(orm: MikroORM, ctx: Context): Promise<LiveSession | null> {
   const token = ctx.cookies.get(SESSION_COOKIE);
   if (!token || !/^[\w-]{20,100}$/.test(token)) return null;
-  const session = await findLiveSession(orm.em, token);
-  return session?.user.isActive ? session : null;
+  return findLiveSession(orm.em, token);
 }

@@ -50,14 +50,17 @@ describe('findLiveSession', () => {
     expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
   });
 
-  it('finds no session for a revoked, an expired or an unknown token, nor for a password link', async () => {
+  it('finds no session for a revoked, an expired or an unknown token, a password link, nor a deactivated user', async () => {
     const user = await createUser(orm.em.fork());
+    const deactivated = await createUser(orm.em.fork());
+    const ofDeactivated = await createSession(orm.em.fork(), deactivated, {});
+    await orm.em.fork().nativeUpdate(User, deactivated.id, { isActive: false });
     const revoked = await createSession(orm.em.fork(), user, {});
     await orm.em.fork().nativeUpdate(Session, { id: revoked.session.id }, { revokedAt: new Date() });
     const expired = await createSession(orm.em.fork(), user, {});
     await orm.em.fork().nativeUpdate(Session, { id: expired.session.id }, { expiresAt: new Date(Date.now() - 1000) });
     const link = await createPasswordLink(orm.em.fork(), user);
-    for (const token of [revoked.token, expired.token, link, unique('unknown')]) expect(await findLiveSession(orm.em.fork(), token)).toBeNull();
+    for (const token of [revoked.token, expired.token, link, unique('unknown'), ofDeactivated.token]) expect(await findLiveSession(orm.em.fork(), token)).toBeNull();
   });
 });
 
