@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   const providers = createProviders(cfg, log);
   // The API's own ORM (the worker's statements are not the API's): it counts what it sends.
   const orm = await openOrm(url, { debug: ['query'], logger: () => (sent.statements += 1) });
-  countStatements = (on) => orm.config.getLogger().setDebugMode(on ? ['query'] : false);
+  // Through the configuration: every em.fork() re-applies its `debug` option to the logger (MikroORM 6's Configuration.sync).
+  countStatements = (on) => orm.config.set('debug', on ? ['query'] : false);
   const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
