@@ -58,7 +58,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(docsRoutes().routes());
 
   const router = new Router();
-  const routes = new RouteRegistry(router, requireAuth(deps.orm), requireAdmin());
+  const routes = new RouteRegistry(router, requireAuth(deps), requireAdmin());
   authRoutes(routes, deps, signIn);
   meetingRoutes(routes, deps);
   seriesRoutes(routes, deps);

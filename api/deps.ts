@@ -3,6 +3,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { CommandDeps } from '../commands/types';
 import type { Config } from '../config';
+import type { SessionCache } from '../db/session-cache';
 import type { Providers } from '../integrations';
 
 /** What the API is built from (api/app.ts createApp); main.ts makes the real ones, tests their own. */
@@ -15,6 +16,8 @@ export interface ApiDeps {
   limits: Limits;
   /** Every configured provider: join tokens come from the video provider; /health and /ready check them all. */
   providers: Providers;
+  /** Live sessions kept in memory (api/main.ts starts one); without it every request reads its session. */
+  sessions?: SessionCache;
 }
 
 /** Attempts allowed before a 429 (api/routes/auth.ts). */

@@ -3,6 +3,7 @@ import { config } from '../config';
 import { createLogger } from '../config/logger';
 import { temporalConnectionSettings } from '../config/temporal-connection';
 import { openOrm } from '../db/orm';
+import { SessionCache } from '../db/session-cache';
 import { createProviders } from '../integrations';
 import { createApp, DEFAULT_LIMITS } from './app';
 
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionSettings(cfg));
   const temporal = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const providers = createProviders(cfg, log);
-  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, providers }).listen(cfg.API_PORT, cfg.API_HOST, () => {
+  const sessions = await SessionCache.start(cfg.DATABASE_URL, log, { seconds: cfg.SESSION_CACHE_SECONDS });
+  const server = createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: DEFAULT_LIMITS, providers, sessions }).listen(cfg.API_PORT, cfg.API_HOST, () => {
     log.info({ url: `http://localhost:${cfg.API_PORT}` }, 'api listening');
   });
 
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     log.info('api stopping: finishing in-flight requests');
     server.close(async () => {
       await connection.close();
+      await sessions.stop();
       await orm.close();
       process.exit(0);
     });

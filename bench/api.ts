@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { openOrm } from '../db/orm';
+import { SessionCache } from '../db/session-cache';
 import { readPrepared, type PreparedRead } from '../db/prepared';
 import { createProviders } from '../integrations';
 import { startBenchStack } from './lib/bench-env';
@@ -59,7 +60,11 @@ async function load(name: string, options: autocannon.Options): Promise<string[]
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
   await stopProfile(name);
   const errors = result.non2xx + result.errors;
-  return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), String(errors), await statementsPerRequest(options)];
+  // What went wrong, when anything did: "2 (1× 503, 1 timeout)".
+  const statuses = Object.entries(result.statusCodeStats ?? {}).filter(([code]) => !code.startsWith('2')).map(([code, { count }]) => `${count}× ${code}`);
+  const kinds = [...statuses, ...(result.timeouts ? [`${result.timeouts} timeout${result.timeouts === 1 ? '' : 's'}`] : [])];
+  const errorCell = errors && kinds.length ? `${errors} (${kinds.join(', ')})` : String(errors);
+  return [name, result.requests.average.toFixed(0), String(result.latency.p50), String(result.latency.p99), errorCell, await statementsPerRequest(options)];
 }
 
 /** BENCH_PROFILE=<dir> writes a CPU profile of each load (the API and autocannon share this process) for DevTools. */
@@ -86,7 +91,11 @@ async function main(): Promise<void> {
   const orm = await openOrm(url, { debug: ['query'], logger: () => (sent.statements += 1) });
   // Through the configuration: every em.fork() re-applies its `debug` option to the logger (MikroORM 6's Configuration.sync).
   countStatements = (on) => orm.config.set('debug', on ? ['query'] : false);
-  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
+  // As deployed (api/main.ts): live sessions kept in memory, dropped on PostgreSQL's notice of a change.
+  const sessions = await SessionCache.start(url, log, { seconds: cfg.SESSION_CACHE_SECONDS });
+  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers, sessions }));
+  // The same API reading every request's session (SESSION_CACHE_SECONDS=0): the cache's worth, in the same run.
+  const uncached = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = { hello: 'world' };
@@ -124,6 +133,7 @@ async function main(): Promise<void> {
     ['bare Koa hello-world (baseline)', { url: `${hello.url}/` }],
     ['Koa + one prepared SELECT of the room (floor of a read)', { url: `${floor.url}/${first.meeting.id}` }],
     ['GET /meetings/:id', { url: `${api.url}/meetings/${first.meeting.id}`, headers: auth }],
+    ['GET /meetings/:id, session cache off', { url: `${uncached.url}/meetings/${first.meeting.id}`, headers: auth }],
     ['GET /meetings/:id?live=true (workflow query)', { url: `${api.url}/meetings/${first.meeting.id}?live=true`, headers: auth }],
     ['GET /meetings (list, page of 20)', { url: `${api.url}/meetings`, headers: auth }],
     ['GET /search?q=…', { url: `${api.url}/search?q=budget%20review`, headers: auth }],
@@ -138,6 +148,8 @@ async function main(): Promise<void> {
   reportFigures('api', rows.slice(1).map((row) => ({ figure: row[0], value: summary(row), baseline: `bare Koa: ${summary(rows[0])}` })));
 
   api.close();
+  uncached.close();
+  await sessions.stop();
   hello.close();
   floor.close();
   startFloor.close();

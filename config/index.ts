@@ -65,6 +65,12 @@ export const configSchema = z.object({
    */
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
   /**
+   * How long the API keeps a live session in memory (0: never; it reads every request's session). PostgreSQL tells
+   * every API process when a session or a user changes (a logout, a revocation, a deactivation), so a change shows
+   * within milliseconds; this bounds how long one could show if a notice were ever lost.
+   */
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
    * bcrypt's work factor for passwords (each step doubles the time: 12 is about 0.4 s of one core here). Older, cheaper
    * hashes still verify and are upgraded at the next sign-in. The tests use 4, as Rails' do: never in production.
    */

@@ -32,6 +32,7 @@ export const PASSWORD_LINK_TTL_MINUTES = 30;
 export interface LiveSession {
   id: string;
   user: Person;
+  expiresAt: Date;
 }
 
 /**
@@ -55,11 +56,12 @@ export async function findLiveSession(em: EntityManager, token: string): Promise
     // The ORM's pool leaves timestamps as text (its own hydration parses them).
     createdAt: new Date(row.created_at),
   };
-  return { id: row.id, user };
+  return { id: row.id, user, expiresAt: new Date(row.expires_at) };
 }
 
 interface LiveSessionRow {
   id: string;
+  expires_at: string;
   user_id: string;
   email: string;
   name: string;
@@ -74,8 +76,8 @@ interface LiveSessionRow {
 
 /** Every authenticated request runs this: a prepared statement, the session with its user in one round trip. */
 const LIVE_SESSION: PreparedRead = {
-  name: 'live-session-active-person',
-  text: `select s.id, u.id as user_id, u.email, u.name, u.avatar_url, u.role, u.is_active, u.oauth_provider, u.oauth_id, u.notification_preferences, u.created_at
+  name: 'live-session-active-person-expiry',
+  text: `select s.id, s.expires_at, u.id as user_id, u.email, u.name, u.avatar_url, u.role, u.is_active, u.oauth_provider, u.oauth_id, u.notification_preferences, u.created_at
            from sessions s join users u on u.id = s.user_id
           where s.token_hash = $1 and s.revoked_at is null and s.expires_at > $2 and s.device_info->>'purpose' is null and u.is_active`,
 };

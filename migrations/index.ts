@@ -11,6 +11,7 @@ import { Migration20261201133801 } from './Migration20261201133801';
 import { Migration20261201164038 } from './Migration20261201164038';
 import { Migration20261201164102 } from './Migration20261201164102';
 import { Migration20261201165502 } from './Migration20261201165502';
+import { Migration20261202153000 } from './Migration20261202153000';
 
 /** Every migration, in order. Listed explicitly so tsx, ts-jest and compiled JS all load the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201164038', class: Migration20261201164038 },
   { name: 'Migration20261201164102', class: Migration20261201164102 },
   { name: 'Migration20261201165502', class: Migration20261201165502 },
+  { name: 'Migration20261202153000', class: Migration20261202153000 },
 ];

@@ -1,6 +1,7 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Context } from 'koa';
-import { findLiveSession, SESSION_TTL_DAYS, type LiveSession } from '../../db/sessions';
+import { SESSION_TTL_DAYS, type LiveSession } from '../../db/sessions';
+import type { ApiDeps } from '../deps';
+import { findSession } from './auth';
 
 /**
  * The pages' sign-in: the same sessions as the API's bearer tokens (db/sessions.ts), carried in a cookie that
@@ -24,8 +25,8 @@ export function clearSessionCookie(ctx: Context, publicUrl: string): void {
 }
 
 /** The live session of the request's cookie, with its (active) user; null when there is none. */
-export async function cookieSession(orm: MikroORM, ctx: Context): Promise<LiveSession | null> {
+export async function cookieSession(deps: Pick<ApiDeps, 'orm' | 'sessions'>, ctx: Context): Promise<LiveSession | null> {
   const token = ctx.cookies.get(SESSION_COOKIE);
   if (!token || !/^[\w-]{20,100}$/.test(token)) return null;
-  return findLiveSession(orm.em, token);
+  return findSession(deps, token);
 }

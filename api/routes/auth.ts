@@ -6,7 +6,7 @@ import { Session, User, type UserEntity } from '../../db/entities';
 import { consumePasswordLink, consumeSlackLinkCode, createSession } from '../../db/sessions';
 import type { ApiDeps } from '../deps';
 import { auditRequest } from '../audit';
-import { currentSession, currentUser } from '../middleware/auth';
+import { currentSession, currentUser, forgetSessionsOf } from '../middleware/auth';
 import { HttpError } from '../middleware/errors';
 import { rateLimit, RateLimiter } from '../middleware/rate-limit';
 import type { RouteRegistry } from '../routing';
@@ -170,6 +170,7 @@ export function authRoutes(routes: RouteRegistry, deps: ApiDeps, signIn: Passwor
       user.passwordHash = await bcrypt.hash(body.password, deps.cfg.PASSWORD_HASH_COST);
       await em.flush();
       const revoked = await revokeSessions(em, user);
+      forgetSessionsOf(deps, user.id);
       await auditRequest(ctx, em, { actor: user, action: 'auth.password_set', target: { type: 'user', id: user.id }, details: { sessionsRevoked: revoked } });
       await answerWithSession(ctx, em, user);
     },

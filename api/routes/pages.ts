@@ -14,6 +14,7 @@ import { createSession } from '../../db/sessions';
 import { findVisibleMeeting, joinToken } from '../../commands/meetings';
 import { auditRequest, personActor } from '../audit';
 import { commandDeps, type ApiDeps } from '../deps';
+import { forgetSessionsOf } from '../middleware/auth';
 import { asHttpError, HttpError } from '../middleware/errors';
 import { rateLimit } from '../middleware/rate-limit';
 import { clearSessionCookie, cookieSession, setSessionCookie } from '../middleware/session-cookie';
@@ -97,7 +98,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
 
   router.get('/login', pageErrors, async (ctx) => {
     const next = safeNext(ctx.query.next);
-    if (await cookieSession(deps.orm, ctx)) return ctx.redirect(next);
+    if (await cookieSession(deps, ctx)) return ctx.redirect(next);
     renderPage(ctx, loginPage({ next }));
   });
 
@@ -119,9 +120,10 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
   });
 
   router.post('/logout', pageErrors, sameOrigin, async (ctx) => {
-    const session = await cookieSession(deps.orm, ctx);
+    const session = await cookieSession(deps, ctx);
     if (session) {
       await deps.orm.em.nativeUpdate(Session, session.id, { revokedAt: new Date() });
+      forgetSessionsOf(deps, session.user.id);
       await auditRequest(ctx, deps.orm.em, { actor: session.user, action: 'session.revoke', target: { type: 'session', id: session.id }, details: { how: 'sign out (page)' } });
     }
     clearSessionCookie(ctx, publicUrl);
@@ -131,7 +133,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
 
   /** The signed-in person, or a redirect to the sign-in form that comes back here. */
   const signedIn = async (ctx: Context): Promise<Person | undefined> => {
-    const session = await cookieSession(deps.orm, ctx);
+    const session = await cookieSession(deps, ctx);
     if (!session) ctx.redirect(`/login?next=${encodeURIComponent(ctx.path)}`);
     return session?.user;
   };
@@ -212,7 +214,7 @@ export function pageRoutes(deps: ApiDeps, signIn: PasswordSignIn): Router {
 
   // JSON for the page's script: the errors are the API's problem documents.
   router.get('/meetings/:id/room/token', async (ctx) => {
-    const session = await cookieSession(deps.orm, ctx);
+    const session = await cookieSession(deps, ctx);
     if (!session) throw new HttpError(401, 'unauthenticated', 'Sign in again (your session ended)');
     const actor = personActor(ctx, session.user);
     const room = await findVisibleMeeting(commandDeps(deps), actor, ctx.params.id);

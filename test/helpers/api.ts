@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { Client, type Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp, DEFAULT_LIMITS, type ApiDeps } from '../../api/app';
+import { SessionCache } from '../../db/session-cache';
 import { unique } from './db';
 import { listen } from './http';
 import { startWorkerStack, type TestWorld, type WorkerStack } from './worker';
@@ -32,12 +33,19 @@ export function apiDeps(orm: MikroORM, connection: Connection, world: TestWorld,
   };
 }
 
-/** The real Koa app on a loopback port, called over HTTP with fetch, as a client would. */
+/**
+ * The real Koa app on a loopback port, called over HTTP with fetch, as a client would. Like api/main.ts it keeps
+ * live sessions in memory, listening on the app's own database, unless the deps bring their own session cache.
+ */
 export async function startApi(deps: ApiDeps): Promise<TestApi> {
-  const server = await listen(createApp(deps));
+  const ownCache = deps.sessions ? undefined : await SessionCache.start(deps.orm.config.getClientUrl(), deps.log, { seconds: 60 });
+  const server = await listen(createApp({ ...deps, sessions: deps.sessions ?? ownCache }));
   return {
     url: server.url,
-    close: server.close,
+    close: async () => {
+      await server.close();
+      await ownCache?.stop();
+    },
     call: async (method, path, options = {}) => {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
