@@ -14,13 +14,17 @@ export function createApiMetrics() {
     registers: [registry],
   });
 
-  /** Labels use the route pattern (/meetings/:id), never the raw path, so ids do not explode the series. */
+  /**
+   * Labels use the route pattern (/meetings/:id), never the raw path, so ids do not explode the series; a request no
+   * route matched is "unmatched" whatever its status (a refused method or body on a made-up path included), or a
+   * client could add a series per request.
+   */
   const middleware: Middleware = async (ctx, next) => {
     const stop = latency.startTimer();
     try {
       await next();
     } finally {
-      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? 'unmatched' : ctx.path);
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       stop({ method: ctx.method, route });
       requests.inc({ method: ctx.method, route, status: String(ctx.status) });
     }

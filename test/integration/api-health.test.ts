@@ -5,7 +5,7 @@ import { startFakeAnthropic } from '../fakes/anthropic';
 import { startFakeSlackApi } from '../fakes/slack-api';
 import { startFakeSmtp } from '../fakes/smtp';
 import { apiDeps } from '../helpers/api';
-import { openTestOrm } from '../helpers/db';
+import { openTestOrm, unique } from '../helpers/db';
 import { listen } from '../helpers/http';
 import { startLocalLiveKit } from '../helpers/livekit-server';
 import { freePort } from '../helpers/processes';
@@ -125,6 +125,22 @@ test('/metrics exposes request counts and latency by route pattern and status (P
     expect(text).toMatch(/meetflow_http_requests_total\{method="GET",route="\/meetings\/:id",status="401"\} 1/);
     expect(text).toContain('meetflow_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/health"}');
     expect(text).toContain('meetflow_api_process_resident_memory_bytes');
+  } finally {
+    await server.close();
+  }
+});
+
+test('/metrics keeps no series per raw path: requests no route matched count as "unmatched", whatever their status', async () => {
+  const app = createApp(apiDeps(orm, connection, world));
+  const server = await listen(app);
+  try {
+    const statuses: number[] = [];
+    for (const method of ['PROPFIND', 'GET', 'DELETE']) statuses.push((await fetch(`${server.url}/probe-${method.toLowerCase()}-${unique('path')}`, { method })).status);
+    statuses.push((await fetch(`${server.url}/probe-json-${unique('path')}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })).status);
+    expect(statuses.some((status) => status !== 404)).toBe(true);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).not.toContain('/probe-');
+    expect(text).toMatch(/meetflow_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/);
   } finally {
     await server.close();
   }
