@@ -40,7 +40,7 @@ export class RouteRegistry {
     const aboutMeeting = spec.path.startsWith('/meetings/{id}');
     this.router[spec.method](koaPath, ...chain, async (ctx: Context) => {
       // This request's log lines (the access line too) carry the meeting's ids, as the worker's lines do.
-      if (aboutMeeting) ctx.state.log = ctx.state.log.child({ meetingId: ctx.params.id, workflowId: meetingWorkflowId(ctx.params.id) });
+      if (aboutMeeting) Object.assign(ctx.state.logFields, { meetingId: ctx.params.id, workflowId: meetingWorkflowId(ctx.params.id) });
       await spec.handler(ctx, ctx.state.input as InputOf<S>);
       if (spec.status && ctx.status === 200) ctx.status = spec.status;
     });
