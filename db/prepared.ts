@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 
 /**
@@ -35,6 +36,18 @@ export async function readPrepared<R extends QueryResultRow>(em: EntityManager, 
   } finally {
     await pool.releaseConnection(connection);
   }
+}
+
+/**
+ * A statement assembled per request (filters that come and go) with knex's `?` placeholders, sent as a named
+ * prepared statement: one name per distinct text, so each shape is parsed and planned once per connection and a
+ * request sends only its values. The text must not use `?` for anything else (the jsonb operators).
+ */
+export function readPreparedText<R extends QueryResultRow>(em: EntityManager, sql: string, values: unknown[]): Promise<R[]> {
+  let index = 0;
+  const text = sql.replace(/\?/g, () => `$${++index}`);
+  if (index !== values.length) throw new Error(`readPreparedText: ${index} placeholders for ${values.length} values`);
+  return readPrepared<R>(em, { name: `shaped-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text }, values);
 }
 
 /** The statement with `?` placeholders (knex's) and its values in their order, for em.execute. */

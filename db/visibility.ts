@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetingPhase } from '../workflows/phases';
 import { Room, User, type RoomEntity, type Person } from './entities';
-import { readPrepared, type PreparedRead } from './prepared';
+import { readPrepared, readPreparedText, type PreparedRead } from './prepared';
 
 /** The rooms a user hosts, joined or was invited to, one row per link (a room may come twice). */
 const VISIBLE_ROOM_IDS_SQL = `select v.id from rooms v where v.host_id = ?
@@ -169,5 +169,5 @@ async function visibleRoomRows(em: EntityManager, user: Person, filter: MeetingF
   if (filter.upcoming) where(`coalesce(r.scheduled_start_time, now()) > now() - interval '12 hours'`);
   if (filter.after) where(`(coalesce(r.scheduled_start_time, 'epoch'), r.id) < (coalesce(?::timestamptz, 'epoch'), ?::uuid)`, filter.after.start || null, filter.after.id);
   const order = filter.upcoming ? 'r.scheduled_start_time asc, r.id asc' : `coalesce(r.scheduled_start_time, 'epoch') desc, r.id desc`;
-  return em.execute<Record<string, unknown>[]>(`select ${columns} from rooms r ${join} where ${conditions.join(' and ')} order by ${order} limit ?`, [...params, filter.limit]);
+  return readPreparedText(em, `select ${columns} from rooms r ${join} where ${conditions.join(' and ')} order by ${order} limit ?`, [...params, filter.limit]);
 }
