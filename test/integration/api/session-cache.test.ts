@@ -118,6 +118,23 @@ test('without its listening connection nothing is kept, so a change shows at onc
   await signedInAndKept('Kept Again');
 });
 
+test('it keeps at most maxEntries sessions, dropping the oldest; every session still signs in', async () => {
+  const small = await SessionCache.start(testDatabaseUrl(), pino({ level: 'silent' }), { seconds: 60, maxEntries: 2 });
+  const smallApi = await startApi(apiDeps(orm, connection, world, { sessions: small }));
+  try {
+    const tokens = [];
+    for (const name of ['First Kept', 'Second Kept', 'Third Kept']) tokens.push((await signUp(smallApi, name)).token);
+    for (const token of [...tokens, ...tokens]) {
+      expect((await smallApi.call('GET', '/auth/me', { token })).status).toBe(200);
+      expect(small.size).toBeLessThanOrEqual(2);
+    }
+    expect(small.size).toBe(2);
+  } finally {
+    await smallApi.close();
+    await small.stop();
+  }
+});
+
 test('SESSION_CACHE_SECONDS=0 keeps nothing', async () => {
   const off = await SessionCache.start(testDatabaseUrl(), pino({ level: 'silent' }), { seconds: 0 });
   const offApi = await startApi(apiDeps(orm, connection, world, { sessions: off }));
