@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Recording, Room, Transcript, User } from '../../../db/entities';
+import { PHRASE_POOL } from '../../../db/search';
 import { type ApiStack, signUp, startApiStack, type TestApi } from '../../helpers/api';
 import { unique } from '../../helpers/db';
 import { createRoom } from '../../helpers/factories';
@@ -61,6 +62,26 @@ test('search only finds meetings the user may see, however well another one matc
   expect((await search(host.token, word)).map((result) => result.meeting.id)).toEqual([mine]);
   expect((await search(stranger.token, word)).map((result) => result.meeting.id)).toEqual([theirs]);
   expect(await search(stranger.token, `"${word} planning"`)).toEqual([]);
+});
+
+test('a quoted phrase finds the meetings that say it, the oldest too, and not those that only have its words', async () => {
+  const host = await signUp(api, 'Phil Phrase');
+  const [first, second] = [unique('marmot'), unique('tapir')].map((word) => word.replace(/[^a-z]/g, ''));
+  const oldest = await meetingSaying(host.user, 'Oldest', `We agreed on the ${first} ${second} early on.`);
+  // Newer than it, more transcripts with both words (never as the phrase) than the phrase's pool checks.
+  const em = orm.em.fork();
+  for (let i = 0; i <= PHRASE_POOL; i++) {
+    const slug = unique('filler');
+    const room = em.create(Room, { name: `Filler ${i}`, slug, livekitRoomName: `lk-${slug}`, host: em.getReference(User, host.user.id), status: 'completed' });
+    const recording = em.create(Recording, { room, livekitRecordingId: unique('EG'), status: 'completed' });
+    em.create(Transcript, { recording, room, text: `The ${second} came before the ${first}.`, segments: [] });
+  }
+  await em.flush();
+  const newest = await meetingSaying(host.user, 'Newest', `The ${first} ${second} again.`);
+
+  const found = (await search(host.token, `"${first} ${second}"`)).map((result) => result.meeting.id);
+  expect(found.sort()).toEqual([oldest, newest].sort());
+  expect(await search(host.token, `${first} ${second}`)).toHaveLength(10);
 });
 
 test('the snippet is the first line that says a word of the search, in any of its forms, marked', async () => {
