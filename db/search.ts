@@ -45,10 +45,33 @@ export async function searchTranscripts(em: EntityManager, user: Person, text: s
   const scope = await transcriptScope(em, user, SEARCH_CANDIDATES);
   if (!scope) return [];
   if (QUOTED_PHRASE.test(text)) {
-    const pooled = await rankedSearch(em, scope, text, limit, allWords(text));
+    const pooled = await rankedSearch(em, scope, text, limit, { poolWords: allWords(text) });
     if (pooled) return pooled;
+  } else if (scope.rooms && (await hashingIsCheaper(em, scope.rooms, text))) {
+    return (await rankedSearch(em, scope, text, limit, { hashRooms: scope.rooms })) ?? [];
   }
   return (await rankedSearch(em, scope, text, limit)) ?? [];
+}
+
+/*
+ * Two ways to find the newest SEARCH_CANDIDATES matches among the rooms of someone who sees many (the walk form of
+ * transcriptScope): walk transcripts newest first, checking each for the words and the rooms (about
+ * candidates·T/(M·V/T) transcripts, each read whole), or take the M matches the GIN index names and keep those in
+ * their V rooms by a hash (the transcripts are not read whole). Costs from bench/search, searchTranscripts alone, a
+ * member of 10% (V 9,962): about 7.5 µs a walked transcript, 4 µs a hashed match and 1 µs a room, so a word 11,164
+ * transcripts say takes 80 ms hashed against 136-174 ms walking, and one 22,091 say 88-91 ms walking against 110 ms
+ * hashed. The planner picks neither: it probes each room's transcripts (183-216 ms). M is the planner's estimate
+ * (from the column's statistics); past the count's cap V is too many rooms to hash.
+ */
+async function hashingIsCheaper(em: EntityManager, rooms: NonNullable<TranscriptScope['rooms']>, text: string): Promise<boolean> {
+  if (rooms.count >= rooms.countCap) return false;
+  const [{ 'QUERY PLAN': [plan] }] = await em.execute<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }[]>(
+    `explain (format json) select 1 from transcripts t where t.search_vector @@ websearch_to_tsquery('english', ?)`,
+    [text],
+  );
+  const matches = Math.max(1, plan.Plan['Plan Rows']);
+  const walked = (SEARCH_CANDIDATES * rooms.transcripts ** 2) / (matches * rooms.count);
+  return 4 * matches + rooms.count < 7.5 * walked;
 }
 
 /** A quoted phrase of two words or more. */
@@ -65,11 +88,14 @@ const allWords = (text: string) => text.replace(/"/g, ' ');
  */
 export const PHRASE_POOL = 2_000;
 
+/** Where the candidates come from: the scope's own condition, a phrase's pool, or the matches hashed to the user's rooms. */
+type CandidateSource = { poolWords?: string; hashRooms?: NonNullable<TranscriptScope['rooms']> };
+
 /**
  * The ranked hits, or null when a pool (`poolWords`) could not tell: it was full but held fewer than
  * SEARCH_CANDIDATES matches, so older transcripts might hold more.
  */
-async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: string, limit: number, poolWords?: string): Promise<TranscriptHit[] | null> {
+async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: string, limit: number, { poolWords, hashRooms }: CandidateSource = {}): Promise<TranscriptHit[] | null> {
   const query = `websearch_to_tsquery('english', ?)`;
   const anyWord = `websearch_to_tsquery('english', ?)`;
   // Stems minus their last letter begin the words they came from ('compani' from 'company'), escaped for a regex.
@@ -80,15 +106,23 @@ async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: str
        select t.id from transcripts t where t.search_vector @@ ${query} ${scope.sql} order by t.created_at desc limit ${PHRASE_POOL}),`,
     params: [poolWords, ...scope.params],
   };
+  const hashed = hashRooms && {
+    sql: `matches as materialized (select t.id, t.room_id, t.created_at from transcripts t where t.search_vector @@ ${query}),
+     visible as materialized (${hashRooms.sql}),`,
+    params: [text, ...hashRooms.params],
+  };
   // From a pool, each transcript is fetched by its id and checked for the phrase (`offset 0` keeps it a per-row probe:
   // left to itself the planner checks every transcript with all the words, then keeps those in the pool).
   const candidateRows = pool
     ? `from pool p cross join lateral (select t.id, t.room_id, t.created_at, t.search_vector from transcripts t where t.id = p.id and t.search_vector @@ ${query} offset 0) t`
-    : `from transcripts t where t.search_vector @@ ${query} ${scope.sql}`;
+    : hashed
+      ? `from matches m join transcripts t on t.id = m.id where m.room_id in (select id from visible)`
+      : `from transcripts t where t.search_vector @@ ${query} ${scope.sql}`;
+  const candidateParams = pool ? [text] : hashed ? [] : [text, ...scope.params];
   // Function scans return the lines in order: without an ORDER BY (which would parse every line first) the
   // LIMIT takes the first line that says a word.
   const rows = await em.execute<(TranscriptHit & { pool_size?: string; candidate_count: string })[]>(
-    `with ${pool?.sql ?? ''}
+    `with ${pool?.sql ?? ''} ${hashed?.sql ?? ''}
      candidates as (
        select t.id, t.room_id, t.created_at, t.search_vector
        ${candidateRows}
@@ -110,7 +144,7 @@ async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: str
             ${pool ? '(select count(*) from pool) as pool_size,' : ''} (select count(*) from candidates) as candidate_count
      from ranked join transcripts t on t.id = ranked.id join rooms r on r.id = ranked.room_id cross join marks
      order by ranked.rank desc, ranked.created_at desc, ranked.id desc`,
-    [...(pool?.params ?? []), text, ...(pool ? [] : scope.params), text, limit, anyWordQuery(text), text, text],
+    [...(pool?.params ?? []), ...(hashed?.params ?? []), ...candidateParams, text, limit, anyWordQuery(text), text, text],
   );
   const complete = !pool || (rows.length > 0 && (Number(rows[0].candidate_count) === SEARCH_CANDIDATES || Number(rows[0].pool_size) < PHRASE_POOL));
   return complete ? rows.map(({ pool_size: _pool, candidate_count: _count, ...hit }) => hit) : null;

@@ -60,6 +60,11 @@ const TRANSCRIPT_ROOM_VISIBLE_SQL = `(exists (select 1 from rooms v where v.id =
 export interface TranscriptScope {
   sql: string;
   params: unknown[];
+  /**
+   * In the walk form: the user's room ids (a query naming them `id`), how many there are (counted up to 4× the walk's
+   * threshold) and how many transcripts the table holds, for a search that may rather hash the rooms (db/search.ts).
+   */
+  rooms?: { sql: string; params: unknown[]; count: number; countCap: number; transcripts: number };
 }
 
 /**
@@ -74,13 +79,16 @@ export interface TranscriptScope {
 export async function transcriptScope(em: EntityManager, user: Person, candidates: number): Promise<TranscriptScope | null> {
   if (user.role === 'admin') return { sql: '', params: [] };
   const params = [user.id, user.id, user.id];
-  const [{ visible, threshold }] = await em.execute<{ visible: string; threshold: string }[]>(
-    `with walk as (select greatest(1, ceil(sqrt(2 * ? * greatest(reltuples, 0))))::bigint as threshold from pg_class where oid = 'transcripts'::regclass)
-     select (select count(*) from (${VISIBLE_ROOM_IDS_SQL} limit (select threshold from walk)) links) as visible, (select threshold from walk) as threshold`,
+  const [{ visible, threshold, transcripts }] = await em.execute<{ visible: string; threshold: string; transcripts: number }[]>(
+    `with walk as (select greatest(1, ceil(sqrt(2 * ? * greatest(reltuples, 0))))::bigint as threshold, greatest(reltuples, 0) as transcripts
+                   from pg_class where oid = 'transcripts'::regclass)
+     select (select count(*) from (${VISIBLE_ROOM_IDS_SQL} limit (select 4 * threshold from walk)) links) as visible, threshold, transcripts from walk`,
     [candidates, ...params],
   );
   if (Number(visible) === 0) return null;
-  if (Number(visible) >= Number(threshold)) return { sql: `and ${TRANSCRIPT_ROOM_VISIBLE_SQL}`, params };
+  if (Number(visible) >= Number(threshold)) {
+    return { sql: `and ${TRANSCRIPT_ROOM_VISIBLE_SQL}`, params, rooms: { sql: VISIBLE_ROOM_IDS_SQL, params, count: Number(visible), countCap: 4 * Number(threshold), transcripts: Number(transcripts) } };
+  }
   return { sql: `and t.room_id in (${VISIBLE_ROOM_IDS_SQL})`, params };
 }
 

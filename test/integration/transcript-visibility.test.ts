@@ -9,11 +9,14 @@ import { createRoom, createUser, randomToken } from '../helpers/factories';
 
 // Search and ask keep to the meetings a user may see in one of two SQL forms, chosen by how many meetings that is
 // against how many transcripts there are. Both forms must find exactly the same meetings. A database of its own,
-// so the transcript count (which sets the threshold) is exact: 12 transcripts, threshold ceil(sqrt(2·200·12)) = 70.
+// so the transcript count (which sets the threshold) is exact: 13 transcripts, threshold ceil(sqrt(2·200·13)) = 73.
+// Past it, search takes a rare word's matches from the index and keeps those in the user's rooms (db/search.ts): a
+// stranger's meeting about the quokka is there to be left out.
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let orm: MikroORM;
 let people: Record<'wide' | 'guest' | 'member' | 'outsider' | 'admin', UserEntity>;
 let quokkaRooms: RoomEntity[];
+let strangersRoom: RoomEntity;
 
 async function transcribed(em: EntityManager, room: RoomEntity, text: string): Promise<void> {
   const recording = em.create(Recording, { room, livekitRecordingId: `EG_${randomToken()}`, status: 'completed', completedAt: new Date() });
@@ -41,6 +44,8 @@ beforeAll(async () => {
   em.create(RoomInvitation, { room: quokkaRooms[0], inviter: people.wide, invitee: people.guest, inviteeEmail: people.guest.email, token: randomToken(), expiresAt: new Date(Date.now() + 86_400_000) });
   em.create(Participant, { room: quokkaRooms[1], user: people.member, status: 'joined' });
   await em.flush();
+  strangersRoom = await createRoom(em, await createUser(em, { name: 'Stray Stranger' }), { name: 'Elsewhere' });
+  await transcribed(em, strangersRoom, 'They approved their own quokka budget.');
   await em.execute('analyze transcripts');
 });
 
@@ -82,5 +87,5 @@ test('the walk, chosen for everyone, finds the same meetings for each of them as
 test('someone who sees no meeting finds nothing (without reading transcripts); an admin finds every meeting', async () => {
   expect(await transcriptScope(orm.em.fork(), people.outsider, SEARCH_CANDIDATES)).toBeNull();
   expect([await searchedRooms(people.outsider), await askedRooms(people.outsider)]).toEqual([[], []]);
-  expect(await searchedRooms(people.admin)).toEqual(ids(quokkaRooms));
+  expect(await searchedRooms(people.admin)).toEqual(ids([...quokkaRooms, strangersRoom]));
 });
