@@ -18,6 +18,9 @@ export interface TranscriptHit {
  */
 export const SEARCH_CANDIDATES = 200;
 
+/** What people type, as a query (one `?`): websearch_to_tsquery takes it without syntax errors. */
+const WEBSEARCH_QUERY = `websearch_to_tsquery('english', ?)`;
+
 /** Headline options for one transcript line: the whole line when it is short, about 35 words around the match when not. */
 const LINE_HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxWords=35, MinWords=15'`;
 const TEXT_HEADLINE = `'StartSel=<mark>, StopSel=</mark>, MaxFragments=2, MaxWords=25, MinWords=8, FragmentDelimiter=" … "'`;
@@ -66,7 +69,7 @@ export async function searchTranscripts(em: EntityManager, user: Person, text: s
 async function hashingIsCheaper(em: EntityManager, rooms: NonNullable<TranscriptScope['rooms']>, text: string): Promise<boolean> {
   if (rooms.count >= rooms.countCap) return false;
   const [{ 'QUERY PLAN': [plan] }] = await em.execute<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }[]>(
-    `explain (format json) select 1 from transcripts t where t.search_vector @@ websearch_to_tsquery('english', ?)`,
+    `explain (format json) select 1 from transcripts t where t.search_vector @@ ${WEBSEARCH_QUERY}`,
     [text],
   );
   const matches = Math.max(1, plan.Plan['Plan Rows']);
@@ -95,37 +98,21 @@ type CandidateSource = { poolWords?: string; hashRooms?: NonNullable<TranscriptS
  * The ranked hits, or null when a pool (`poolWords`) could not tell: it was full but held fewer than
  * SEARCH_CANDIDATES matches, so older transcripts might hold more.
  */
-async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: string, limit: number, { poolWords, hashRooms }: CandidateSource = {}): Promise<TranscriptHit[] | null> {
-  const query = `websearch_to_tsquery('english', ?)`;
-  const anyWord = `websearch_to_tsquery('english', ?)`;
+async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: string, limit: number, source: CandidateSource = {}): Promise<TranscriptHit[] | null> {
+  const query = WEBSEARCH_QUERY;
+  const anyWord = WEBSEARCH_QUERY;
   // Stems minus their last letter begin the words they came from ('compani' from 'company'), escaped for a regex.
   const stemStarts = `(select '\\m(' || string_agg(regexp_replace(left(stem, greatest(length(stem) - 1, 2)), '([^[:alnum:]])', '\\\\\\1', 'g'), '|') || ')'
                        from unnest(tsvector_to_array(to_tsvector('english', ?))) stem)`;
-  const pool = poolWords === undefined ? undefined : {
-    sql: `pool as materialized (
-       select t.id from transcripts t where t.search_vector @@ ${query} ${scope.sql} order by t.created_at desc limit ${PHRASE_POOL}),`,
-    params: [poolWords, ...scope.params],
-  };
-  const hashed = hashRooms && {
-    sql: `matches as materialized (select t.id, t.room_id, t.created_at from transcripts t where t.search_vector @@ ${query}),
-     visible as materialized (${hashRooms.sql}),`,
-    params: [text, ...hashRooms.params],
-  };
-  // From a pool, each transcript is fetched by its id and checked for the phrase (`offset 0` keeps it a per-row probe:
-  // left to itself the planner checks every transcript with all the words, then keeps those in the pool).
-  const candidateRows = pool
-    ? `from pool p cross join lateral (select t.id, t.room_id, t.created_at, t.search_vector from transcripts t where t.id = p.id and t.search_vector @@ ${query} offset 0) t`
-    : hashed
-      ? `from matches m join transcripts t on t.id = m.id where m.room_id in (select id from visible)`
-      : `from transcripts t where t.search_vector @@ ${query} ${scope.sql}`;
-  const candidateParams = pool ? [text] : hashed ? [] : [text, ...scope.params];
+  const candidates = candidateRows(scope, text, source);
+  const pooled = source.poolWords !== undefined;
   // Function scans return the lines in order: without an ORDER BY (which would parse every line first) the
   // LIMIT takes the first line that says a word.
   const rows = await em.execute<(TranscriptHit & { pool_size?: string; candidate_count: string })[]>(
-    `with ${pool?.sql ?? ''} ${hashed?.sql ?? ''}
+    `with ${candidates.ctes}
      candidates as (
        select t.id, t.room_id, t.created_at, t.search_vector
-       ${candidateRows}
+       ${candidates.from}
        order by t.created_at desc
        limit ${SEARCH_CANDIDATES}),
      ranked as (
@@ -141,11 +128,38 @@ async function rankedSearch(em: EntityManager, scope: TranscriptScope, text: str
                where line.value->>'text' ~* marks.stem_starts and to_tsvector('english', line.value->>'text') @@ marks.any_word
                limit 1),
               ts_headline('english', t.text, ${query}, ${TEXT_HEADLINE})) as snippet,
-            ${pool ? '(select count(*) from pool) as pool_size,' : ''} (select count(*) from candidates) as candidate_count
+            ${pooled ? '(select count(*) from pool) as pool_size,' : ''} (select count(*) from candidates) as candidate_count
      from ranked join transcripts t on t.id = ranked.id join rooms r on r.id = ranked.room_id cross join marks
      order by ranked.rank desc, ranked.created_at desc, ranked.id desc`,
-    [...(pool?.params ?? []), ...(hashed?.params ?? []), ...candidateParams, text, limit, anyWordQuery(text), text, text],
+    [...candidates.params, text, limit, anyWordQuery(text), text, text],
   );
-  const complete = !pool || (rows.length > 0 && (Number(rows[0].candidate_count) === SEARCH_CANDIDATES || Number(rows[0].pool_size) < PHRASE_POOL));
+  const complete = !pooled || (rows.length > 0 && (Number(rows[0].candidate_count) === SEARCH_CANDIDATES || Number(rows[0].pool_size) < PHRASE_POOL));
   return complete ? rows.map(({ pool_size: _pool, candidate_count: _count, ...hit }) => hit) : null;
+}
+
+/**
+ * The rows the candidates come from (with `t` their transcript), the CTEs they need before them, and the parameters
+ * of both in the order they appear: the scope's own condition, a phrase's pool, or the matches hashed to the rooms.
+ */
+function candidateRows(scope: TranscriptScope, text: string, { poolWords, hashRooms }: CandidateSource): { ctes: string; from: string; params: unknown[] } {
+  const query = WEBSEARCH_QUERY;
+  if (poolWords !== undefined) {
+    return {
+      ctes: `pool as materialized (
+       select t.id from transcripts t where t.search_vector @@ ${query} ${scope.sql} order by t.created_at desc limit ${PHRASE_POOL}),`,
+      // Each pool transcript is fetched by its id and checked for the phrase (`offset 0` keeps it a per-row probe:
+      // left to itself the planner checks every transcript with all the words, then keeps those in the pool).
+      from: `from pool p cross join lateral (select t.id, t.room_id, t.created_at, t.search_vector from transcripts t where t.id = p.id and t.search_vector @@ ${query} offset 0) t`,
+      params: [poolWords, ...scope.params, text],
+    };
+  }
+  if (hashRooms) {
+    return {
+      ctes: `matches as materialized (select t.id, t.room_id, t.created_at from transcripts t where t.search_vector @@ ${query}),
+     visible as materialized (${hashRooms.sql}),`,
+      from: `from matches m join transcripts t on t.id = m.id where m.room_id in (select id from visible)`,
+      params: [text, ...hashRooms.params],
+    };
+  }
+  return { ctes: '', from: `from transcripts t where t.search_vector @@ ${query} ${scope.sql}`, params: [text, ...scope.params] };
 }
