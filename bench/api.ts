@@ -93,9 +93,10 @@ async function main(): Promise<void> {
   countStatements = (on) => orm.config.set('debug', on ? ['query'] : false);
   // As deployed (api/main.ts): live sessions kept in memory, dropped on PostgreSQL's notice of a change.
   const sessions = await SessionCache.start(url, log, { seconds: cfg.SESSION_CACHE_SECONDS });
-  const api = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers, sessions }));
+  const appDeps = { orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers };
+  const api = await listen(createApp({ ...appDeps, sessions }));
   // The same API reading every request's session (SESSION_CACHE_SECONDS=0): the cache's worth, in the same run.
-  const uncached = await listen(createApp({ orm, temporal, temporalConnection: connection, log, cfg, limits: { loginPerEmail: 1e9, loginPerIp: 1e9 }, providers }));
+  const uncached = await listen(createApp(appDeps));
   const bare = new Koa();
   bare.use((ctx) => {
     ctx.body = { hello: 'world' };
