@@ -9,6 +9,7 @@ module.exports = {
   // Integration tests talk to real PostgreSQL and Temporal: give them time, and keep CI output readable.
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-processes.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
   verbose: true,

@@ -11,6 +11,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/faults/global-setup.ts',
   globalTeardown: '<rootDir>/test/faults/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup-processes.ts'],
   testTimeout: 180_000,
   maxWorkers: 1,
   verbose: true,

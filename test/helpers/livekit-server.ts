@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
+import { assertTestFileRunning, track } from './child-processes';
 import { freePort } from './processes';
 import { ROOT } from './temporal';
 import { waitFor } from './wait';
@@ -70,7 +71,9 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions = {}): Prom
     '  level: warn',
   ].join('\n');
   writeFileSync(path.join(dir, 'livekit.yaml'), config);
+  assertTestFileRunning('livekit-server');
   const child = spawn(LIVEKIT_SERVER_BIN, ['--config', path.join(dir, 'livekit.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

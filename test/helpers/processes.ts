@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { assertTestFileRunning, track } from './child-processes';
 import { openTestOrm } from './db';
 import { ROOT } from './temporal';
 
@@ -15,6 +16,8 @@ export interface ServiceProcess {
   logs: () => Record<string, unknown>[];
   /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
   exited: Promise<number | null>;
+  /** Sends the signal and resolves with the exit code; past `ms`, kills the process and rejects with its last lines. */
+  stopWithin: (signal: NodeJS.Signals, ms: number) => Promise<number | null>;
   /** Resolves once a log line with this message (or one that passes this test) appears. */
   waitForLog: (wanted: string | ((line: Record<string, unknown>) => boolean), timeoutMs?: number) => Promise<Record<string, unknown>>;
 }
@@ -30,15 +33,20 @@ export async function freePort(): Promise<number> {
 
 /**
  * One of Meetflow's processes as `npm start` runs it (`node --import tsx <entry>`, so signals reach it and
- * not a wrapper), with its stdout captured line by line. With `logFile`, stdout and stderr are also written there
- * (instead of stderr going to the test's own).
+ * not a wrapper), with its stdout captured line by line. Its stderr is copied to the test's own, or with
+ * `logFile`, written there with stdout. Never inherited: a process that outlived its test would then hold Jest's
+ * own output open, and Jest would wait for it for ever.
  */
 export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/main.ts', env: Record<string, string>, options: { logFile?: string } = {}): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', options.logFile ? 'pipe' : 'inherit'] });
+  assertTestFileRunning(entry);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
   if (options.logFile) {
     const log = createWriteStream(options.logFile);
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
+  } else {
+    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   }
   const lines: string[] = [];
   let partial = '';
@@ -71,7 +79,17 @@ export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/mai
       });
     }
   };
-  return { child, lines, logs, exited, waitForLog };
+  const stopWithin = async (signal: NodeJS.Signals, ms: number) => {
+    child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+    const outcome = await Promise.race([exited, late]).finally(() => clearTimeout(timer));
+    if (outcome !== 'late') return outcome;
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${entry} had not exited ${ms} ms after ${signal} (killed now); its last lines:\n${lines.slice(-30).join('\n')}`);
+  };
+  return { child, lines, logs, exited, stopWithin, waitForLog };
 }
 
 export interface TestClients {
