@@ -4,6 +4,7 @@ import Koa from 'koa';
 import type { ApiDeps } from './deps';
 import { requireAdmin, requireAuth } from './middleware/auth';
 import { errorHandler, HttpError } from './middleware/errors';
+import { InFlightRequests } from './middleware/in-flight';
 import { createApiMetrics } from './middleware/metrics';
 import { answerMalformedRequests, declaredLengthLimit, servedMethodsOnly } from './middleware/request-limits';
 import { requestContext } from './middleware/request-context';
@@ -26,8 +27,12 @@ import { searchRoutes } from './routes/search';
 export { DEFAULT_LIMITS, type ApiDeps } from './deps';
 
 /** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
-export function createApp(deps: ApiDeps): Koa {
-  const app = new Koa();
+/** The API's Koa app, with the requests it is handling (to wait for at shutdown). */
+export type MeetflowApp = Koa & { inFlight: InFlightRequests };
+
+export function createApp(deps: ApiDeps): MeetflowApp {
+  const app = Object.assign(new Koa(), { inFlight: new InFlightRequests() });
+  app.use(app.inFlight.middleware);
   // X-Forwarded-For only from as many proxies as the operator says are in front (none by default): a client's own
   // header would otherwise choose the IP the rate limits, sessions and audit log see.
   app.proxy = deps.cfg.TRUST_PROXY_HOPS > 0;

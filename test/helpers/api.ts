@@ -39,11 +39,14 @@ export function apiDeps(orm: MikroORM, connection: Connection, world: TestWorld,
  */
 export async function startApi(deps: ApiDeps): Promise<TestApi> {
   const ownCache = deps.sessions ? undefined : await SessionCache.start(deps.orm.config.getClientUrl(), deps.log, { seconds: 60 });
-  const server = await listen(createApp({ ...deps, sessions: deps.sessions ?? ownCache }));
+  const app = createApp({ ...deps, sessions: deps.sessions ?? ownCache });
+  const server = await listen(app);
   return {
     url: server.url,
     close: async () => {
       await server.close();
+      // A request the test gave up on may still be talking to Temporal: the test closes that connection next.
+      if (!(await app.inFlight.settled(30_000))) throw new Error(`${app.inFlight.size} API requests still running 30 s after close`);
       await ownCache?.stop();
     },
     call: async (method, path, options = {}) => {
