@@ -29,7 +29,11 @@ export interface MeetflowWorkerOptions {
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'stickyQueueScheduleToStartTimeout'>;
 }
 
+/** After the grace time, how long cancelled activities and the last workflow tasks may take before the worker gives up. */
+const SHUTDOWN_FORCE_MARGIN_SECONDS = 15;
+
 export async function createMeetflowWorker(options: MeetflowWorkerOptions): Promise<Worker> {
+  const graceSeconds = options.shutdownGraceSeconds ?? 30;
   const workflowSource = options.workflowBundle
     ? { workflowBundle: options.workflowBundle }
     : { workflowsPath: require.resolve('../workflows') };
@@ -42,7 +46,9 @@ export async function createMeetflowWorker(options: MeetflowWorkerOptions): Prom
     taskQueue: options.taskQueue,
     activities: createActivities({ ...options, providers, metrics, summaryMaxAttempts: options.summaryMaxAttempts ?? 4 }),
     ...workflowSource,
-    shutdownGraceTime: `${options.shutdownGraceSeconds ?? 30} seconds`,
+    shutdownGraceTime: `${graceSeconds} seconds`,
+    // Past the grace time and a margin for the last workflow tasks, run() throws: a worker always ends.
+    shutdownForceTime: `${graceSeconds + SHUTDOWN_FORCE_MARGIN_SECONDS} seconds`,
     ...options.tuning,
   });
 }

@@ -1,4 +1,4 @@
-import { Runtime } from '@temporalio/worker';
+import { GracefulShutdownPeriodExpiredError, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { Client, Connection } from '@temporalio/client';
 import { config } from '../config';
@@ -47,11 +47,30 @@ async function main(): Promise<void> {
   await client.close();
   log.info({ taskQueue: cfg.TEMPORAL_TASK_QUEUE, temporal: cfg.TEMPORAL_ADDRESS, providers: describeProviders(providers), maintenance: schedules }, 'worker started');
   // The SDK's runtime shuts the worker down on SIGINT/SIGTERM: no new tasks, running activities get the grace time.
-  await worker.run();
-  await releaseRecorderRuntime();
-  await connection.close();
-  await orm.close();
+  try {
+    await worker.run();
+  } catch (error) {
+    if (!(error instanceof GracefulShutdownPeriodExpiredError)) throw error;
+    log.error({ activitiesRunning: worker.getStatus().numInFlightActivities }, 'activities still running past the shutdown grace time and its margin: exiting without them (Temporal retries them on another worker)');
+    process.exit(1);
+  }
+  const closing = (async () => {
+    await releaseRecorderRuntime();
+    await connection.close();
+    await orm.close();
+  })();
+  if (!(await settlesWithin(closing, CLOSE_WITHIN_MS))) log.warn(`closing the worker's connections took over ${CLOSE_WITHIN_MS} ms; exiting anyway`);
   log.info('worker stopped');
+  // Exit now: a handle some library left open (a timer, a keep-alive socket) must not keep a stopped worker resident.
+  process.exit(0);
+}
+
+const CLOSE_WITHIN_MS = 10_000;
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([work.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 main().catch((error: unknown) => {
