@@ -26,7 +26,7 @@ import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
 import type { UserEntity } from '../db/entities';
 import { bundleWorkflows, openBenchDatabase, percentile, startBenchStack, startNoopWorker, terminateRunning, type BenchWorkerOptions } from './lib/bench-env';
-import { firstLocalActivity, firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
+import { firstActivityCompleted, firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
 import { noopGoLiveWorkflow } from './lib/noop-workflow';
 import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
 import { reportFigures } from './lib/figures';
@@ -149,7 +149,7 @@ async function burstRound(deps: Deps, count: number): Promise<Round> {
 
 /**
  * Temporal's floor for the same burst: as many workflows that only wait for the same kind of minute and then go live
- * the way a meeting does (a local activity in the timer's task, then a regular one), with no-op activities, on a
+ * the way a meeting does (an activity that stores the phase, then one that opens the room), with no-op activities, on a
  * worker with the same options in this process. Their lag is the dev server's and the SDK's alone.
  */
 async function floorRound(temporal: Client, address: string, tuning: BenchWorkerOptions['tuning'], count: number): Promise<Round> {
@@ -178,7 +178,7 @@ async function floorRound(temporal: Client, address: string, tuning: BenchWorker
       start,
       schedulingMs: scheduled - began,
       waitingAheadS: (start.getTime() - scheduled) / 1000,
-      liveLagMs: lags(firstLocalActivity),
+      liveLagMs: lags(firstActivityCompleted),
       timerLagMs: lags(firstTimerFired),
       stickyTimeouts: histories.filter((history) => workflowTaskScheduleTimeouts(history) > 0).length,
       rss: rss.stop(),

@@ -29,11 +29,9 @@ export const db = proxyActivities<
 });
 
 /**
- * The workflow's mirror of its own state into PostgreSQL (the phase, participants, recordings), run inside the
- * workflow task as local activities: each is one short statement, and as a regular activity each cost a round trip
- * through the server and a workflow task of its own (10 of a benchmark meeting's 18 activities). They write
- * absolute values, as local activities must: a worker that dies mid-task runs them again. The meeting runs them
- * one at a time (mirrorWriter in meeting.ts: concurrent ones do not replay the same). Same retries as `db`.
+ * The meeting's mirror writes as local activities, for meetings started between patches serial-local-mirror-writes
+ * and serial-mirror-activities (their histories hold these markers and must replay). New meetings write through
+ * `db`: see mirrorWriter in meeting.ts for why.
  */
 export const mirrorDb = proxyLocalActivities<Profile<'setMeetingPhase' | 'recordParticipants' | 'recordRecording'>>({
   startToCloseTimeout: '15 seconds',

@@ -45,15 +45,28 @@ const MINUTE = 60_000;
 type MirrorWrites = Pick<Activities, 'setMeetingPhase' | 'recordParticipants' | 'recordRecording'>;
 
 /**
- * The meeting's writes of its own state (phase, participants, recordings), as local activities one at a time.
- * One at a time because the SDK hands a replaying worker the results of concurrent local activities in one
- * activation where the first run got them in several: the coroutines waiting on them resume in another order,
- * schedule their next commands under other ids, and the meeting fails with a nondeterminism error once a worker
- * restart makes another worker replay it (the worker-kill fault test, 2 of 50 meetings). In a queue, each result
- * arrives alone, the same on replay. Meetings started before this patch write through regular activities.
+ * The meeting's writes of its own state (phase, participants, recordings), one at a time, as regular activities.
+ *
+ * They were local activities for a while (patch serial-local-mirror-writes): no task of their own, but the SDK
+ * does not replay them where the first run had them. Under load a local activity's result can reach the workflow
+ * in the workflow task after the one its marker is recorded in; a replaying worker hands it over a task early, and
+ * whatever the meeting does next (the next write in its queue, a patch) comes in another order: in CI, meetings
+ * caught by a worker restart stopped for good on "Nondeterminism error: Activity type of recorded marker
+ * 'recordParticipants' does not match activity type of local activity command 'recordRecording'" and on
+ * "Non-deprecated patch marker encountered for change __sdk_internal_patch_number:1". A regular activity's result
+ * is an event of the history, handed over where it stands.
+ *
+ * One at a time because results of concurrent writes can come back in one activation where the first run got them
+ * in several, and the coroutines waiting on them resume in another order (the worker-kill fault test, 2 of 50
+ * meetings). Meetings started before either patch write through concurrent regular activities.
  */
 function mirrorWriter(): MirrorWrites {
-  if (!patched('serial-local-mirror-writes')) return db;
+  if (patched('serial-mirror-activities')) return oneAtATime(db);
+  if (patched('serial-local-mirror-writes')) return oneAtATime(mirrorDb);
+  return db;
+}
+
+function oneAtATime(writes: MirrorWrites): MirrorWrites {
   let queue: Promise<unknown> = Promise.resolve();
   const inTurn =
     <Input, Output>(write: (input: Input) => Promise<Output>) =>
@@ -62,7 +75,7 @@ function mirrorWriter(): MirrorWrites {
       queue = turn.catch(() => undefined);
       return turn;
     };
-  return { setMeetingPhase: inTurn(mirrorDb.setMeetingPhase), recordParticipants: inTurn(mirrorDb.recordParticipants), recordRecording: inTurn(mirrorDb.recordRecording) };
+  return { setMeetingPhase: inTurn(writes.setMeetingPhase), recordParticipants: inTurn(writes.recordParticipants), recordRecording: inTurn(writes.recordRecording) };
 }
 
 /** Refusals from update validators carry a type, so callers can tell bad input (422) from a wrong moment (409). */

@@ -158,10 +158,10 @@ function searchAttributeValue(event: HistoryEvent, name: string): unknown {
   return JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown;
 }
 
-/** When the first local activity completed (its marker's time): when bench/burst's floor workflow went live. */
-export function firstLocalActivity(history: History): number | undefined {
-  const marker = (history.events ?? []).find(isLocalActivity);
-  return marker ? eventMs(marker) : undefined;
+/** When the first activity completed: when bench/burst's floor workflow went live. */
+export function firstActivityCompleted(history: History): number | undefined {
+  const completed = (history.events ?? []).find((event) => event.activityTaskCompletedEventAttributes || isLocalActivity(event));
+  return completed ? eventMs(completed) : undefined;
 }
 
 /** Workflow tasks that timed out before a worker took them (a sticky queue not drained in time), in one history. */

@@ -49,11 +49,10 @@ async function runSteps(count: number, locals: number): Promise<void> {
 
 /**
  * bench/burst's floor: waits for its start (epoch ms) on a timer, then does what a meeting does as it goes live, with
- * no-op activities: a local activity in the timer's workflow task (the meeting stores its phase; its completion is
- * "live"), then a regular activity (the meeting opens its room).
+ * no-op activities: one that stores its phase (its completion is "live"), then one that opens its room.
  */
 export async function noopGoLiveWorkflow(startAt: number): Promise<void> {
   await sleep(Math.max(1, startAt - Date.now()));
-  await local.noop();
+  await noop();
   await noop();
 }
