@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // test/faults restarts services of its own and runs alone: npm run test:faults (jest.faults.config.js).
@@ -9,7 +9,6 @@ module.exports = {
   // Integration tests talk to real PostgreSQL and Temporal: give them time, and keep CI output readable.
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup-processes.ts'],
   testTimeout: 60_000,
   maxWorkers: 2,
   verbose: true,

@@ -4,14 +4,13 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/test/faults'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   globalSetup: '<rootDir>/test/faults/global-setup.ts',
   globalTeardown: '<rootDir>/test/faults/global-teardown.ts',
   setupFiles: ['<rootDir>/test/setup-runtime.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup-processes.ts'],
   testTimeout: 180_000,
   maxWorkers: 1,
   verbose: true,

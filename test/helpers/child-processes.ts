@@ -30,5 +30,8 @@ export async function killLeftoverProcesses(): Promise<string[]> {
   return leftovers.map((child) => child.spawnargs.join(' '));
 }
 
+// Called by the test environment once the file's tests and hooks have all run (test/environment.ts).
+(globalThis as { killLeftoverProcesses?: typeof killLeftoverProcesses }).killLeftoverProcesses = killLeftoverProcesses;
+
 // The last resort, should the test file's process end first (only a synchronous kill runs here).
 process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
