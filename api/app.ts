@@ -26,10 +26,10 @@ import { searchRoutes } from './routes/search';
 
 export { DEFAULT_LIMITS, type ApiDeps } from './deps';
 
-/** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
 /** The API's Koa app, with the requests it is handling (to wait for at shutdown). */
 export type MeetflowApp = Koa & { inFlight: InFlightRequests };
 
+/** Builds the Koa app from its dependencies; main.ts listens, tests call it in-process. */
 export function createApp(deps: ApiDeps): MeetflowApp {
   const app = Object.assign(new Koa(), { inFlight: new InFlightRequests() });
   app.use(app.inFlight.middleware);
