@@ -56,9 +56,9 @@ type MirrorWrites = Pick<Activities, 'setMeetingPhase' | 'recordParticipants' | 
  * "Non-deprecated patch marker encountered for change __sdk_internal_patch_number:1". A regular activity's result
  * is an event of the history, handed over where it stands.
  *
- * One at a time because results of concurrent writes can come back in one activation where the first run got them
- * in several, and the coroutines waiting on them resume in another order (the worker-kill fault test, 2 of 50
- * meetings). Meetings started before either patch write through concurrent regular activities.
+ * One at a time, so the rows change in the order the meeting did; and as local activities, concurrent writes did
+ * not replay the same either (their results came back in one activation where the first run had them in several:
+ * the worker-kill fault test, 2 of 50 meetings). Meetings started before either patch write side by side.
  */
 function mirrorWriter(): MirrorWrites {
   if (patched('serial-mirror-activities')) return oneAtATime(db);
