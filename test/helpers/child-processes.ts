@@ -4,15 +4,16 @@ import type { ChildProcess } from 'node:child_process';
 const running = new Set<ChildProcess>();
 let fileEnded = false;
 
-/** Call before starting a process: once the test file has ended, a timed-out test still running must not start one. */
-export function assertTestFileRunning(what: string): void {
+/**
+ * Starts a process and remembers it until it exits. Once the test file has ended, a timed-out test still running
+ * gets an error instead of a process.
+ */
+export function startTracked<Child extends ChildProcess>(what: string, start: () => Child): Child {
   if (fileEnded) throw new Error(`not starting ${what}: this test file has ended (a timed-out test is still running)`);
-}
-
-/** Remembers a process until it exits. */
-export function track(child: ChildProcess): void {
+  const child = start();
   running.add(child);
   child.once('exit', () => running.delete(child));
+  return child;
 }
 
 /**

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
 import os from 'node:os';
 import path from 'node:path';
-import { assertTestFileRunning, track } from './child-processes';
+import { startTracked } from './child-processes';
 import { freePort } from './processes';
 import { ROOT } from './temporal';
 import { waitFor } from './wait';
@@ -71,9 +71,7 @@ export async function startLocalLiveKit(options: LocalLiveKitOptions = {}): Prom
     '  level: warn',
   ].join('\n');
   writeFileSync(path.join(dir, 'livekit.yaml'), config);
-  assertTestFileRunning('livekit-server');
-  const child = spawn(LIVEKIT_SERVER_BIN, ['--config', path.join(dir, 'livekit.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
+  const child = startTracked('livekit-server', () => spawn(LIVEKIT_SERVER_BIN, ['--config', path.join(dir, 'livekit.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -4,9 +4,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
-import { assertTestFileRunning, track } from './child-processes';
+import { startTracked } from './child-processes';
 import { openTestOrm } from './db';
 import { ROOT } from './temporal';
+import { LATE, within } from './wait';
 
 export interface ServiceProcess {
   child: ChildProcess;
@@ -38,9 +39,7 @@ export async function freePort(): Promise<number> {
  * own output open, and Jest would wait for it for ever.
  */
 export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/main.ts', env: Record<string, string>, options: { logFile?: string } = {}): ServiceProcess {
-  assertTestFileRunning(entry);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  track(child);
+  const child = startTracked(entry, () => spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   if (options.logFile) {
     const log = createWriteStream(options.logFile);
     child.stdout!.pipe(log);
@@ -81,10 +80,8 @@ export function spawnService(entry: 'workers/main.ts' | 'api/main.ts' | 'bot/mai
   };
   const stopWithin = async (signal: NodeJS.Signals, ms: number) => {
     child.kill(signal);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-    const outcome = await Promise.race([exited, late]).finally(() => clearTimeout(timer));
-    if (outcome !== 'late') return outcome;
+    const outcome = await within(exited, ms);
+    if (outcome !== LATE) return outcome;
     child.kill('SIGKILL');
     await exited;
     throw new Error(`${entry} had not exited ${ms} ms after ${signal} (killed now); its last lines:\n${lines.slice(-30).join('\n')}`);

@@ -15,3 +15,13 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     await sleep(everyMs);
   }
 }
+
+/** What `within` resolves with when the time ran out first. */
+export const LATE = Symbol('late');
+
+/** The promise's value, or LATE once `ms` have passed without it (its rejection still rejects). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

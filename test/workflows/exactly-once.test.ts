@@ -11,6 +11,7 @@ import { startFakeSlackApi } from '../fakes/slack-api';
 import { testDatabaseUrl, unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
 import { connectTestClients, spawnService, type ServiceProcess, type TestClients } from '../helpers/processes';
+import { LATE, within } from '../helpers/wait';
 import { testWorld } from '../helpers/worker';
 
 // A real worker process (the one `npm start` runs), killed with SIGKILL in the middle of delivering results.
@@ -92,10 +93,8 @@ async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL'
 
 /** The meeting's result, or a failure with what the restarted worker last printed. */
 async function completedWithin(handle: WorkflowHandle, worker: ServiceProcess, ms: number): Promise<MeetingStatus> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  const outcome = await Promise.race([handle.result() as Promise<MeetingStatus>, late]).finally(() => clearTimeout(timer));
-  if (outcome !== 'late') return outcome;
+  const outcome = await within(handle.result() as Promise<MeetingStatus>, ms);
+  if (outcome !== LATE) return outcome;
   const { status } = await handle.describe();
   throw new Error(`the meeting was still ${status.name} ${ms} ms after the worker's restart; the worker's last lines:\n${worker.lines.slice(-30).join('\n')}`);
 }
