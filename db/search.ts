@@ -60,11 +60,15 @@ export async function searchTranscripts(em: EntityManager, user: Person, text: s
  * Two ways to find the newest SEARCH_CANDIDATES matches among the rooms of someone who sees many (the walk form of
  * transcriptScope): walk transcripts newest first, checking each for the words and the rooms (about
  * candidates·T/(M·V/T) transcripts, each read whole), or take the M matches the GIN index names and keep those in
- * their V rooms by a hash (the transcripts are not read whole). Costs from bench/search, searchTranscripts alone, a
- * member of 10% (V 9,962): about 7.5 µs a walked transcript, 4 µs a hashed match and 1 µs a room, so a word 11,164
- * transcripts say takes 80 ms hashed against 136-174 ms walking, and one 22,091 say 88-91 ms walking against 110 ms
- * hashed. The planner picks neither: it probes each room's transcripts (183-216 ms). M is the planner's estimate
- * (from the column's statistics); past the count's cap V is too many rooms to hash.
+ * their V rooms by a hash (the transcripts are not read whole). Costs from searchTranscripts alone over bench/search's
+ * 100,000 transcripts, a member of 10% (V 9,962): about 6 µs a walked transcript (its room checked first, its words
+ * only when it is theirs), 1 µs a hashed match and 1 µs a room, on top of the same 15 ms of ranking and snippets: a
+ * word 11,164 transcripts say takes 23-26 ms hashed against 96-118 ms walking, one 26,072 say 31-45 against 41-62 ms.
+ * Hashing needs the index's bitmap: once a word is in about 40% of the transcripts the planner reads every one
+ * instead (a sequential scan that opens every vector, 840 ms for 45,461), so a word in a third of them or more is
+ * always walked (28-35 ms for that one). The planner picks neither form on its own: it probes each room's transcripts
+ * (183-216 ms). M is the planner's estimate (from the column's statistics); past the count's cap V is too many rooms
+ * to hash.
  */
 async function hashingIsCheaper(em: EntityManager, rooms: NonNullable<TranscriptScope['rooms']>, text: string): Promise<boolean> {
   if (rooms.count >= rooms.countCap) return false;
@@ -73,8 +77,9 @@ async function hashingIsCheaper(em: EntityManager, rooms: NonNullable<Transcript
     [text],
   );
   const matches = Math.max(1, plan.Plan['Plan Rows']);
+  if (matches * 3 >= rooms.transcripts) return false;
   const walked = (SEARCH_CANDIDATES * rooms.transcripts ** 2) / (matches * rooms.count);
-  return 4 * matches + rooms.count < 7.5 * walked;
+  return matches + rooms.count < 6 * walked;
 }
 
 /** A quoted phrase of two words or more. */
@@ -157,8 +162,21 @@ function candidateRows(scope: TranscriptScope, text: string, { poolWords, hashRo
     return {
       ctes: `matches as materialized (select t.id, t.room_id, t.created_at from transcripts t where t.search_vector @@ ${query}),
      visible as materialized (${hashRooms.sql}),`,
-      from: `from matches m join transcripts t on t.id = m.id where m.room_id in (select id from visible)`,
+      // The newest visible matches are chosen from the matches alone and only they are fetched whole: joined to
+      // transcripts before the limit, the planner hashed the whole table for them (66 of a search's 110 ms).
+      from: `from (select m.id from matches m where m.room_id in (select id from visible) order by m.created_at desc limit ${SEARCH_CANDIDATES}) newest
+       join transcripts t on t.id = newest.id`,
       params: [text, ...hashRooms.params],
+    };
+  }
+  if (scope.rooms && scope.rooms.count < scope.rooms.countCap) {
+    // Most transcripts walked are not this user's: their room is checked before their words (`offset 0` keeps the
+    // order), since three index probes cost less than opening a transcript's vector (a member of 10%: 37-58 → 28-43 ms).
+    return {
+      ctes: '',
+      from: `from (select t.id, t.room_id, t.created_at, t.search_vector from transcripts t where true ${scope.sql} order by t.created_at desc offset 0) t
+       where t.search_vector @@ ${query}`,
+      params: [...scope.params, text],
     };
   }
   return { ctes: '', from: `from transcripts t where t.search_vector @@ ${query} ${scope.sql}`, params: [text, ...scope.params] };

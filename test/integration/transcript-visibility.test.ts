@@ -9,9 +9,10 @@ import { createRoom, createUser, randomToken } from '../helpers/factories';
 
 // Search and ask keep to the meetings a user may see in one of two SQL forms, chosen by how many meetings that is
 // against how many transcripts there are. Both forms must find exactly the same meetings. A database of its own,
-// so the transcript count (which sets the threshold) is exact: 13 transcripts, threshold ceil(sqrt(2·200·13)) = 73.
-// Past it, search takes a rare word's matches from the index and keeps those in the user's rooms (db/search.ts): a
-// stranger's meeting about the quokka is there to be left out.
+// so the transcript count (which sets the threshold) is exact: 14 transcripts, threshold ceil(sqrt(2·200·14)) = 75.
+// Past it, search takes a rare word's matches from the index and keeps those in the user's rooms (db/search.ts), and
+// walks transcripts for a word most of them say, checking each one's room before its words: a stranger's meeting
+// about the quokka budget and its roadmap is there to be left out.
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
 let orm: MikroORM;
 let people: Record<'wide' | 'guest' | 'member' | 'outsider' | 'admin', UserEntity>;
@@ -46,6 +47,7 @@ beforeAll(async () => {
   await em.flush();
   strangersRoom = await createRoom(em, await createUser(em, { name: 'Stray Stranger' }), { name: 'Elsewhere' });
   await transcribed(em, strangersRoom, 'They approved their own quokka budget.');
+  await transcribed(em, strangersRoom, 'They reviewed their own roadmap for phase one.');
   await em.execute('analyze transcripts');
 });
 
@@ -63,6 +65,12 @@ test('someone who sees more meetings than the threshold is scoped by a walk over
   expect(scope?.sql).toMatch(/^and \(exists/);
   expect(await searchedRooms(people.wide)).toEqual(ids(quokkaRooms));
   expect(await askedRooms(people.wide)).toEqual(ids(quokkaRooms));
+});
+
+test('a word most transcripts say is found by the walk in the asker\'s meetings only, newest first', async () => {
+  const hits = await searchTranscripts(orm.em.fork(), people.wide, 'phase', 10);
+  const hosted = await orm.em.fork().execute<{ id: string }[]>(`select id from rooms where host_id = ? and id in (select room_id from transcripts) order by created_at desc`, [people.wide.id]);
+  expect(hits.map((hit) => hit.meeting_id)).toEqual(hosted.slice(0, 10).map((row) => row.id));
 });
 
 test('someone who sees a few meetings is scoped by their meetings\' ids, and finds only the one they were invited to or joined', async () => {
