@@ -17,6 +17,11 @@ export interface NewMeeting {
   maxParticipants?: number;
 }
 
+/**
+ * The title's words and 48 random bits. The slug (and the LiveKit room name made from it) is unique, so two meetings
+ * of the same title that drew the same suffix would refuse the second with a 409: with 24 bits, an organisation's
+ * 100,000th "1:1" had a 0.6% chance of it, with 48 bits 4 in 10 billion.
+ */
 function slugify(title: string): string {
   const base = title
     .toLowerCase()
@@ -24,7 +29,7 @@ function slugify(title: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 48);
-  return `${base || 'meeting'}-${randomBytes(3).toString('hex')}`;
+  return `${base || 'meeting'}-${randomBytes(6).toString('hex')}`;
 }
 
 /**
