@@ -63,6 +63,7 @@ const PURPOSE_CUES = new RegExp(
     "we(?:'re| are) (?:(?:here|going) to|gonna) (?:talk|discuss|look at|decide|go over|review|plan)",
     "today,? we(?:'ll| will| are going to| want to| need to) (?:talk|discuss|look at|decide|review|go over|focus)",
     "(?:let's|we need to|we'll|we will) (?:talk|discuss) about",
+    "\\bto (?:discuss|talk about|go (?:over|through)|decide on|review) (?:the|our|this|today's|how|what|whether)\\b",
   ].join('|'),
   'i',
 );

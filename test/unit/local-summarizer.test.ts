@@ -142,6 +142,9 @@ describe('summarizeLocally details', () => {
     expect(opening('Welcome everyone to the fourth meeting of the special committee on the checkout project.')).toMatch(/^Welcome everyone to the fourth meeting/);
     // A welcome that names no meeting is small talk, not the meeting's purpose.
     expect(opening('Welcome to the checkout page, said the banner we tested with our customers.')).toBeUndefined();
+    // What the time is for, said without naming the meeting: "we've got half an hour ... to discuss the ...".
+    expect(opening("We've got half an hour for this one to discuss the checkout redesign.")).toBe("We've got half an hour for this one to discuss the checkout redesign.");
+    expect(opening('The shipping cost would have to be reviewed by the finance team first.')).toBeUndefined();
   });
 
   it('names every topic of a long meeting in its overview line, and two of a short one\'s', () => {
