@@ -1,4 +1,5 @@
 import type { Segment } from '../transcripts/types';
+import { condensed } from './compression';
 import { spanOfSegments } from './grounding';
 import type { ExtractedActionItem, MeetingParticipant } from './types';
 import { resolveDueDate, withoutDueDatePhrase } from './due-dates';
@@ -213,12 +214,31 @@ function acceptance(sentence: Sentence, segments: Segment[]): number | undefined
 }
 
 export function titleFrom(task: string): string {
-  const clause = firstClause(withoutDueDatePhrase(task));
+  const clause = asWritten(firstClause(withoutDueDatePhrase(task)));
   const trimmed = withoutDanglingTail(clause.replace(TRAILING_NOISE, '').replace(/[\s,.;:?!]+$/, '').trim());
   const title = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   if (title.length <= MAX_TITLE_LENGTH) return title;
   const cut = title.slice(0, MAX_TITLE_LENGTH - 1);
   return `${cut.slice(0, cut.lastIndexOf(' ')).replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** "you know" said in passing ("work on you know the design"), not "do you know" or "you know what it needs". */
+const PASSING_YOU_KNOW = /(?<!\b(?:do|did|don't|if|as|what|how|whatever|that)\s+)\byou know\s+(?!(?:what|how|where|when|who|why|whether|if|that)\b)/gi;
+/** A question word, one word, the same question word: the start was dropped for a better one ("what it what needs"). */
+const WH_RESTART = /\b(what|how|where|when|why|which|who)\s+[\w']+\s+(?=\1\b)/gi;
+
+/**
+ * A spoken task as it would be written: without hedges and fillers ("actually", "just", "you know"), an abandoned
+ * start ("think about what it what requirements it has" → "think about what requirements it has") or spaces inside
+ * quotes (some transcripts write `" cognitive dispatcher "`).
+ */
+function asWritten(task: string): string {
+  return condensed(task)
+    .replace(PASSING_YOU_KNOW, '')
+    .replace(WH_RESTART, '')
+    .replace(/"\s+([^"]*?)\s+"/g, '"$1"')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const DANGLING_TAIL = /\s+(?:if|when|because|so|and|but|or|unless|while|as)\b(?:\s+\S+){0,3}$/i;

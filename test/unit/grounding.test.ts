@@ -72,6 +72,22 @@ describe('grounded action items', () => {
     ).toEqual([]);
   });
 
+  it('a task reads as written: no hedges or "you know", no abandoned start, no spaces inside quotes', () => {
+    const items = itemsOf([
+      ['Gina', "I'll work on you know the actual wiring of the prototype."],
+      ['Gina', "I'll think about what it what budget the launch needs."],
+      ['Gina', 'I\'ll write a note on what we call the " quiet hours " rule.'],
+      ['Gina', 'Do you know the answer? I\'ll ask Henk if you know nothing.'],
+    ]);
+
+    expect(items.map((item) => item.title)).toEqual([
+      'Work on the actual wiring of the prototype',
+      'Think about what budget the launch needs',
+      'Write a note on what we call the "quiet hours" rule',
+      'Ask Henk if you know nothing',
+    ]);
+  });
+
   it('a due date comes only from the lines of the task, not from a date said elsewhere', () => {
     const items = itemsOf([
       ['Erin', 'The office is closed on Friday.'],
