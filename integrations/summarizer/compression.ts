@@ -1,4 +1,4 @@
-import { tidyForDisplay } from './sentences';
+import { tidyForDisplay, withoutPronounRestarts } from './sentences';
 
 /*
  * Sentence compression for the summary: spoken hedges and intensifiers go ("I think", "you know", "just",
@@ -21,6 +21,6 @@ export function condensed(text: string): string {
     if (next === result) break;
     result = next;
   }
-  result = result.replace(INNER_FILLER, '').replace(TRAILING_HEDGE, '').replace(/\s+/g, ' ').trim();
+  result = withoutPronounRestarts(result.replace(INNER_FILLER, '').replace(TRAILING_HEDGE, '').replace(/\s+/g, ' ').trim());
   return /[a-z0-9]/i.test(result) ? tidyForDisplay(result) : tidyForDisplay(text);
 }

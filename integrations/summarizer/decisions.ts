@@ -1,4 +1,5 @@
 import type { Segment } from '../transcripts/types';
+import { condensed } from './compression';
 import { spanOfSegments } from './grounding';
 import type { SummaryPoint } from './types';
 import type { Sentence } from './sentences';
@@ -16,7 +17,7 @@ export function extractDecisions(sentences: Sentence[], segments: Segment[]): Su
     if (sentence.isQuestion || !DECISION_CUES.test(sentence.text) || NOT_A_DECISION.test(sentence.text)) continue;
     if (decisions.some((other) => jaccard(other.terms, sentence.terms) >= 0.6)) continue;
     const span = spanOfSegments(segments, sentence.segmentIndex, sentence.segmentIndex);
-    decisions.push({ text: sentence.display, speaker: sentence.speaker, at: sentence.at, span, terms: sentence.terms });
+    decisions.push({ text: condensed(sentence.display), speaker: sentence.speaker, at: sentence.at, span, terms: sentence.terms });
   }
   return decisions.map(({ text, speaker, at, span }) => ({ text, speaker, at, span }));
 }

@@ -40,6 +40,8 @@ const TRAILING_HEDGE = /,\s+you know(?=[.?!]*$)/i;
 const REPEATED_PHRASE = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){0,3})(?:[\s,]+\1\b(?!['’]))+/gi;
 /** "with an a with an agenda" → "with an agenda": a phrase of two to four words, a false start, the phrase again. */
 const RESTART = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){1,3}),?\s+[a-z]{1,3},?\s+\1\b(?!['’])/gi;
+/** "we're we decided" → "we decided", "we we'll go" → "we'll go": a pronoun said again at once, with or without its contraction. */
+const PRONOUN_RESTART = /\b(we|you|they|i)(?:['’](?:re|ll|ve|d|m))?\s+(?=\1\b)/gi;
 const LEADING_DISCOURSE = /^(?:(?:so|and|but|okay|ok|well|yeah|yes|right|alright|now|oh|like|anyway)\b[,]?\s*)+/i;
 
 export function splitSentences(segments: Segment[]): Sentence[] {
@@ -126,11 +128,17 @@ export function removeDisfluencies(text: string): string {
     .replace(CUT_OFF_WORD, (whole, fragment: string) => (STOPWORDS.has(fragment.toLowerCase()) ? whole : ''))
     .replace(REPEATED_PHRASE, '$1')
     .replace(RESTART, '$1')
+    .replace(PRONOUN_RESTART, '')
     .replace(/\s+([,.?!])/g, '$1')
     .replace(/,(?=[,.?!])/g, '')
     .replace(/^[\s,]+/, '')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The same, for text that lost words in between since ("we just we'll go" without "just"). */
+export function withoutPronounRestarts(text: string): string {
+  return text.replace(PRONOUN_RESTART, '');
 }
 
 export function tidyForDisplay(text: string): string {

@@ -124,10 +124,17 @@ describe('summarizeLocally details', () => {
     });
   });
 
+  it('states a decision without hedges or a restart left by them: "I think we just we\'ll go with" reads "We\'ll go with"', () => {
+    const segments: Segment[] = [{ speaker: 'Ann', start: 0, end: 10, text: "I think we just we'll go with the smaller battery." }];
+    expect(summarizeLocally({ segments, participants: [], meetingDate: MEETING_DATE }).decisions.map((decision) => decision.text)).toEqual(["We'll go with the smaller battery."]);
+  });
+
   it('quotes a restarted phrase once: "with an a with an agenda" reads "with an agenda"', () => {
     const said = (text: string) => splitSentences([{ speaker: 'Ann', start: 0, end: 10, text }]).map((sentence) => sentence.display);
     expect(said('We start with an a with an agenda for the launch.')).toEqual(['We start with an agenda for the launch.']);
     expect(said('I think it could be that f it could be that the battery is too small.')).toEqual(['I think it could be that the battery is too small.']);
+    expect(said("We're we decided early on to ship it, and I'm I think done.")).toEqual(['We decided early on to ship it, and I think done.']);
+    expect(said("They'll be there, and we'll see whether we're right.")).toEqual(["They'll be there, and we'll see whether we're right."]);
     // Idioms whose words come back after a short word are not restarts: a repeated phrase needs two words or more.
     expect(said('We went over it step by step, day to day.')).toEqual(['We went over it step by step, day to day.']);
   });
