@@ -40,6 +40,11 @@ const TRAILING_HEDGE = /,\s+you know(?=[.?!]*$)/i;
 const REPEATED_PHRASE = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){0,3})(?:[\s,]+\1\b(?!['’]))+/gi;
 /** "with an a with an agenda" → "with an agenda": a phrase of two to four words, a false start, the phrase again. */
 const RESTART = /\b(\w+(?:'\w+)?(?:\s+\w+(?:'\w+)?){1,3}),?\s+[a-z]{1,3},?\s+\1\b(?!['’])/gi;
+/**
+ * "Th Okay, the basic thing": a word cut off after a letter or two, then a fresh start with a capitalized marker.
+ * Only at a sentence's or clause's start, and only a fragment that is not itself a word ("So Okay" stays).
+ */
+const CUT_OFF_BEFORE_RESTART = /(^\s*|[.,;]\s+)([A-Za-z]{1,3})\s+(?=(?:Okay|OK|So|Well|And|But|Yeah|Yes|Right|Now|Alright|Anyway)\b)/g;
 /** "we're we decided" → "we decided", "we we'll go" → "we'll go": a pronoun said again at once, with or without its contraction. */
 const PRONOUN_RESTART = /\b(we|you|they|i)(?:['’](?:re|ll|ve|d|m))?\s+(?=\1\b)/gi;
 const LEADING_DISCOURSE = /^(?:(?:so|and|but|okay|ok|well|yeah|yes|right|alright|now|oh|like|anyway)\b[,]?\s*)+/i;
@@ -125,6 +130,7 @@ export function removeDisfluencies(text: string): string {
     .replace(TRAILING_HEDGE, '')
     .replace(FILLER_LIKE, '$1')
     .replace(STRAY_LETTER, '$1')
+    .replace(CUT_OFF_BEFORE_RESTART, (whole, before: string, fragment: string) => (STOPWORDS.has(fragment.toLowerCase()) ? whole : before))
     .replace(CUT_OFF_WORD, (whole, fragment: string) => (STOPWORDS.has(fragment.toLowerCase()) ? whole : ''))
     .replace(REPEATED_PHRASE, '$1')
     .replace(RESTART, '$1')

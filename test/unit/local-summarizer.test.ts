@@ -133,6 +133,8 @@ describe('summarizeLocally details', () => {
     const said = (text: string) => splitSentences([{ speaker: 'Ann', start: 0, end: 10, text }]).map((sentence) => sentence.display);
     expect(said('We start with an a with an agenda for the launch.')).toEqual(['We start with an agenda for the launch.']);
     expect(said('I think it could be that f it could be that the battery is too small.')).toEqual(['I think it could be that the battery is too small.']);
+    expect(said('Um Th Okay, the basic thing is a user interface.')).toEqual(['The basic thing is a user interface.']);
+    expect(said('The plan is fine, but OK, we ship it later.')).toEqual(['The plan is fine, but OK, we ship it later.']);
     expect(said("We're we decided early on to ship it, and I'm I think done.")).toEqual(['We decided early on to ship it, and I think done.']);
     expect(said("They'll be there, and we'll see whether we're right.")).toEqual(["They'll be there, and we'll see whether we're right."]);
     // Idioms whose words come back after a short word are not restarts: a repeated phrase needs two words or more.
