@@ -6,9 +6,12 @@ import { tidyForDisplay, withoutPronounRestarts } from './sentences';
  * point are removed; the sentence is otherwise as spoken.
  */
 
-/** At the start of a sentence: "I think we should ..." → "We should ...". */
+/**
+ * At the start of a sentence: "I think we should ..." → "We should ...". Also the connectives that point at what was
+ * said before ("However, we may ..."): quoted alone, the sentence they answer is not there.
+ */
 const LEADING_HEDGE =
-  /^(?:(?:i|we) (?:think|guess|suppose|believe|mean|feel like)(?: that)?|i'm (?:pretty )?sure(?: that)?|it seems (?:like|that)|you know|basically|actually|honestly|obviously|of course),?\s+/i;
+  /^(?:(?:i|we) (?:think|guess|suppose|believe|mean|feel like)(?: that)?|i'm (?:pretty )?sure(?: that)?|it seems (?:like|that)|you know|basically|actually|honestly|obviously|of course|however|also|besides|plus|in addition|on the other hand),?\s+/i;
 /** Anywhere, when set off or plainly filler. "just" stays after "not" ("not just"), "kind of" after a determiner. */
 const INNER_FILLER =
   /(?<!\bnot)\s+(?:just|actually|really|basically|literally|totally|sort of|pretty much)(?=\s)|(?<!\b(?:what|this|that|the|a|any|some|one|every|which|same|different|this)\s*)\s+kind of(?=\s)|,\s*(?:i think|i guess|i mean|you know|like),?(?=\s)/gi;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { condensed } from '../../integrations/summarizer/compression';
 import { overviewLine, purposeSentence, shortSpeakerName } from '../../integrations/summarizer/extractive';
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import { scoreSentences } from '../../integrations/summarizer/sentence-scoring';
@@ -122,6 +123,13 @@ describe('summarizeLocally details', () => {
       sections: [],
       generator: 'local',
     });
+  });
+
+  it('quotes a sentence without the connective that pointed at the one before it: "However, we may ..." reads "We may ..."', () => {
+    expect(condensed('However, we may run into a problem with the reading task.')).toBe('We may run into a problem with the reading task.');
+    expect(condensed('Also we need a second microphone.')).toBe('We need a second microphone.');
+    // Only at the start: inside a sentence the connective links its own two halves.
+    expect(condensed('The plan is fine, however the budget is not.')).toBe('The plan is fine, however the budget is not.');
   });
 
   it('states a decision without hedges or a restart left by them: "I think we just we\'ll go with" reads "We\'ll go with"', () => {
