@@ -1,4 +1,5 @@
 import type { Segment } from '../transcripts/types';
+import { condensed } from './compression';
 import type { MeetingParticipant, MeetingSummaryResult, ParticipantReportResult, SummaryPoint } from './types';
 import { ParticipantDirectory } from './participant-match';
 import { scoreSentences } from './sentence-scoring';
@@ -79,14 +80,14 @@ function collectStats(segments: Segment[], directory: ParticipantDirectory, summ
   return stats;
 }
 
-/** Each speaker's most central sentences by the summarizer's own scoring, at most three, in meeting order. */
+/** Each speaker's most central sentences by the summarizer's own scoring, at most three, in meeting order, without hedges as key points are. */
 function addKeyContributions(sentences: Sentence[], statsFor: (speaker: string) => SpeechStats | undefined): void {
   const ranked = [...scoreSentences(sentences)].sort((a, b) => b.score - a.score || a.sentence.index - b.sentence.index);
   const touched = new Set<SpeechStats>();
   for (const { sentence } of ranked) {
     const entry = statsFor(sentence.speaker);
     if (!entry || entry.keyContributions.length >= MAX_KEY_CONTRIBUTIONS) continue;
-    entry.keyContributions.push({ text: sentence.display, speaker: sentence.speaker, at: sentence.at });
+    entry.keyContributions.push({ text: condensed(sentence.display), speaker: sentence.speaker, at: sentence.at });
     touched.add(entry);
   }
   for (const entry of touched) entry.keyContributions.sort((a, b) => (a.at ?? 0) - (b.at ?? 0));

@@ -53,6 +53,16 @@ describe('buildParticipantReports', () => {
     expect(reportOf('u-bob').keyContributions.every((point) => point.speaker === 'Bob Brown')).toBe(true);
   });
 
+  it('quotes a contribution as key points are quoted: without the hedges around it', () => {
+    const segments = [
+      { speaker: 'Ida', start: 0, end: 30, text: 'I guess what people want is a remote control with fewer buttons and a bigger screen for the menus.' },
+      { speaker: 'Jon', start: 30, end: 40, text: 'The battery budget allows a bigger screen.' },
+    ];
+    const participants = [{ id: 'u-ida', name: 'Ida' }, { id: 'u-jon', name: 'Jon' }];
+    const [ida] = buildParticipantReports(segments, participants, summarizeLocally({ segments, participants, meetingDate: new Date('2026-11-25T10:00:00Z') }));
+    expect(ida.keyContributions.map((point) => point.text)).toEqual(['What people want is a remote control with fewer buttons and a bigger screen for the menus.']);
+  });
+
   it('writes a readable report', () => {
     const content = reportOf('u-alice').reportContent;
     expect(content).toMatch(/^## Alice Smith\n- Spoke for \d+ min \d+ s \([\d.]+% of the meeting's speech\) in 7 turns, asking 3 questions\./);
