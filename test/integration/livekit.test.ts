@@ -123,6 +123,10 @@ describe('join tokens', () => {
     expect(claims.exp! - claims.nbf!).toBe(3600);
 
     guests.push(await joinAsParticipant(url, token));
+    // connect() returns once the signal connection is up; the server counts someone active once their media
+    // connection is up too, a moment later on a busy machine (CI run 56 listed the host as JOINED).
+    const hostState = async () => (await admin().listParticipants('meetflow-r1'))[0]?.state;
+    await waitFor('the host active on the server', async () => (await hostState()) === ParticipantInfo_State.ACTIVE, 10_000);
     const [participant] = await admin().listParticipants('meetflow-r1');
     expect(participant).toMatchObject({ identity: 'user-host', name: 'Olga Host', state: ParticipantInfo_State.ACTIVE });
     expect(participant.permission).toMatchObject({ canPublish: true, canSubscribe: true });
