@@ -80,7 +80,10 @@ function collectStats(segments: Segment[], directory: ParticipantDirectory, summ
   return stats;
 }
 
-/** Each speaker's most central sentences by the summarizer's own scoring, at most three, in meeting order, without hedges as key points are. */
+/**
+ * Each speaker's most central sentences by the summarizer's own scoring, at most three, in meeting order, condensed
+ * as key points are (without hedges).
+ */
 function addKeyContributions(sentences: Sentence[], statsFor: (speaker: string) => SpeechStats | undefined): void {
   const ranked = [...scoreSentences(sentences)].sort((a, b) => b.score - a.score || a.sentence.index - b.sentence.index);
   const touched = new Set<SpeechStats>();
