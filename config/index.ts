@@ -120,8 +120,8 @@ export const configSchema = z.object({
   MEETING_TEMPLATES_FILE: z.string().min(1).optional(),
   /** Largest recording accepted by POST /meetings/{id}/recordings. */
   UPLOAD_MAX_MB: z.coerce.number().int().min(1).default(500),
-  /** auto: Claude when ANTHROPIC_API_KEY is set, else the OpenAI-compatible server when OPENAI_BASE_URL is, else local. */
-  SUMMARIZER_PROVIDER: z.enum(['auto', 'claude', 'openai', 'local'], { error: 'must be auto, claude, openai or local' }).default('auto'),
+  /** auto: Claude when ANTHROPIC_API_KEY is set, else the OpenAI-compatible server when OPENAI_BASE_URL is, else Ollama when OLLAMA_MODEL is, else local. */
+  SUMMARIZER_PROVIDER: z.enum(['auto', 'claude', 'openai', 'ollama', 'local'], { error: 'must be auto, claude, openai, ollama or local' }).default('auto'),
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
   ANTHROPIC_BASE_URL: optional,
@@ -132,6 +132,10 @@ export const configSchema = z.object({
   /** Optional for local servers. */
   OPENAI_API_KEY: optional,
   OPENAI_MODEL: optional,
+  /** Ollama's address, as the ollama CLI reads it (host:port or a URL). */
+  OLLAMA_HOST: z.string().default('http://127.0.0.1:11434'),
+  /** A model pulled on that Ollama, e.g. llama3.1:8b; setting it switches the Ollama summarizer on. */
+  OLLAMA_MODEL: optional,
   SUMMARY_MAX_INPUT_TOKENS: z.coerce.number().int().min(1000).default(60_000),
   /** Attempts of the AI summarizer before the local one takes over (the meeting still completes). */
   SUMMARY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(5).default(4),
@@ -185,24 +189,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
-export type SummarizerChoice = 'claude' | 'openai' | 'local';
+export type SummarizerChoice = 'claude' | 'openai' | 'ollama' | 'local';
 
-type SummarizerSettings = Pick<Config, 'SUMMARIZER_PROVIDER' | 'ANTHROPIC_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_API_KEY' | 'OPENAI_MODEL'>;
+type SummarizerSettings = Pick<Config, 'SUMMARIZER_PROVIDER' | 'ANTHROPIC_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_API_KEY' | 'OPENAI_MODEL' | 'OLLAMA_HOST' | 'OLLAMA_MODEL'>;
 
-/** Which summarizer SUMMARIZER_PROVIDER selects (auto: Claude with a key, else an OpenAI-compatible server with a URL, else local). */
+/** Which summarizer SUMMARIZER_PROVIDER selects (auto: Claude with a key, else an OpenAI-compatible server with a URL, else Ollama with a model, else local). */
 export function summarizerChoice(cfg: SummarizerSettings): SummarizerChoice {
   if (cfg.SUMMARIZER_PROVIDER !== 'auto') return cfg.SUMMARIZER_PROVIDER;
-  return cfg.ANTHROPIC_API_KEY ? 'claude' : cfg.OPENAI_BASE_URL ? 'openai' : 'local';
+  return cfg.ANTHROPIC_API_KEY ? 'claude' : cfg.OPENAI_BASE_URL ? 'openai' : cfg.OLLAMA_MODEL ? 'ollama' : 'local';
 }
 
 function summarizerProblems(cfg: SummarizerSettings): string[] {
   const choice = summarizerChoice(cfg);
   if (choice === 'claude' && !cfg.ANTHROPIC_API_KEY) return ['ANTHROPIC_API_KEY: required with SUMMARIZER_PROVIDER=claude'];
+  if (choice === 'ollama') return ollamaProblems(cfg);
   if (choice !== 'openai') return [];
   const problems: string[] = [];
   if (!cfg.OPENAI_MODEL) problems.push('OPENAI_MODEL: required for the OpenAI-compatible summarizer: the model the server serves, e.g. llama3.1:8b on Ollama');
   if (cfg.OPENAI_BASE_URL && !URL.canParse(cfg.OPENAI_BASE_URL)) problems.push('OPENAI_BASE_URL: must be a URL such as http://127.0.0.1:11434/v1');
   if (!cfg.OPENAI_BASE_URL && !cfg.OPENAI_API_KEY) problems.push("OPENAI_API_KEY: required for OpenAI's API (or set OPENAI_BASE_URL to a local server)");
+  return problems;
+}
+
+function ollamaProblems(cfg: SummarizerSettings): string[] {
+  const problems: string[] = [];
+  if (!cfg.OLLAMA_MODEL) problems.push('OLLAMA_MODEL: required for the Ollama summarizer: a model pulled on that server, e.g. llama3.1:8b');
+  // The forms the ollama CLI accepts: a URL, host:port, or :port.
+  const host = cfg.OLLAMA_HOST.startsWith(':') ? `127.0.0.1${cfg.OLLAMA_HOST}` : cfg.OLLAMA_HOST;
+  if (!URL.canParse(host.includes('://') ? host : `http://${host}`)) problems.push('OLLAMA_HOST: must be a URL or host:port such as http://127.0.0.1:11434');
   return problems;
 }
 

@@ -13,6 +13,7 @@ import { SmtpMailProvider } from './mail/smtp';
 import type { MailProvider } from './mail/types';
 import { ClaudeSummarizer } from './summarizer/claude';
 import { LocalSummarizer } from './summarizer/local';
+import { OllamaSummarizer } from './summarizer/ollama';
 import { OpenAiCompatibleSummarizer } from './summarizer/openai-compatible';
 import type { Summarizer } from './summarizer/types';
 import { GoogleSpeechProvider } from './transcription/google';
@@ -91,6 +92,9 @@ function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
   }
   if (choice === 'openai' && cfg.OPENAI_MODEL) {
     return new OpenAiCompatibleSummarizer({ baseURL: cfg.OPENAI_BASE_URL, apiKey: cfg.OPENAI_API_KEY, model: cfg.OPENAI_MODEL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
+  }
+  if (choice === 'ollama' && cfg.OLLAMA_MODEL) {
+    return new OllamaSummarizer({ host: cfg.OLLAMA_HOST, model: cfg.OLLAMA_MODEL, maxInputTokens: cfg.SUMMARY_MAX_INPUT_TOKENS });
   }
   return local;
 }

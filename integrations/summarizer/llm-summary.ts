@@ -1,7 +1,7 @@
 import { summarizeInParts } from './chunking';
 import { InvalidAnswerError } from './errors';
-import { type ModelPrice, UsageMeter } from './pricing';
-import { type SummaryAnswer, toResult } from './summary-answer';
+import { type ModelPrice, type RequestTokens, UsageMeter } from './pricing';
+import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, toResult } from './summary-answer';
 import { meetingContext } from './summary-prompt';
 import type { MeetingSummaryResult, SummaryInput } from './types';
 
@@ -39,4 +39,68 @@ export async function summarizeWithModel(input: SummaryInput, run: LlmSummaryRun
   };
   const answer = await summarizeInParts(input.segments, meetingContext(input), run.maxInputTokens, ask);
   return { ...toResult(answer, input), generator: run.name, model: answeredBy, usage: { ...meter.usage } };
+}
+
+/** A chat message as every chat API takes it. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** One reply of a chat model, read: what it said, the answer in it (or what was wrong), who answered, its tokens. */
+export interface ChatReply {
+  said: string;
+  parsed: ParsedAnswer;
+  model: string;
+  tokens: RequestTokens;
+}
+
+/**
+ * One structured answer from a chat model: a request, and when the answer is invalid one more that shows the model
+ * its answer and says what was wrong. Throws InvalidAnswer when the second is invalid too.
+ */
+export async function askWithOneCorrection(
+  systemPrompt: string,
+  content: string,
+  meter: UsageMeter,
+  send: (messages: ChatMessage[]) => Promise<ChatReply>,
+): Promise<{ answer: SummaryAnswer; model: string }> {
+  const messages: ChatMessage[] = [
+    { role: 'system', content: systemPrompt },
+    { role: 'user', content },
+  ];
+  let problem = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const reply = await send(messages);
+    meter.add(reply.tokens);
+    if (reply.parsed.ok) return { answer: reply.parsed.answer, model: reply.model };
+    problem = reply.parsed.problem;
+    messages.push(
+      { role: 'assistant', content: reply.said || '(no answer)' },
+      { role: 'user', content: `${problem}\nAnswer again with the complete, corrected JSON object only.` },
+    );
+  }
+  throw new InvalidAnswer(problem);
+}
+
+/** The summary in a model's reply text, validated; `cutOff` when the reply stopped at the output token limit. */
+export function answerInText(text: string, cutOff: boolean, refusal?: string | null): ParsedAnswer {
+  const limit = cutOff ? ' The answer was cut off at the output token limit: keep the summary shorter.' : '';
+  const json = jsonIn(text);
+  if (json === undefined) return { ok: false, problem: `The answer is not a JSON object.${refusal ? ` The model refused: ${refusal}` : ''}${limit}` };
+  const parsed = parseSummaryInput(json, 'JSON answer');
+  return parsed.ok ? parsed : { ok: false, problem: `${parsed.problem}${limit}` };
+}
+
+/** The first JSON object in the text: reasoning models put a <think> block first, some wrap the JSON in a code fence. */
+export function jsonIn(text: string): unknown {
+  const body = text.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const start = body.indexOf('{');
+  const end = body.lastIndexOf('}');
+  if (start < 0 || end <= start) return undefined;
+  try {
+    return JSON.parse(body.slice(start, end + 1)) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,9 @@
 import OpenAI, { BadRequestError } from 'openai';
-import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { classifyOpenAiError } from './openai-errors';
-import { InvalidAnswer, summarizeWithModel } from './llm-summary';
+import { answerInText, askWithOneCorrection, type ChatMessage, summarizeWithModel } from './llm-summary';
 import { type ModelPrice, type UsageMeter } from './pricing';
-import { type ParsedAnswer, parseSummaryInput, type SummaryAnswer, summaryJsonSchema } from './summary-answer';
+import { type ParsedAnswer, type SummaryAnswer, summaryJsonSchema } from './summary-answer';
 import { jsonSystemPrompt, SUMMARY_TOOL_NAME } from './summary-prompt';
 import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
 
@@ -76,32 +76,21 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
   }
 
   /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
-  private async ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
-    const messages: ChatCompletionMessageParam[] = [
-      { role: 'system', content: this.systemPrompt },
-      { role: 'user', content },
-    ];
-    let problem = '';
-    for (let attempt = 1; attempt <= 2; attempt++) {
+  private ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
+    return askWithOneCorrection(this.systemPrompt, content, meter, async (messages) => {
       const response = await this.complete(messages);
-      meter.add({
-        input: response.usage?.prompt_tokens ?? 0,
-        output: response.usage?.completion_tokens ?? 0,
-        cacheRead: response.usage?.prompt_tokens_details?.cached_tokens ?? 0,
-      });
-      const parsed = parseAnswer(response);
-      if (parsed.ok) return { answer: parsed.answer, model: response.model || this.model };
-      problem = parsed.problem;
-      messages.push(
-        { role: 'assistant', content: response.choices[0]?.message?.content || '(no answer)' },
-        { role: 'user', content: `${problem}\nAnswer again with the complete, corrected JSON object only.` },
-      );
-    }
-    throw new InvalidAnswer(problem);
+      const usage = response.usage;
+      return {
+        said: response.choices[0]?.message?.content ?? '',
+        parsed: parseAnswer(response),
+        model: response.model || this.model,
+        tokens: { input: usage?.prompt_tokens ?? 0, output: usage?.completion_tokens ?? 0, cacheRead: usage?.prompt_tokens_details?.cached_tokens ?? 0 },
+      };
+    });
   }
 
   /** The request, sent again without a parameter the server refuses by name (older llama.cpp, some proxies). */
-  private async complete(messages: ChatCompletionMessageParam[]): Promise<ChatCompletion> {
+  private async complete(messages: ChatMessage[]): Promise<ChatCompletion> {
     for (;;) {
       try {
         return await this.client.chat.completions.create(this.request(messages));
@@ -113,7 +102,7 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
     }
   }
 
-  private request(messages: ChatCompletionMessageParam[]): ChatCompletionCreateParamsNonStreaming {
+  private request(messages: ChatMessage[]): ChatCompletionCreateParamsNonStreaming {
     return {
       model: this.model,
       messages,
@@ -138,27 +127,7 @@ function refusedParameter(error: unknown): Optional | undefined {
 /** The JSON from the message text (or from a tool call, for servers that answer that way), validated. */
 function parseAnswer(response: ChatCompletion): ParsedAnswer {
   const choice = response.choices[0];
-  const cutOff = choice?.finish_reason === 'length' ? ' The answer was cut off at the output token limit: keep the summary shorter.' : '';
   const call = choice?.message?.tool_calls?.find((toolCall) => toolCall.type === 'function');
   const text = call?.type === 'function' ? call.function.arguments : (choice?.message?.content ?? '');
-  const json = jsonIn(text);
-  if (json === undefined) {
-    const refusal = choice?.message?.refusal ? ` The model refused: ${choice.message.refusal}` : '';
-    return { ok: false, problem: `The answer is not a JSON object.${refusal}${cutOff}` };
-  }
-  const parsed = parseSummaryInput(json, 'JSON answer');
-  return parsed.ok ? parsed : { ok: false, problem: `${parsed.problem}${cutOff}` };
-}
-
-/** The first JSON object in the text: reasoning models put a <think> block first, some wrap the JSON in a code fence. */
-export function jsonIn(text: string): unknown {
-  const body = text.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
-  const start = body.indexOf('{');
-  const end = body.lastIndexOf('}');
-  if (start < 0 || end <= start) return undefined;
-  try {
-    return JSON.parse(body.slice(start, end + 1)) as unknown;
-  } catch {
-    return undefined;
-  }
+  return answerInText(text, choice?.finish_reason === 'length', choice?.message?.refusal);
 }

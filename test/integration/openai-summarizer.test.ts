@@ -373,6 +373,6 @@ describe('SUMMARIZER_PROVIDER', () => {
     expect(() => loadConfig({ SUMMARIZER_PROVIDER: 'openai', ...base })).toThrow(/OPENAI_API_KEY: required for OpenAI's API/);
     expect(() => loadConfig({ OPENAI_BASE_URL: 'localhost 11434', ...base })).toThrow(/OPENAI_BASE_URL: must be a URL/);
     expect(() => loadConfig({ SUMMARIZER_PROVIDER: 'claude' })).toThrow(/ANTHROPIC_API_KEY: required/);
-    expect(() => loadConfig({ SUMMARIZER_PROVIDER: 'ollama' })).toThrow(/SUMMARIZER_PROVIDER: must be auto, claude, openai or local/);
+    expect(() => loadConfig({ SUMMARIZER_PROVIDER: 'vllm' })).toThrow(/SUMMARIZER_PROVIDER: must be auto, claude, openai, ollama or local/);
   });
 });

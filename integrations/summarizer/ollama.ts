@@ -1,0 +1,145 @@
+import { Ollama } from 'ollama';
+import { estimateTokens } from './chunking';
+import { answerInText, askWithOneCorrection, type ChatMessage, type ChatReply, summarizeWithModel } from './llm-summary';
+import { isRetryableStatus, NonRetryableProviderError, RetryableProviderError } from './errors';
+import type { UsageMeter } from './pricing';
+import { type SummaryAnswer, summaryJsonSchema } from './summary-answer';
+import { jsonSystemPrompt } from './summary-prompt';
+import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
+
+/*
+ * A summarizer on Ollama's own chat API (POST /api/chat) through its official client, ollama-js. Ollama's /v1
+ * endpoint works too (the OpenAI-compatible provider), but only the native API takes the context window: Ollama
+ * runs a model with a few thousand tokens of context by default and silently drops the start of a longer prompt,
+ * which is where the instructions and the answer's schema are. Each request here asks for a window that fits it
+ * (`num_ctx`). The answer is asked for with the schema as `format` (Ollama ≥ 0.5); chunking, validation, grounding,
+ * error classes and the fallback are the other providers'.
+ */
+
+export interface OllamaSummarizerOptions {
+  /** As OLLAMA_HOST gives it: http://127.0.0.1:11434, 127.0.0.1:11434 or :11434. */
+  host: string;
+  /** A model pulled on that server, e.g. llama3.1:8b ("llama3.1" is "llama3.1:latest"). */
+  model: string;
+  /** Transcript budget per request in estimated tokens; longer meetings are chunked. Default 60 000. */
+  maxInputTokens?: number;
+  /** Tokens of the context window kept for the answer. Default 8192. */
+  answerTokens?: number;
+  /** Per-request timeout. Default 5 minutes (the summarization activity allows 10). */
+  timeoutMs?: number;
+}
+
+/** A real tokenizer makes more tokens of a transcript (clock times, names) than the ~4 characters each estimated. */
+const TOKEN_MARGIN = 1.3;
+const CONTEXT_STEP = 2048;
+
+export class OllamaSummarizer implements Summarizer {
+  readonly name = 'ollama';
+  readonly model: string;
+  private readonly client: Ollama;
+  private readonly host: string;
+  private readonly maxInputTokens: number;
+  private readonly answerTokens: number;
+  private readonly timeoutMs: number;
+  private readonly systemPrompt = jsonSystemPrompt(summaryJsonSchema());
+
+  constructor(options: OllamaSummarizerOptions) {
+    this.model = options.model;
+    this.maxInputTokens = options.maxInputTokens ?? 60_000;
+    this.answerTokens = options.answerTokens ?? 8192;
+    this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
+    // ollama-js has no timeout of its own: every request gets one through the fetch it is given.
+    const timeout = this.timeoutMs;
+    const fetchWithTimeout: typeof fetch = (input, init) => {
+      const limit = AbortSignal.timeout(timeout);
+      return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, limit]) : limit });
+    };
+    this.client = new Ollama({ host: options.host, fetch: fetchWithTimeout });
+    this.host = options.host;
+  }
+
+  /** The server answers and has the model (GET /api/tags: nothing is loaded, no tokens spent). */
+  async check(): Promise<void> {
+    const { models } = await this.client.list().catch((error: unknown) => {
+      throw this.classify(error);
+    });
+    if (models.some((model) => sameModel(model.name, this.model))) return;
+    const pulled = models.map((model) => model.name).join(', ') || 'none';
+    throw new NonRetryableProviderError(`Ollama at ${this.host} does not have the model ${this.model} (it has: ${pulled}). Run \`ollama pull ${this.model}\` or set OLLAMA_MODEL.`);
+  }
+
+  /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
+  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
+    return summarizeWithModel(input, {
+      name: this.name,
+      model: this.model,
+      price: undefined,
+      maxInputTokens: this.maxInputTokens,
+      ask: (content, meter) => this.ask(content, meter),
+      classify: (error) => this.classify(error),
+    });
+  }
+
+  private ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
+    return askWithOneCorrection(this.systemPrompt, content, meter, (messages) => this.send(messages));
+  }
+
+  private async send(messages: ChatMessage[]): Promise<ChatReply> {
+    const response = await this.client.chat({
+      model: this.model,
+      messages,
+      stream: false,
+      format: summaryJsonSchema(),
+      options: { temperature: 0, num_ctx: this.contextFor(messages) },
+    });
+    const said = response.message?.content ?? '';
+    return {
+      said,
+      parsed: answerInText(said, response.done_reason === 'length'),
+      model: response.model || this.model,
+      tokens: { input: response.prompt_eval_count ?? 0, output: response.eval_count ?? 0 },
+    };
+  }
+
+  /** A context window that holds the whole prompt and the answer, in steps so the server can reuse a loaded model. */
+  private contextFor(messages: ChatMessage[]): number {
+    const prompt = estimateTokens(messages.map((message) => message.content).join('\n')) * TOKEN_MARGIN;
+    return Math.ceil((prompt + this.answerTokens) / CONTEXT_STEP) * CONTEXT_STEP;
+  }
+
+  /** ollama-js's failures as Meetflow's retryable / non-retryable ones, by the same rules as the other providers. */
+  private classify(error: unknown): Error {
+    if (error instanceof RetryableProviderError || error instanceof NonRetryableProviderError) return error;
+    const where = `Ollama at ${this.host}`;
+    // A DOMException, which is not an Error of this realm everywhere (jest's sandbox): known by its name.
+    if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+      return new RetryableProviderError(`${where} gave no answer within ${Math.round(this.timeoutMs / 1000)} s`, { cause: error });
+    }
+    const status = statusOf(error);
+    if (status === undefined) {
+      // fetch's "fetch failed" (refused, reset, DNS): the server is down or restarting.
+      const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+      return new RetryableProviderError(`${where} unreachable (${reason}). Is \`ollama serve\` running there?`, { cause: error });
+    }
+    const detail = error instanceof Error ? error.message : String(error);
+    // Loading a model that does not fit is a 500 that waiting does not fix.
+    if (/requires more system memory|out of memory|unable to allocate/i.test(detail)) {
+      return new NonRetryableProviderError(`${where} cannot load ${this.model}: ${detail} Use a smaller model, or lower SUMMARY_MAX_INPUT_TOKENS (the context window is sized to it).`, { status, cause: error });
+    }
+    if (isRetryableStatus(status)) return new RetryableProviderError(`${where} failed with HTTP ${status}: ${detail}`, { status, cause: error });
+    const hint = status === 404 ? ` Run \`ollama pull ${this.model}\` on that server, or set OLLAMA_MODEL to a model it has.` : '';
+    return new NonRetryableProviderError(`${where} refused the request (HTTP ${status}): ${detail}${hint}`, { status, cause: error });
+  }
+}
+
+/** ollama-js's ResponseError carries the HTTP status as `status_code`. */
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status_code?: unknown } | undefined)?.status_code;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Ollama names a model without a tag "<name>:latest". */
+function sameModel(listed: string, wanted: string): boolean {
+  const withTag = (name: string): string => (name.includes(':') ? name : `${name}:latest`);
+  return withTag(listed) === withTag(wanted);
+}
