@@ -67,11 +67,9 @@ export async function searchTranscripts(em: EntityManager, user: Person, text: s
  * Hashing needs the index's bitmap: once a word is in about 40% of the transcripts the planner reads every one
  * instead (a sequential scan that opens every vector, 840 ms for 45,461), so a word in a third of them or more is
  * always walked (28-35 ms for that one). The planner picks neither form on its own: it probes each room's transcripts
- * (183-216 ms). M is the planner's estimate (from the column's statistics); past the count's cap V is too many rooms
- * to hash.
+ * (183-216 ms). M is the planner's estimate (from the column's statistics).
  */
 async function hashingIsCheaper(em: EntityManager, rooms: NonNullable<TranscriptScope['rooms']>, text: string): Promise<boolean> {
-  if (rooms.count >= rooms.countCap) return false;
   const [{ 'QUERY PLAN': [plan] }] = await em.execute<{ 'QUERY PLAN': { Plan: { 'Plan Rows': number } }[] }[]>(
     `explain (format json) select 1 from transcripts t where t.search_vector @@ ${WEBSEARCH_QUERY}`,
     [text],
@@ -169,7 +167,7 @@ function candidateRows(scope: TranscriptScope, text: string, { poolWords, hashRo
       params: [text, ...hashRooms.params],
     };
   }
-  if (scope.rooms && scope.rooms.count < scope.rooms.countCap) {
+  if (scope.rooms) {
     // Most transcripts walked are not this user's: their room is checked before their words (`offset 0` keeps the
     // order), since three index probes cost less than opening a transcript's vector (a member of 10%: 37-58 → 28-43 ms).
     return {

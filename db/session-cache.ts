@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { findLiveSession, hashToken, type LiveSession } from './sessions';
+import { findLiveSessionByHash, hashToken, type LiveSession } from './sessions';
 
 /** The channel the triggers of migration 20261202153000 notify, with the id of the user whose sessions changed. */
 export const AUTH_CHANGES_CHANNEL = 'meetflow_auth';
@@ -67,7 +67,7 @@ export class SessionCache {
     if (kept && kept.until > Date.now()) return kept.session;
     if (kept) this.drop(key, kept.session.user.id);
     const epoch = this.epoch;
-    const session = await findLiveSession(em, token);
+    const session = await findLiveSessionByHash(em, key);
     if (session && this.listening && epoch === this.epoch) this.keep(key, session);
     return session;
   }

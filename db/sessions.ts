@@ -40,8 +40,13 @@ export interface LiveSession {
  * plain values: nothing on the hot path builds entities (that was a sixth of a GET's CPU, bench/api, December 2026).
  * A route or command that changes the user loads it (POST /auth/slack-link).
  */
-export async function findLiveSession(em: EntityManager, token: string): Promise<LiveSession | null> {
-  const [row] = await readPrepared<LiveSessionRow>(em, LIVE_SESSION, [hashToken(token), new Date()]);
+export function findLiveSession(em: EntityManager, token: string): Promise<LiveSession | null> {
+  return findLiveSessionByHash(em, hashToken(token));
+}
+
+/** The same, for a caller that already has the token's hash (the session cache keys by it). */
+export async function findLiveSessionByHash(em: EntityManager, tokenHash: string): Promise<LiveSession | null> {
+  const [row] = await readPrepared<LiveSessionRow>(em, LIVE_SESSION, [tokenHash, new Date()]);
   if (!row) return null;
   const user: Person = {
     id: row.user_id,

@@ -61,10 +61,11 @@ export interface TranscriptScope {
   sql: string;
   params: unknown[];
   /**
-   * In the walk form: the user's room ids (a query naming them `id`), how many there are (counted up to 4× the walk's
-   * threshold) and how many transcripts the table holds, for a search that may rather hash the rooms (db/search.ts).
+   * In the walk form, when the count of the user's rooms stopped below its cap (4× the walk's threshold): their room
+   * ids (a query naming them `id`), how many there are and how many transcripts the table holds, for a search that
+   * may rather hash the rooms or check them first (db/search.ts). Past the cap they are too many for either.
    */
-  rooms?: { sql: string; params: unknown[]; count: number; countCap: number; transcripts: number };
+  rooms?: { sql: string; params: unknown[]; count: number; transcripts: number };
 }
 
 /**
@@ -87,7 +88,9 @@ export async function transcriptScope(em: EntityManager, user: Person, candidate
   );
   if (Number(visible) === 0) return null;
   if (Number(visible) >= Number(threshold)) {
-    return { sql: `and ${TRANSCRIPT_ROOM_VISIBLE_SQL}`, params, rooms: { sql: VISIBLE_ROOM_IDS_SQL, params, count: Number(visible), countCap: 4 * Number(threshold), transcripts: Number(transcripts) } };
+    const counted = Number(visible) < 4 * Number(threshold);
+    const rooms = { sql: VISIBLE_ROOM_IDS_SQL, params, count: Number(visible), transcripts: Number(transcripts) };
+    return { sql: `and ${TRANSCRIPT_ROOM_VISIBLE_SQL}`, params, ...(counted ? { rooms } : {}) };
   }
   return { sql: `and t.room_id in (${VISIBLE_ROOM_IDS_SQL})`, params };
 }
