@@ -21,6 +21,7 @@ import {
   usageLimitInWordsOnly,
 } from '../fakes/anthropic';
 import { INPUT } from '../unit/meeting-sample';
+import { rejection } from '../helpers/rejection';
 
 // The real @anthropic-ai/sdk client talks HTTP to a local stand-in of the Messages API (test/fakes/anthropic.ts).
 
@@ -65,15 +66,6 @@ function lastUserBlocks(request: RecordedRequest): any[] {
 function firstUserText(request: RecordedRequest): string {
   const content = request.body.messages[0].content;
   return typeof content === 'string' ? content : content.map((block: any) => block.text ?? '').join('\n');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
 }
 
 describe('ClaudeSummarizer with a valid tool answer', () => {

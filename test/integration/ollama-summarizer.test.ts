@@ -12,6 +12,7 @@ import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
 import { DEFAULT_CONTEXT_TOKENS, type FakeOllama, jsonReply, ollamaError, outOfMemory, startFakeOllama, textReply } from '../fakes/ollama';
 import { INPUT } from '../unit/meeting-sample';
+import { rejection } from '../helpers/rejection';
 
 // The real ollama-js client talks HTTP to a local stand-in of Ollama's own API (test/fakes/ollama.ts).
 
@@ -41,15 +42,6 @@ const ANSWER = {
     { title: 'Send the launch checklist', description: 'To the whole team.', owner: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', source: { from: '01:46', to: '01:46' } },
   ],
 };
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

@@ -21,6 +21,7 @@ import {
   toolCallAnswer,
 } from '../fakes/openai';
 import { INPUT } from '../unit/meeting-sample';
+import { rejection } from '../helpers/rejection';
 
 // The real openai client talks HTTP to a local stand-in of an OpenAI-compatible server (test/fakes/openai.ts):
 // what vLLM, llama.cpp, LM Studio and Ollama's /v1 endpoint speak.
@@ -59,15 +60,6 @@ const ANSWER = {
 };
 
 const userText = (request: RecordedRequest): string => request.body.messages.find((message: any) => message.role === 'user').content;
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe('OpenAiCompatibleSummarizer with a valid answer', () => {
   it('turns the JSON answer into the grounded result: owners mapped to participant ids, mm:ss to seconds, generator openai, token usage', async () => {
