@@ -57,3 +57,28 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set(
     .split(/\s+/)
     .filter(Boolean),
 );
+
+/**
+ * Adjectives that say how people judged a subject, not what it is: alone they name no topic ("The discussion covered
+ * clunky, …"); in a pair they still may ("fancy look").
+ */
+export const JUDGING_ADJECTIVES: ReadonlySet<string> = new Set(
+  `amazing annoying awesome awful awkward beautiful better best boring brilliant cheap clever clumsy clunky
+  complicated confusing cool crazy cumbersome cute difficult dull excellent exciting expensive fancy fantastic
+  favorite favourite fine frustrating funny good great horrible ideal interesting lovely nasty neat nice obvious
+  perfect pretty silly sleek strange stupid terrible tough trendy ugly useful useless weird wonderful worse worst`
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Adjectives whose comparative and superlative name no subject either ("the hardest problem"). */
+const GRADABLE = new Set([...JUDGING_ADJECTIVES, 'big', 'clear', 'close', 'easy', 'hard', 'high', 'large', 'long', 'low', 'old', 'quick', 'short', 'simple', 'small']);
+
+/** A word that names no subject alone: generic, judging, or the comparative or superlative of a gradable adjective. */
+export function namesNoSubject(word: string): boolean {
+  if (GENERIC_WORDS.has(word) || JUDGING_ADJECTIVES.has(word)) return true;
+  const base = /^(\w{2,}?)(?:est|er)$/.exec(word)?.[1];
+  if (!base) return false;
+  // hard-est, nic-er, easi-est, bigg-er.
+  return [base, `${base}e`, base.replace(/i$/, 'y'), base.replace(/(\w)\1$/, '$1')].some((form) => GRADABLE.has(form));
+}

@@ -1,6 +1,6 @@
 import type { SummaryTopic } from './types';
 import type { Sentence } from './sentences';
-import { GENERIC_WORDS } from './stopwords';
+import { namesNoSubject } from './stopwords';
 import { isContentWord, lightStem, withoutPossessive } from './terms';
 import { cosine, countTerms } from './vectors';
 
@@ -92,9 +92,9 @@ function keyPhrases(sentence: Sentence): string[] {
   const phrases: string[] = [];
   tokens.forEach((token, i) => {
     if (!isContentWord(token)) return;
-    if (!GENERIC_WORDS.has(token)) phrases.push(lightStem(token));
+    if (!namesNoSubject(token)) phrases.push(lightStem(token));
     const next = tokens[i + 1];
-    if (next && isContentWord(next) && !(GENERIC_WORDS.has(token) && GENERIC_WORDS.has(next))) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
+    if (next && isContentWord(next) && !(namesNoSubject(token) && namesNoSubject(next))) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
   });
   return phrases;
 }

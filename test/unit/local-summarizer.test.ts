@@ -4,6 +4,7 @@ import { overviewLine, purposeSentence, shortSpeakerName } from '../../integrati
 import { LocalSummarizer, summarizeLocally } from '../../integrations/summarizer/local';
 import { scoreSentences } from '../../integrations/summarizer/sentence-scoring';
 import { splitSentences } from '../../integrations/summarizer/sentences';
+import { namesNoSubject } from '../../integrations/summarizer/stopwords';
 import type { ExtractedActionItem, SummaryInput } from '../../integrations/summarizer/types';
 import { parseTranscriptFile } from '../../integrations/transcripts/parse';
 import type { Segment } from '../../integrations/transcripts/types';
@@ -170,6 +171,19 @@ describe('summarizeLocally details', () => {
     expect(overviewLine(seven)).toBe('The discussion covered budget, hiring, office move, security audit, roadmap, customer churn and pricing.');
     const three = [['budget', 'travel'], ['hiring', 'interviews'], ['roadmap', 'launch']].map(topic);
     expect(overviewLine(three)).toBe('The discussion covered budget, hiring, roadmap, travel, interviews and launch.');
+  });
+
+  it('names topics by their subjects, not by what people thought of them: no "clunky" or "hardest" alone', async () => {
+    // In this design meeting "clunky" is said often, in one part: the overview named it as a subject.
+    const { segments } = await parseTranscriptFile(path.join(QMSUM_DIR, 'ES2002b.json'));
+    const { topics, executiveSummary } = summarizeLocally({ segments, participants: [], meetingDate: MEETING_DATE });
+    const singleWords = topics.flatMap((topic) => topic.keywords).filter((keyword) => !keyword.includes(' '));
+    for (const word of ['clunky', 'fancy', 'nice', 'hardest', 'easier']) expect(singleWords).not.toContain(word);
+    expect(executiveSummary).toMatch(/^The discussion covered [a-z ,]*remote control[a-z ,]*\./);
+    expect(executiveSummary).not.toMatch(/^The discussion covered [^.]*clunky/);
+    expect([...'hardest nicer easiest bigger clunky better'.split(' ')].filter(namesNoSubject)).toHaveLength(6);
+    // Words that only end like a comparative are subjects: a speaker, a user, a folder.
+    expect(['speaker', 'user', 'folder', 'remote', 'battery'].filter(namesNoSubject)).toEqual([]);
   });
 
   it('introduces a committee speaker by name only, even when the label nests parentheses', () => {
