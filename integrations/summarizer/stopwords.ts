@@ -53,7 +53,8 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set(
   move number numbers old open order part people person place point possible present problem process put
   question quick reason remember result run second set short side simple small start stage step talk type
   understand week whole word words year years yes start started mention mentioned question questions answer
-  everybody someone minister chair member members government honourable hon mister madam colleague colleagues`
+  everybody someone minister chair member members government honourable hon mister madam colleague colleagues
+  absolutely apparently certainly honestly hopefully literally obviously perhaps seriously totally`
     .split(/\s+/)
     .filter(Boolean),
 );
