@@ -310,7 +310,9 @@ export function matchSpeakers(labels: string[], attendeesByJoin: string[]): Reco
 async function summarizeOrFallBack(ctx: ActivityContext, input: SummaryInput): Promise<MeetingSummaryResult> {
   const { summarizer, fallbackSummarizer } = ctx.providers;
   try {
-    return await summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: Context.current().info.attempt, maxAttempts: ctx.summaryMaxAttempts });
+    // Cancelled (the worker is shutting down, or the meeting was): the model's request is aborted, not waited for.
+    const { info, cancellationSignal } = Context.current();
+    return await summarizeWithFallback(summarizer, fallbackSummarizer, input, { attempt: info.attempt, maxAttempts: ctx.summaryMaxAttempts, signal: cancellationSignal });
   } catch (error) {
     if (error instanceof RetryableProviderError && error.retryAfterSeconds) {
       throw ApplicationFailure.create({ message: error.message, type: 'RateLimited', nextRetryDelay: `${error.retryAfterSeconds}s` });

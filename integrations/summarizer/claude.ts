@@ -74,12 +74,12 @@ export class ClaudeSummarizer implements Summarizer {
   }
 
   /** Throws InvalidAnswerError when Claude answers invalidly twice in a row, and classified provider errors otherwise. */
-  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
-    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter) => this.ask(content, meter), classify: (error) => classifyAnthropicError(error) });
+  async summarize(input: SummaryInput, signal?: AbortSignal): Promise<MeetingSummaryResult> {
+    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter, abort) => this.ask(content, meter, abort), classify: (error) => classifyAnthropicError(error) }, signal);
   }
 
   /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
-  private async ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
+  private async ask(content: string, meter: UsageMeter, signal: AbortSignal | undefined): Promise<{ answer: SummaryAnswer; model: string }> {
     const messages: MessageParam[] = [{ role: 'user', content }];
     let problem = '';
     for (let attempt = 1; attempt <= 2; attempt++) {
@@ -90,7 +90,7 @@ export class ClaudeSummarizer implements Summarizer {
         tools: [SUMMARY_TOOL],
         tool_choice: this.toolChoice,
         messages,
-      });
+      }, { signal });
       meter.add({
         input: response.usage.input_tokens ?? 0,
         output: response.usage.output_tokens ?? 0,

@@ -10,12 +10,12 @@ export async function summarizeWithFallback(
   summarizer: Summarizer,
   fallback: Summarizer,
   input: SummaryInput,
-  { attempt, maxAttempts }: { attempt: number; maxAttempts: number },
+  { attempt, maxAttempts, signal }: { attempt: number; maxAttempts: number; signal?: AbortSignal },
 ): Promise<MeetingSummaryResult> {
   if (summarizer === fallback) return summarizer.summarize(input);
   if (attempt >= maxAttempts) return fallBack(fallback, input, `fallback: ${summarizer.name} failed ${attempt - 1} attempt${attempt - 1 === 1 ? '' : 's'}`);
   try {
-    return await summarizer.summarize(input);
+    return await summarizer.summarize(input, signal);
   } catch (error) {
     if (error instanceof InvalidAnswerError) {
       const result = await fallBack(fallback, input, `${error.provider} answer invalid`);

@@ -15,8 +15,8 @@ export interface LlmSummaryRun {
   /** Unknown for a model without a published price (usage is still counted). */
   price: ModelPrice | undefined;
   maxInputTokens: number;
-  /** One structured answer for this part of the meeting, and the model that gave it. */
-  ask: (content: string, meter: UsageMeter) => Promise<{ answer: SummaryAnswer; model: string }>;
+  /** One structured answer for this part of the meeting, and the model that gave it; `signal` aborts its requests. */
+  ask: (content: string, meter: UsageMeter, signal: AbortSignal | undefined) => Promise<{ answer: SummaryAnswer; model: string }>;
   /** The provider's errors as Meetflow's retryable / non-retryable ones. */
   classify: (error: unknown) => Error;
 }
@@ -24,13 +24,15 @@ export interface LlmSummaryRun {
 /**
  * A meeting summarized by a language model, the same way for every provider: in parts when it is long, usage
  * counted, the answers grounded in the transcript. Throws InvalidAnswerError when the model answers invalidly
- * twice in a row, and the provider's classified errors otherwise.
+ * twice in a row, the signal's reason once it is aborted, and the provider's classified errors otherwise.
  */
-export async function summarizeWithModel(input: SummaryInput, run: LlmSummaryRun): Promise<MeetingSummaryResult> {
+export async function summarizeWithModel(input: SummaryInput, run: LlmSummaryRun, signal?: AbortSignal): Promise<MeetingSummaryResult> {
   const meter = new UsageMeter(run.price);
   let answeredBy = run.model;
   const ask = async (content: string): Promise<SummaryAnswer> => {
-    const result = await run.ask(content, meter).catch((error: unknown) => {
+    const result = await run.ask(content, meter, signal).catch((error: unknown) => {
+      // Aborted by the caller: whatever the client threw, the reason is theirs (Temporal's CancelledFailure).
+      if (signal?.aborted) throw signal.reason ?? error;
       if (error instanceof InvalidAnswer) throw new InvalidAnswerError(run.name, error.message, answeredBy, meter.usage);
       throw run.classify(error);
     });

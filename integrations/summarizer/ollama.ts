@@ -3,7 +3,7 @@ import { estimateTokens } from './chunking';
 import { answerInText, askWithOneCorrection, type ChatMessage, type ChatReply, summarizeWithModel } from './llm-summary';
 import { isRetryableStatus, NonRetryableProviderError, RetryableProviderError } from './errors';
 import type { UsageMeter } from './pricing';
-import { type SummaryAnswer, summaryJsonSchema } from './summary-answer';
+import { summaryJsonSchema } from './summary-answer';
 import { jsonSystemPrompt } from './summary-prompt';
 import type { MeetingSummaryResult, Summarizer, SummaryInput } from './types';
 
@@ -36,7 +36,6 @@ const CONTEXT_STEP = 2048;
 export class OllamaSummarizer implements Summarizer {
   readonly name = 'ollama';
   readonly model: string;
-  private readonly client: Ollama;
   private readonly host: string;
   private readonly maxInputTokens: number;
   private readonly answerTokens: number;
@@ -48,19 +47,25 @@ export class OllamaSummarizer implements Summarizer {
     this.maxInputTokens = options.maxInputTokens ?? 60_000;
     this.answerTokens = options.answerTokens ?? 8192;
     this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
-    // ollama-js has no timeout of its own: every request gets one through the fetch it is given.
-    const timeout = this.timeoutMs;
-    const fetchWithTimeout: typeof fetch = (input, init) => {
-      const limit = AbortSignal.timeout(timeout);
-      return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, limit]) : limit });
-    };
-    this.client = new Ollama({ host: options.host, fetch: fetchWithTimeout });
     this.host = options.host;
+  }
+
+  /**
+   * ollama-js takes neither a timeout nor an abort signal for a request that does not stream: both go into the fetch
+   * it is given, so a client serves one part of a summary (clients are cheap: fetch keeps the connections).
+   */
+  private client(signal?: AbortSignal): Ollama {
+    const timeout = this.timeoutMs;
+    const limitedFetch: typeof fetch = (input, init) => {
+      const limits = [AbortSignal.timeout(timeout), ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
+      return fetch(input, { ...init, signal: AbortSignal.any(limits) });
+    };
+    return new Ollama({ host: this.host, fetch: limitedFetch });
   }
 
   /** The server answers and has the model (GET /api/tags: nothing is loaded, no tokens spent). */
   async check(): Promise<void> {
-    const { models } = await this.client.list().catch((error: unknown) => {
+    const { models } = await this.client().list().catch((error: unknown) => {
       throw this.classify(error);
     });
     if (models.some((model) => sameModel(model.name, this.model))) return;
@@ -69,23 +74,23 @@ export class OllamaSummarizer implements Summarizer {
   }
 
   /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
-  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
-    return summarizeWithModel(input, {
+  async summarize(input: SummaryInput, signal?: AbortSignal): Promise<MeetingSummaryResult> {
+    const run = {
       name: this.name,
       model: this.model,
       price: undefined,
       maxInputTokens: this.maxInputTokens,
-      ask: (content, meter) => this.ask(content, meter),
-      classify: (error) => this.classify(error),
-    });
+      ask: (content: string, meter: UsageMeter, abort: AbortSignal | undefined) => {
+        const client = this.client(abort);
+        return askWithOneCorrection(this.systemPrompt, content, meter, (messages) => this.send(client, messages));
+      },
+      classify: (error: unknown) => this.classify(error),
+    };
+    return summarizeWithModel(input, run, signal);
   }
 
-  private ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
-    return askWithOneCorrection(this.systemPrompt, content, meter, (messages) => this.send(messages));
-  }
-
-  private async send(messages: ChatMessage[]): Promise<ChatReply> {
-    const response = await this.client.chat({
+  private async send(client: Ollama, messages: ChatMessage[]): Promise<ChatReply> {
+    const response = await client.chat({
       model: this.model,
       messages,
       stream: false,

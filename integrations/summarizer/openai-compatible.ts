@@ -71,14 +71,14 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
   }
 
   /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
-  async summarize(input: SummaryInput): Promise<MeetingSummaryResult> {
-    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter) => this.ask(content, meter), classify: (error) => classifyOpenAiError(error, this.server) });
+  async summarize(input: SummaryInput, signal?: AbortSignal): Promise<MeetingSummaryResult> {
+    return summarizeWithModel(input, { name: this.name, model: this.model, price: this.price, maxInputTokens: this.maxInputTokens, ask: (content, meter, abort) => this.ask(content, meter, abort), classify: (error) => classifyOpenAiError(error, this.server) }, signal);
   }
 
   /** One structured answer: a request, and when the answer is invalid one more that says what was wrong. */
-  private ask(content: string, meter: UsageMeter): Promise<{ answer: SummaryAnswer; model: string }> {
+  private ask(content: string, meter: UsageMeter, signal: AbortSignal | undefined): Promise<{ answer: SummaryAnswer; model: string }> {
     return askWithOneCorrection(this.systemPrompt, content, meter, async (messages) => {
-      const response = await this.complete(messages);
+      const response = await this.complete(messages, signal);
       const usage = response.usage;
       return {
         said: response.choices[0]?.message?.content ?? '',
@@ -90,10 +90,10 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
   }
 
   /** The request, sent again without a parameter the server refuses by name (older llama.cpp, some proxies). */
-  private async complete(messages: ChatMessage[]): Promise<ChatCompletion> {
+  private async complete(messages: ChatMessage[], signal: AbortSignal | undefined): Promise<ChatCompletion> {
     for (;;) {
       try {
-        return await this.client.chat.completions.create(this.request(messages));
+        return await this.client.chat.completions.create(this.request(messages), { signal });
       } catch (error) {
         const refused = refusedParameter(error);
         if (!refused || this.refused.has(refused)) throw error;

@@ -110,5 +110,6 @@ export interface Summarizer {
   readonly name: string;
   /** A cheap call that fails when the provider cannot be used (credentials, reachability); for /ready. */
   check?(): Promise<void>;
-  summarize(input: SummaryInput): Promise<MeetingSummaryResult>;
+  /** `signal` aborts the provider's requests (the activity was cancelled: the worker is shutting down). */
+  summarize(input: SummaryInput, signal?: AbortSignal): Promise<MeetingSummaryResult>;
 }

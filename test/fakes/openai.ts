@@ -22,7 +22,9 @@ export type FakeBehaviour =
   | { kind: 'tool_call'; answer: unknown }
   | { kind: 'text'; text: string }
   | { kind: 'error'; status: number; type: string; message: string; code?: string; param?: string; headers?: Record<string, string> }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Never answers (until the stand-in closes): a model that takes minutes. */
+  | { kind: 'hang' };
 
 export type ScriptItem = FakeBehaviour | ((request: RecordedRequest) => FakeBehaviour);
 
@@ -121,6 +123,7 @@ export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<
   }
 
   function reply(request: RecordedRequest, res: http.ServerResponse, behaviour: FakeBehaviour): void {
+    if (behaviour.kind === 'hang') return;
     if (behaviour.kind === 'drop') {
       res.socket?.destroy();
       return;

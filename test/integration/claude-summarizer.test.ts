@@ -21,7 +21,7 @@ import {
   usageLimitInWordsOnly,
 } from '../fakes/anthropic';
 import { INPUT } from '../unit/meeting-sample';
-import { rejection } from '../helpers/rejection';
+import { abortedOnceStarted, rejection } from '../helpers/rejection';
 
 // The real @anthropic-ai/sdk client talks HTTP to a local stand-in of the Messages API (test/fakes/anthropic.ts).
 
@@ -435,6 +435,14 @@ describe('summarizeWithFallback', () => {
     expect(result.generator).toBe('claude');
     expect(error).toBeInstanceOf(RetryableProviderError);
     expect(fake.requests).toHaveLength(2);
+  });
+
+  it('a cancelled summary aborts the request in flight and rejects with the canceller\'s reason: no fallback, no retryable error', async () => {
+    fake.script({ kind: 'delay', ms: 60_000, then: toolUse(ANSWER) });
+
+    const { rejected, reason } = await abortedOnceStarted((signal) => summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 4, signal }), () => fake.requests.length === 1);
+
+    expect(rejected).toBe(reason);
   });
 });
 

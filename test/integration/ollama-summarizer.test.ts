@@ -12,7 +12,7 @@ import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
 import { DEFAULT_CONTEXT_TOKENS, type FakeOllama, jsonReply, ollamaError, outOfMemory, startFakeOllama, textReply } from '../fakes/ollama';
 import { INPUT } from '../unit/meeting-sample';
-import { rejection } from '../helpers/rejection';
+import { abortedOnceStarted, rejection } from '../helpers/rejection';
 
 // The real ollama-js client talks HTTP to a local stand-in of Ollama's own API (test/fakes/ollama.ts).
 
@@ -187,6 +187,14 @@ describe('OllamaSummarizer errors (the client never retries: Temporal does)', ()
 
     expect(result.generator).toMatch(/^local \(fallback: Ollama at http:\/\/127\.0\.0\.1:\d+ cannot load llama3\.1:8b/);
     expect(result.executiveSummary).toBe(summarizeLocally(INPUT).executiveSummary);
+  });
+
+  it('a cancelled summary aborts the request in flight and rejects with the canceller\'s reason: no fallback, no retryable error', async () => {
+    fake.script({ kind: 'hang' });
+
+    const { rejected, reason } = await abortedOnceStarted((signal) => summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 4, signal }), () => fake.requests.length === 1);
+
+    expect(rejected).toBe(reason);
   });
 
   it('check() lists the pulled models (nothing loaded) and says which to pull when the model is missing', async () => {

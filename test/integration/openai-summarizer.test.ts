@@ -21,7 +21,7 @@ import {
   toolCallAnswer,
 } from '../fakes/openai';
 import { INPUT } from '../unit/meeting-sample';
-import { rejection } from '../helpers/rejection';
+import { abortedOnceStarted, rejection } from '../helpers/rejection';
 
 // The real openai client talks HTTP to a local stand-in of an OpenAI-compatible server (test/fakes/openai.ts):
 // what vLLM, llama.cpp, LM Studio and Ollama's /v1 endpoint speak.
@@ -307,6 +307,14 @@ describe('OpenAiCompatibleSummarizer on a long meeting and in the fallback', () 
     expect(result.generator).toMatch(/^local \(fallback: OpenAI-compatible server http:\/\/127\.0\.0\.1:\d+\/v1 refused the request \(HTTP 400\): messages\[1\]\.content: too long/);
     expect(result.actionItems).toEqual(summarizeLocally(INPUT).actionItems);
     expect(error).toBeInstanceOf(RetryableProviderError);
+  });
+
+  it('a cancelled summary aborts the request in flight and rejects with the canceller\'s reason: no fallback, no retryable error', async () => {
+    fake.script({ kind: 'hang' });
+
+    const { rejected, reason } = await abortedOnceStarted((signal) => summarizeWithFallback(summarizer(), new LocalSummarizer(), INPUT, { attempt: 1, maxAttempts: 4, signal }), () => fake.requests.length === 1);
+
+    expect(rejected).toBe(reason);
   });
 });
 

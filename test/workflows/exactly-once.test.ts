@@ -4,14 +4,15 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { scheduleMeeting } from '../../clients/meetings';
 import { MeetingEvents, waitForPhase } from '../../clients/video-events';
-import { Notification, ParticipantReport, type UserEntity } from '../../db/entities';
+import { MeetingSummary, Notification, ParticipantReport, type UserEntity } from '../../db/entities';
 import { readChatLog } from '../../integrations/chat/log';
 import type { MeetingStatus } from '../../workflows/messages';
+import { jsonReply, startFakeOllama } from '../fakes/ollama';
 import { startFakeSlackApi } from '../fakes/slack-api';
 import { testDatabaseUrl, unique } from '../helpers/db';
 import { createUser } from '../helpers/factories';
 import { connectTestClients, spawnService, type ServiceProcess, type TestClients } from '../helpers/processes';
-import { LATE, within } from '../helpers/wait';
+import { LATE, waitFor, within } from '../helpers/wait';
 import { testWorld } from '../helpers/worker';
 
 // A real worker process (the one `npm start` runs), killed with SIGKILL in the middle of delivering results.
@@ -46,12 +47,13 @@ interface Sink {
   makeUser: (name: string) => Promise<UserEntity>;
 }
 
-/** A meeting whose worker is SIGKILLed while it delivers results, then restarted; returns what the provider got. */
-async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL') {
+/**
+ * A meeting of `host` and `guests` on its own task queue, run by a worker process with `env` until it ends: everyone
+ * joined and left, and its recording (with a sidecar transcript) finished. The meeting goes on processing it.
+ */
+async function meetingThatEnded(host: UserEntity, guests: UserEntity[], env: Record<string, string>) {
   // Each run has a task queue of its own: nothing left over from another run reaches its workers.
   const taskQueue = unique('exactly-once');
-  const host = await sink.makeUser('Alice Host');
-  const guests = await Promise.all(Array.from({ length: INVITEES }, (_, i) => sink.makeUser(`Guest ${i}`)));
   const { workflowId } = await scheduleMeeting(
     { em: orm.em.fork(), temporal: client, cfg: world.cfg, taskQueue },
     { host, title: 'All hands', start: new Date(), durationMinutes: 30, invitees: guests.map((g) => ({ email: g.email })), settings: { reminderMinutesBefore: 0 } },
@@ -59,7 +61,7 @@ async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL'
   const handle = client.workflow.getHandle(workflowId);
   const events = new MeetingEvents(handle);
 
-  let worker = startWorker(taskQueue, sink.env);
+  const worker = startWorker(taskQueue, env);
   await waitForPhase(handle, ['live'], 60_000);
   const people = [host.id, ...guests.map((g) => g.id)];
   for (const id of people) await events.join(id);
@@ -74,6 +76,16 @@ async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL'
   for (const id of people) await events.leave(id);
   await events.finishRoom();
   await events.finishRecording(recordingId, { filePath: audio });
+  return { taskQueue, workflowId, handle, worker, people };
+}
+
+/** A meeting whose worker is SIGKILLed while it delivers results, then restarted; returns what the provider got. */
+async function killDuringDelivery(sink: Sink, signal: NodeJS.Signals = 'SIGKILL') {
+  const host = await sink.makeUser('Alice Host');
+  const guests = await Promise.all(Array.from({ length: INVITEES }, (_, i) => sink.makeUser(`Guest ${i}`)));
+  const ended = await meetingThatEnded(host, guests, sink.env);
+  const { taskQueue, workflowId, handle, people } = ended;
+  let worker = ended.worker;
 
   // Kill the worker as soon as some, but not all, results have gone out.
   const results = async () => (await sink.sentKeys()).filter((key) => key.startsWith('results:'));
@@ -151,4 +163,35 @@ test('SIGTERM mid-delivery: the worker takes no new work, finishes the delivery 
   const history = await client.workflow.getHandle(`${outcome.workflowId}-recording-${recording}`).fetchHistory();
   const deliveryAttempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt).map((e) => e.activityTaskStartedEventAttributes!.attempt);
   expect(deliveryAttempts.every((attempt) => attempt === 1)).toBe(true);
+}, TEST_TIMEOUT_MS);
+
+test('SIGTERM while the summary waits on the model: its request is aborted after the grace time, the worker exits 0, and the next one summarizes', async () => {
+  const ollama = await startFakeOllama();
+  try {
+    const answer = { executiveSummary: 'The team agreed to ship the new release on Friday.', keyPoints: [], decisions: [], topics: [], sentiment: 0.3, actionItems: [] };
+    // The first request is never answered (a model that takes minutes on a CPU); the retry is.
+    ollama.script({ kind: 'hang' }, jsonReply(answer));
+    const env = { OLLAMA_HOST: ollama.host, OLLAMA_MODEL: 'llama3.1:8b', WORKER_SHUTDOWN_GRACE_SECONDS: '1' };
+    const host = await createUser(orm.em.fork(), { name: 'Alice Host', email: `${unique('alice')}@example.test` });
+    const guest = await createUser(orm.em.fork(), { name: 'Guest One', email: `${unique('guest')}@example.test` });
+    const { taskQueue, handle, worker } = await meetingThatEnded(host, [guest], env);
+    const asked = () => ollama.requests.filter((request) => request.path === '/api/chat').length;
+    await waitFor('the summary request to reach the model', () => asked() === 1, 60_000, 50);
+
+    // Without the abort the request outlives the grace time and its margin, and the worker gives up with exit code 1.
+    expect(await worker.stopWithin('SIGTERM', STOP_WITHIN_MS)).toBe(0);
+
+    const next = startWorker(taskQueue, env);
+    try {
+      const result = await completedWithin(handle, next, FINISH_WITHIN_MS);
+      expect(result.phase).toBe('completed');
+      const summary = await orm.em.fork().findOneOrFail(MeetingSummary, result.summaryId!);
+      expect([summary.generator, summary.executiveSummary]).toEqual(['ollama', answer.executiveSummary]);
+      expect(asked()).toBe(2);
+    } finally {
+      await next.stopWithin('SIGTERM', STOP_WITHIN_MS);
+    }
+  } finally {
+    await ollama.close();
+  }
 }, TEST_TIMEOUT_MS);
