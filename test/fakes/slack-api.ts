@@ -54,10 +54,6 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
   let rateLimitedUntil = 0;
   let retryAfter = 1;
   let clock = 1_700_000_000;
-  /** Set by stopAnsweringAfter: how many more matching messages are posted before Slack stops answering. */
-  let silence: { postsLeft: number; counts: (args: Record<string, any>) => boolean } | undefined;
-  /** Requests left without an answer while Slack was silent. */
-  const unanswered: IncomingMessage[] = [];
 
   const handlers: Record<string, (args: Record<string, any>) => Record<string, unknown>> = {
     'auth.test': () => ({ user_id: options.botUserId ?? 'UBOT', team_id: 'T1', bot_id: 'B1', team: 'Meetflow Test' }),
@@ -128,11 +124,6 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
       response.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       return;
     }
-    if (silence?.postsLeft === 0 && method !== 'auth.test') {
-      unanswered.push(request);
-      return;
-    }
-    if (silence && method === 'chat.postMessage' && silence.counts(args)) silence.postsLeft -= 1;
     calls.push({ method, args, rateLimited: false });
     const handler = handlers[method];
     const body = handler ? { ok: true, ...handler(args) } : { ok: false, error: 'unknown_method' };
@@ -171,24 +162,8 @@ export async function startFakeSlackApi(options: { botUserId?: string } = {}) {
       rateLimitedUntil = Date.now() + ms;
       retryAfter = retryAfterSeconds;
     },
-    /**
-     * After `count` more messages matching `counts` are posted, Slack stops answering: every call (but auth.test)
-     * is left open without an answer, and nothing it asked for is done, until answerAgain().
-     */
-    stopAnsweringAfter(count: number, counts: (args: Record<string, any>) => boolean = () => true) {
-      silence = { postsLeft: count, counts };
-    },
-    /** Answers new calls again; those left unanswered meanwhile are dropped (their connections closed). */
-    answerAgain() {
-      silence = undefined;
-      for (const request of unanswered.splice(0)) request.socket.destroy();
-    },
     posted: (method = 'chat.postMessage') => calls.filter((call) => call.method === method && !call.rateLimited),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const request of unanswered.splice(0)) request.socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
