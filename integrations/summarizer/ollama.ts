@@ -23,7 +23,7 @@ export interface OllamaSummarizerOptions {
   model: string;
   /** Transcript budget per request in estimated tokens; longer meetings are chunked. Default 60 000. */
   maxInputTokens?: number;
-  /** Tokens of the context window kept for the answer. Default 8192. */
+  /** Tokens of the context window kept for the answer (a summary is 1-3 thousand). Default 4096. */
   answerTokens?: number;
   /** Per-request timeout. Default 5 minutes (the summarization activity allows 10). */
   timeoutMs?: number;
@@ -31,7 +31,7 @@ export interface OllamaSummarizerOptions {
 
 /** A real tokenizer makes more tokens of a transcript (clock times, names) than the ~4 characters each estimated. */
 const TOKEN_MARGIN = 1.3;
-const CONTEXT_STEP = 2048;
+const MIN_CONTEXT = 8192;
 
 export class OllamaSummarizer implements Summarizer {
   readonly name = 'ollama';
@@ -45,7 +45,7 @@ export class OllamaSummarizer implements Summarizer {
   constructor(options: OllamaSummarizerOptions) {
     this.model = options.model;
     this.maxInputTokens = options.maxInputTokens ?? 60_000;
-    this.answerTokens = options.answerTokens ?? 8192;
+    this.answerTokens = options.answerTokens ?? 4096;
     this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
     this.host = options.host;
   }
@@ -106,10 +106,13 @@ export class OllamaSummarizer implements Summarizer {
     };
   }
 
-  /** A context window that holds the whole prompt and the answer, in steps so the server can reuse a loaded model. */
+  /**
+   * A context window that holds the whole prompt and the answer. Ollama loads a model again when the window changes,
+   * so windows come in powers of two: few sizes, and none more than twice what a request needs (memory grows with it).
+   */
   private contextFor(messages: ChatMessage[]): number {
-    const prompt = estimateTokens(messages.map((message) => message.content).join('\n')) * TOKEN_MARGIN;
-    return Math.ceil((prompt + this.answerTokens) / CONTEXT_STEP) * CONTEXT_STEP;
+    const needed = estimateTokens(messages.map((message) => message.content).join('\n')) * TOKEN_MARGIN + this.answerTokens;
+    return Math.max(MIN_CONTEXT, 2 ** Math.ceil(Math.log2(needed)));
   }
 
   /** ollama-js's failures as Meetflow's retryable / non-retryable ones, by the same rules as the other providers. */
