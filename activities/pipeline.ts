@@ -92,6 +92,7 @@ export function createPipelineActivities(ctx: ActivityContext) {
           },
           // A minute before Temporal would time the attempt out, so the provider gives up with its own reason.
           giveUpAt: currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - 60_000,
+          signal: activity.cancellationSignal,
         }),
         () => ({ progress, operations }),
       ).catch((error: unknown) => {

@@ -143,7 +143,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
     if (request.tracks?.length) {
       // Each person's track alone (one speaker each), merged by time with the track's name on every line.
       return transcribeTracks({ ...request, tracks: request.tracks }, (track, onProgress) =>
-        this.transcribe({ recordingId: request.recordingId, filePath: track.filePath, language: request.language, speakerCountHint: 1, onProgress, operations: request.operations, onOperation: request.onOperation, giveUpAt: request.giveUpAt }),
+        this.transcribe({ recordingId: request.recordingId, filePath: track.filePath, language: request.language, speakerCountHint: 1, onProgress, operations: request.operations, onOperation: request.onOperation, giveUpAt: request.giveUpAt, signal: request.signal }),
       );
     }
     const { audio, source } = await this.audioFor(request);
@@ -199,7 +199,7 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
    */
   private async recognize(
     request: protos.google.cloud.speech.v1.ILongRunningRecognizeRequest,
-    job: Pick<TranscriptionRequest, 'onProgress' | 'operations' | 'onOperation' | 'giveUpAt'> & { source: string },
+    job: Pick<TranscriptionRequest, 'onProgress' | 'operations' | 'onOperation' | 'giveUpAt' | 'signal'> & { source: string },
   ): Promise<RecognizeResponse> {
     const { onProgress } = job;
     const earlier = job.operations?.[job.source];
@@ -218,7 +218,10 @@ export class GoogleSpeechProvider implements TranscriptionProvider {
       if (Date.now() > deadline) {
         throw new Error(`Google Speech operation ${operation.name} is not done yet (progress ${lastProgress}%): the next attempt follows it on`);
       }
-      await sleep(this.pollIntervalMs);
+      // Cancelled: the operation goes on at Google, and the retry follows it (its name went out with the heartbeats).
+      await sleep(this.pollIntervalMs, undefined, { signal: job.signal }).catch((error: unknown) => {
+        throw job.signal?.aborted ? job.signal.reason : error;
+      });
       // One GetOperation with this call's options (no retry, short timeout); updates operation.metadata/result.
       await operation.getOperation();
       report();

@@ -71,11 +71,28 @@ export class WhisperProcess {
     return this.child?.pid;
   }
 
-  transcribe(file: string, language: string | null, onProgress?: (fraction: number) => void): Promise<WhisperResult> {
+  /**
+   * `signal` gives the file up: the request rejects with its reason at once. The process cannot drop a file halfway,
+   * so when that was all it had to do it is stopped (the next request starts it again); otherwise it finishes the file
+   * for nobody.
+   */
+  transcribe(file: string, language: string | null, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<WhisperResult> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const child = this.child ?? this.start();
     const id = randomUUID();
     return new Promise<WhisperResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
+      const giveUp = () => {
+        if (!this.pending.delete(id)) return;
+        reject(signal?.reason);
+        if (this.pending.size === 0) child.kill('SIGTERM');
+        else this.holdProcessOpen();
+      };
+      const settle = <T>(then: (value: T) => void) => (value: T) => {
+        signal?.removeEventListener('abort', giveUp);
+        then(value);
+      };
+      signal?.addEventListener('abort', giveUp, { once: true });
+      this.pending.set(id, { resolve: settle(resolve), reject: settle(reject), onProgress });
       this.holdProcessOpen();
       child.stdin.write(`${JSON.stringify({ id, file, language, wordTimestamps: true, beamSize: this.options.beamSize })}\n`);
     });
@@ -111,6 +128,10 @@ export class WhisperProcess {
     child.on('error', (error) => this.onExit(child, `could not start ${python}: ${error.message}`));
     // 'close', not 'exit': its stderr has been read to the end by then, so the error can quote it.
     child.on('close', (code, signal) => this.onExit(child, signal ? `was killed (${signal})` : `exited with code ${code}`));
+    // However this process ends (a forced exit included), the transcriber does not outlive it, busy on a file.
+    const stopWithParent = () => child.kill('SIGKILL');
+    process.once('exit', stopWithParent);
+    child.once('exit', () => process.off('exit', stopWithParent));
     log?.info({ pid: child.pid, modelDir }, 'transcriber process starting');
     return child;
   }
@@ -230,14 +251,14 @@ export class LocalWhisperProvider implements TranscriptionProvider {
     if (request.tracks?.length) {
       const tracks = request.tracks;
       return this.nonEmpty(
-        await transcribeTracks({ ...request, tracks }, async (track, onProgress) => toParsedTranscript(await this.process.transcribe(track.filePath, language, onProgress), track.speaker)),
+        await transcribeTracks({ ...request, tracks }, async (track, onProgress) => toParsedTranscript(await this.process.transcribe(track.filePath, language, onProgress, request.signal), track.speaker)),
         request,
       );
     }
     const file = request.filePath ?? (request.fileUrl?.startsWith('file://') ? new URL(request.fileUrl).pathname : undefined);
     if (!file) throw new UntranscribableError(`recording ${request.recordingId} has no local file, and local speech-to-text reads only local files (got ${request.fileUrl ?? 'no URL'})`);
     if (await this.hasSidecar(file)) return this.sidecar.transcribe(request);
-    return this.nonEmpty(toParsedTranscript(await this.process.transcribe(file, language, request.onProgress), SINGLE_SPEAKER), request);
+    return this.nonEmpty(toParsedTranscript(await this.process.transcribe(file, language, request.onProgress, request.signal), SINGLE_SPEAKER), request);
   }
 
   close(): Promise<void> {

@@ -30,6 +30,11 @@ export interface TranscriptionRequest {
   onOperation?: (source: string, name: string) => void;
   /** Give up (retryably) by this instant (epoch ms): the activity's own timeout, less a margin. */
   giveUpAt?: number;
+  /**
+   * Aborted when the activity is cancelled (the worker is shutting down): the provider stops waiting, and stops the
+   * work it runs itself, and rejects with the signal's reason. A server-side recognition goes on; the retry follows it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface TranscriptionProvider {

@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { GoogleSpeechProvider, type GoogleSpeechProviderOptions } from '../../integrations/transcription/google';
 import { UntranscribableError } from '../../integrations/transcription/types';
 import { type FakeGoogleSpeech, type FakeWord, startFakeGoogleSpeech } from '../fakes/google-speech';
+import { abortedOnceStarted } from '../helpers/rejection';
 
 let fake: FakeGoogleSpeech;
 let tmp: string;
@@ -165,6 +166,19 @@ describe('GoogleSpeechProvider against a Google Speech v1 stand-in', () => {
     expect(fake.polls).toHaveLength(3);
     expect(new Set(fake.polls).size).toBe(1);
     expect(progress).toEqual([0, 33, 66, 100]);
+  });
+
+  test('cancelled while it polls: rejects with the reason and stops polling; the operation is left to the retry', async () => {
+    fake.script([{ kind: 'result', words: conversation, afterPolls: 1_000_000 }]);
+    const operations: string[] = [];
+
+    const { rejected, reason } = await abortedOnceStarted((signal) => provider().transcribe({ ...request(), signal, onOperation: (_source, name) => operations.push(name) }), () => fake.polls.length >= 2);
+    const pollsWhenCancelled = fake.polls.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(rejected).toBe(reason);
+    expect(operations).toHaveLength(1);
+    expect(fake.polls.length).toBeLessThanOrEqual(pollsWhenCancelled + 1);
   });
 
   test('UNAVAILABLE fails the attempt retryably, and the next attempt succeeds', async () => {

@@ -9,7 +9,9 @@ import { loadConfig } from '../../config';
 import { createTranscriptionProvider } from '../../integrations';
 import { LocalWhisperProvider } from '../../integrations/transcription/local';
 import { UntranscribableError } from '../../integrations/transcription/types';
+import { rejection } from '../helpers/rejection';
 import { ROOT } from '../helpers/temporal';
+import { waitFor } from '../helpers/wait';
 import { conversationTracks, monologue, SCRIPT, speechDir, turnAt } from '../helpers/speech';
 
 const run = promisify(execFile);
@@ -125,6 +127,24 @@ test('a killed transcriber fails its request retryably and is started again for 
   const again = await provider.transcribe({ recordingId: 'again', filePath: file, language: 'en' });
   expect(provider.transcriberPid).not.toBe(first);
   expect(wordErrorRate(text, spokenText(again.text))).toBeLessThan(0.1);
+});
+
+test('a cancelled transcription rejects at once with the reason, and the transcriber it alone kept busy is stopped', async () => {
+  const { file, text } = await monologue(dir, 'ada');
+  await provider.transcribe({ recordingId: 'warm-again', filePath: file, language: 'en' });
+  const busy = provider.transcriberPid!;
+  const cancel = new AbortController();
+  const reason = new Error('WORKER_SHUTDOWN');
+
+  // Cancelled as the transcriber reports its first progress on the file, before its end.
+  const rejected = await rejection(provider.transcribe({ recordingId: 'cancelled', filePath: file, language: 'en', signal: cancel.signal, onProgress: () => cancel.abort(reason) }));
+
+  expect(rejected).toBe(reason);
+  // A worker shutting down neither waits for the file nor leaves the transcriber decoding it.
+  await waitFor('the transcriber to stop', () => provider.transcriberPid === undefined, 10_000, 50);
+  expect(() => process.kill(busy, 0)).toThrow(/ESRCH/);
+  const next = await provider.transcribe({ recordingId: 'after-cancel', filePath: file, language: 'en' });
+  expect(wordErrorRate(text, spokenText(next.text))).toBeLessThan(0.1);
 });
 
 test('meetflow transcribe prints the transcript of an audio file, with times', async () => {
