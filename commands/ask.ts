@@ -21,7 +21,8 @@ export interface Answer {
   /** What to read: Claude's answer with its sources, or quoted passages (or open items), each with where it was said. */
   answer: string;
   /** claude: written by Claude from the cited passages alone; extractive: the passages themselves (or open items). */
-  answeredBy: 'claude' | 'extractive';
+  /** The answerer's name ('claude', 'openai', 'ollama'), or 'extractive' for the quoted lines. */
+  answeredBy: string;
   citations: Citation[];
   /** For questions about what the asker owes: their open action items. */
   actionItems?: { id: string; title: string; dueDate: string | null; meeting: { id: string; title: string }; url: string }[];
@@ -49,12 +50,12 @@ export type AskDeps = Pick<CommandDeps, 'em'> & {
 };
 
 /** Said above the quoted lines when Claude was asked and failed. */
-export const FALLBACK_LABEL = 'Claude could not answer just now, so here are the lines from your meetings that match.';
+const fallbackLabel = (answerer: Answerer) => `${answerer.label} could not answer just now, so here are the lines from your meetings that match.`;
 
 /**
  * Answers a question from the meetings the asker may see, with citations: what they owe (their open action items,
  * narrowed to a person they name), or the transcript lines that best match it, quoted with speaker, meeting and
- * time. With an answerer (Claude), it writes the answer from those lines alone and the lines are its sources; when it
+ * time. With an answerer (Claude, or a self-hosted model), it writes the answer from those lines alone and the lines are its sources; when it
  * fails, the quoted lines are the answer, labelled so.
  */
 export async function askMeetings(deps: AskDeps, actor: Actor & { kind: 'person' }, question: string, publicUrl: string): Promise<Answer> {
@@ -73,9 +74,9 @@ export async function askMeetings(deps: AskDeps, actor: Actor & { kind: 'person'
     deps.onAnswererError?.(error);
     return undefined;
   });
-  if (written === undefined) return { question, answer: `${FALLBACK_LABEL}\n${quoted}`, answeredBy: 'extractive', citations };
+  if (written === undefined) return { question, answer: `${fallbackLabel(deps.answerer)}\n${quoted}`, answeredBy: 'extractive', citations };
   const sources = citations.map((c, i) => `[${i + 1}] ${where(c)} ${c.url}`).join('\n');
-  return { question, answer: `${written}\n\nSources:\n${sources}`, answeredBy: 'claude', citations };
+  return { question, answer: `${written}\n\nSources:\n${sources}`, answeredBy: deps.answerer.name, citations };
 }
 
 /** "Bob Baker, Quarterly planning, 2026-11-30 at 1:02:05": who said a line, in which meeting, and when in it. */

@@ -125,7 +125,7 @@ export const configSchema = z.object({
   ANTHROPIC_API_KEY: optional,
   ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
   ANTHROPIC_BASE_URL: optional,
-  /** Who writes answers to /ask and `/meet ask`: auto: Claude when ANTHROPIC_API_KEY is set (else extractive); extractive: always the quoted lines. */
+  /** Who writes answers to /ask and `/meet ask`: auto: Claude when ANTHROPIC_API_KEY is set, else the self-hosted model that summarizes (else extractive); extractive: always the quoted lines. */
   ASK_ANSWERER: z.enum(['auto', 'extractive'], { error: 'must be auto or extractive' }).default('auto'),
   /** An OpenAI-compatible chat completions server (vLLM, llama.cpp, LM Studio, Ollama's /v1); unset with SUMMARIZER_PROVIDER=openai: OpenAI's API. */
   OPENAI_BASE_URL: optional,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { type Config, summarizerChoice } from '../config';
+import { OllamaAnswerer, OpenAiCompatibleAnswerer } from './answerer/chat-models';
 import { ClaudeAnswerer } from './answerer/claude';
 import type { Answerer } from './answerer/types';
 import { LogChatProvider } from './chat/log';
@@ -99,10 +100,17 @@ function createSummarizer(cfg: Config, local: Summarizer): Summarizer {
   return local;
 }
 
-/** Claude answers questions when it has a key (and ASK_ANSWERER allows it); otherwise answers are extractive. */
+/**
+ * Who writes answers to questions (unless ASK_ANSWERER is `extractive`): Claude when it has a key, else the
+ * self-hosted model that summarizes (an OpenAI-compatible server or Ollama); otherwise answers are extractive.
+ */
 export function createAnswerer(cfg: Config): Answerer | undefined {
-  if (cfg.ASK_ANSWERER === 'extractive' || !cfg.ANTHROPIC_API_KEY) return undefined;
-  return new ClaudeAnswerer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL });
+  if (cfg.ASK_ANSWERER === 'extractive') return undefined;
+  if (cfg.ANTHROPIC_API_KEY) return new ClaudeAnswerer({ apiKey: cfg.ANTHROPIC_API_KEY, model: cfg.ANTHROPIC_MODEL, baseURL: cfg.ANTHROPIC_BASE_URL });
+  const choice = summarizerChoice(cfg);
+  if (choice === 'openai' && cfg.OPENAI_MODEL) return new OpenAiCompatibleAnswerer({ baseURL: cfg.OPENAI_BASE_URL, apiKey: cfg.OPENAI_API_KEY, model: cfg.OPENAI_MODEL });
+  if (choice === 'ollama' && cfg.OLLAMA_MODEL) return new OllamaAnswerer({ host: cfg.OLLAMA_HOST, model: cfg.OLLAMA_MODEL });
+  return undefined;
 }
 
 /** Chooses each provider from the environment; with no keys, every one is its embedded default. */

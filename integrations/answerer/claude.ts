@@ -18,6 +18,7 @@ export interface ClaudeAnswererOptions {
 /** Questions answered by Claude from the passages it is given, told to use nothing else. */
 export class ClaudeAnswerer implements Answerer {
   readonly name = 'claude';
+  readonly label = 'Claude';
   readonly model: string;
   private readonly client: Anthropic;
   private readonly maxOutputTokens: number;

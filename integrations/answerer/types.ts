@@ -16,6 +16,8 @@ export interface AnswerPassage {
 export interface Answerer {
   readonly name: string;
   readonly model: string;
+  /** Who answers, as people read it ("Claude", "llama3.1:8b"). */
+  readonly label: string;
   answer(question: string, passages: AnswerPassage[]): Promise<string>;
   check?(): Promise<void>;
 }

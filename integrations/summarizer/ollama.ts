@@ -36,41 +36,21 @@ const MIN_CONTEXT = 8192;
 export class OllamaSummarizer implements Summarizer {
   readonly name = 'ollama';
   readonly model: string;
-  private readonly host: string;
+  private readonly server: OllamaServer;
   private readonly maxInputTokens: number;
   private readonly answerTokens: number;
-  private readonly timeoutMs: number;
   private readonly systemPrompt = jsonSystemPrompt(summaryJsonSchema());
 
   constructor(options: OllamaSummarizerOptions) {
     this.model = options.model;
     this.maxInputTokens = options.maxInputTokens ?? 60_000;
     this.answerTokens = options.answerTokens ?? 4096;
-    this.timeoutMs = options.timeoutMs ?? 5 * 60_000;
-    this.host = options.host;
-  }
-
-  /**
-   * ollama-js takes neither a timeout nor an abort signal for a request that does not stream: both go into the fetch
-   * it is given, so a client serves one part of a summary (clients are cheap: fetch keeps the connections).
-   */
-  private client(signal?: AbortSignal): Ollama {
-    const timeout = this.timeoutMs;
-    const limitedFetch: typeof fetch = (input, init) => {
-      const limits = [AbortSignal.timeout(timeout), ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
-      return fetch(input, { ...init, signal: AbortSignal.any(limits) });
-    };
-    return new Ollama({ host: this.host, fetch: limitedFetch });
+    this.server = { host: options.host, model: options.model, timeoutMs: options.timeoutMs ?? 5 * 60_000 };
   }
 
   /** The server answers and has the model (GET /api/tags: nothing is loaded, no tokens spent). */
-  async check(): Promise<void> {
-    const { models } = await this.client().list().catch((error: unknown) => {
-      throw this.classify(error);
-    });
-    if (models.some((model) => sameModel(model.name, this.model))) return;
-    const pulled = models.map((model) => model.name).join(', ') || 'none';
-    throw new NonRetryableProviderError(`Ollama at ${this.host} does not have the model ${this.model} (it has: ${pulled}). Run \`ollama pull ${this.model}\` or set OLLAMA_MODEL.`);
+  check(): Promise<void> {
+    return checkOllamaModel(this.server);
   }
 
   /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
@@ -81,10 +61,10 @@ export class OllamaSummarizer implements Summarizer {
       price: undefined,
       maxInputTokens: this.maxInputTokens,
       ask: (content: string, meter: UsageMeter, abort: AbortSignal | undefined) => {
-        const client = this.client(abort);
+        const client = ollamaClient(this.server, abort);
         return askWithOneCorrection(this.systemPrompt, content, meter, (messages) => this.send(client, messages));
       },
-      classify: (error: unknown) => this.classify(error),
+      classify: (error: unknown) => classifyOllamaError(error, this.server),
     };
     return summarizeWithModel(input, run, signal);
   }
@@ -114,30 +94,59 @@ export class OllamaSummarizer implements Summarizer {
     const needed = estimateTokens(messages.map((message) => message.content).join('\n')) * TOKEN_MARGIN + this.answerTokens;
     return Math.max(MIN_CONTEXT, 2 ** Math.ceil(Math.log2(needed)));
   }
+}
 
-  /** ollama-js's failures as Meetflow's retryable / non-retryable ones, by the same rules as the other providers. */
-  private classify(error: unknown): Error {
-    if (error instanceof RetryableProviderError || error instanceof NonRetryableProviderError) return error;
-    const where = `Ollama at ${this.host}`;
-    // A DOMException, which is not an Error of this realm everywhere (jest's sandbox): known by its name.
-    if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') {
-      return new RetryableProviderError(`${where} gave no answer within ${Math.round(this.timeoutMs / 1000)} s`, { cause: error });
-    }
-    const status = statusOf(error);
-    if (status === undefined) {
-      // fetch's "fetch failed" (refused, reset, DNS): the server is down or restarting.
-      const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
-      return new RetryableProviderError(`${where} unreachable (${reason}). Is \`ollama serve\` running there?`, { cause: error });
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    // Loading a model that does not fit is a 500 that waiting does not fix.
-    if (/requires more system memory|out of memory|unable to allocate/i.test(detail)) {
-      return new NonRetryableProviderError(`${where} cannot load ${this.model}: ${detail} Use a smaller model, or lower SUMMARY_MAX_INPUT_TOKENS (the context window is sized to it).`, { status, cause: error });
-    }
-    if (isRetryableStatus(status)) return new RetryableProviderError(`${where} failed with HTTP ${status}: ${detail}`, { status, cause: error });
-    const hint = status === 404 ? ` Run \`ollama pull ${this.model}\` on that server, or set OLLAMA_MODEL to a model it has.` : '';
-    return new NonRetryableProviderError(`${where} refused the request (HTTP ${status}): ${detail}${hint}`, { status, cause: error });
+/** An Ollama server and the model used on it, as every request to it needs them. */
+export interface OllamaServer {
+  host: string;
+  model: string;
+  timeoutMs: number;
+}
+
+/**
+ * ollama-js takes neither a timeout nor an abort signal for a request that does not stream: both go into the fetch
+ * it is given, so a client serves one part of a summary or one answer (clients are cheap: fetch keeps the connections).
+ */
+export function ollamaClient(server: OllamaServer, signal?: AbortSignal): Ollama {
+  const limitedFetch: typeof fetch = (input, init) => {
+    const limits = [AbortSignal.timeout(server.timeoutMs), ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
+    return fetch(input, { ...init, signal: AbortSignal.any(limits) });
+  };
+  return new Ollama({ host: server.host, fetch: limitedFetch });
+}
+
+/** The server answers and has the model (GET /api/tags: nothing is loaded, no tokens spent). */
+export async function checkOllamaModel(server: OllamaServer): Promise<void> {
+  const { models } = await ollamaClient(server).list().catch((error: unknown) => {
+    throw classifyOllamaError(error, server);
+  });
+  if (models.some((model) => sameModel(model.name, server.model))) return;
+  const pulled = models.map((model) => model.name).join(', ') || 'none';
+  throw new NonRetryableProviderError(`Ollama at ${server.host} does not have the model ${server.model} (it has: ${pulled}). Run \`ollama pull ${server.model}\` or set OLLAMA_MODEL.`);
+}
+
+/** ollama-js's failures as Meetflow's retryable / non-retryable ones, by the same rules as the other providers. */
+export function classifyOllamaError(error: unknown, server: OllamaServer): Error {
+  if (error instanceof RetryableProviderError || error instanceof NonRetryableProviderError) return error;
+  const where = `Ollama at ${server.host}`;
+  // A DOMException, which is not an Error of this realm everywhere (jest's sandbox): known by its name.
+  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+    return new RetryableProviderError(`${where} gave no answer within ${Math.round(server.timeoutMs / 1000)} s`, { cause: error });
   }
+  const status = statusOf(error);
+  if (status === undefined) {
+    // fetch's "fetch failed" (refused, reset, DNS): the server is down or restarting.
+    const reason = error instanceof Error ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}` : String(error);
+    return new RetryableProviderError(`${where} unreachable (${reason}). Is \`ollama serve\` running there?`, { cause: error });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  // Loading a model that does not fit is a 500 that waiting does not fix.
+  if (/requires more system memory|out of memory|unable to allocate/i.test(detail)) {
+    return new NonRetryableProviderError(`${where} cannot load ${server.model}: ${detail} Use a smaller model, or lower SUMMARY_MAX_INPUT_TOKENS (the context window is sized to it).`, { status, cause: error });
+  }
+  if (isRetryableStatus(status)) return new RetryableProviderError(`${where} failed with HTTP ${status}: ${detail}`, { status, cause: error });
+  const hint = status === 404 ? ` Run \`ollama pull ${server.model}\` on that server, or set OLLAMA_MODEL to a model it has.` : '';
+  return new NonRetryableProviderError(`${where} refused the request (HTTP ${status}): ${detail}${hint}`, { status, cause: error });
 }
 
 /** ollama-js's ResponseError carries the HTTP status as `status_code`. */

@@ -31,6 +31,18 @@ export interface OpenAiCompatibleSummarizerOptions {
   price?: ModelPrice;
 }
 
+/** An openai client for a server that may want no key at all, and that never retries on its own (Temporal does). */
+export function openAiClient(options: { baseURL?: string; apiKey?: string; timeoutMs: number }): OpenAI {
+  return new OpenAI({
+    // The client insists on a key; without one, no Authorization header is sent at all.
+    apiKey: options.apiKey || 'unused',
+    ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    maxRetries: 0,
+    timeout: options.timeoutMs,
+  });
+}
+
 /** The request parameters a server may refuse by name (a 400 naming it), then sent no more. */
 type Optional = 'response_format' | 'temperature';
 
@@ -51,15 +63,7 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
     this.maxOutputTokens = options.maxOutputTokens;
     this.price = options.price;
     this.systemPrompt = jsonSystemPrompt(summaryJsonSchema());
-    this.client = new OpenAI({
-      // The client insists on a key; without one, no Authorization header is sent at all.
-      apiKey: options.apiKey || 'unused',
-      ...(options.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      // Temporal owns retries (with backoff and the fallback on the last attempt): the client must not retry on its own.
-      maxRetries: 0,
-      timeout: options.timeoutMs ?? 5 * 60_000,
-    });
+    this.client = openAiClient({ ...options, timeoutMs: options.timeoutMs ?? 5 * 60_000 });
     this.server = this.client.baseURL;
   }
 

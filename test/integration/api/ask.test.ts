@@ -1,4 +1,5 @@
 import { startFakeAnthropic, textAnswer, type FakeAnthropic } from '../../fakes/anthropic';
+import { type FakeOllama, ollamaError, startFakeOllama, textReply } from '../../fakes/ollama';
 import { apiDeps, signUp, startApi, startApiStack, type ApiStack, type TestApi } from '../../helpers/api';
 import { playRecordedMeeting, vttOf } from '../../helpers/meeting';
 import { testWorld, type TestWorld } from '../../helpers/worker';
@@ -10,6 +11,9 @@ let world: TestWorld;
 // The same API with Claude configured (its real SDK, pointed at the Anthropic stand-in), on the same database.
 let anthropic: FakeAnthropic;
 let withClaude: TestApi;
+// And with a self-hosted model on Ollama (the real ollama client, pointed at its stand-in).
+let ollama: FakeOllama;
+let withOllama: TestApi;
 
 beforeAll(async () => {
   world = testWorld('api-ask');
@@ -17,11 +21,16 @@ beforeAll(async () => {
   anthropic = await startFakeAnthropic();
   const claudeWorld = testWorld('api-ask-claude', { SUMMARIZER_PROVIDER: 'local', ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: anthropic.url });
   withClaude = await startApi(apiDeps(stack.orm, stack.env.connection, world, { providers: { ...world.providers, answerer: claudeWorld.providers.answerer } }));
+  ollama = await startFakeOllama();
+  const ollamaWorld = testWorld('api-ask-ollama', { OLLAMA_HOST: ollama.host, OLLAMA_MODEL: 'llama3.1:8b' });
+  withOllama = await startApi(apiDeps(stack.orm, stack.env.connection, world, { providers: { ...world.providers, answerer: ollamaWorld.providers.answerer } }));
 }, 120_000);
 
 afterAll(async () => {
   await withClaude?.close();
   await anthropic?.close();
+  await withOllama?.close();
+  await ollama?.close();
   await stack?.stop();
 });
 
@@ -163,4 +172,20 @@ test('when Claude fails, the quoted lines are the answer, labelled so', async ()
   expect(asked.answeredBy).toBe('extractive');
   expect(asked.answer).toMatch(/^Claude could not answer just now, so here are the lines from your meetings that match\.\nFrom your meetings:\n• “The vendor contract renews in April at the same price\.” \(Jo Fallback, Vendor call, \d{4}-\d{2}-\d{2} at 0:00\)/);
   expect(asked.citations).toEqual([expect.objectContaining({ meeting: expect.objectContaining({ id: meetingId }), speaker: 'Jo Fallback' })]);
+});
+
+test('with a model on Ollama, it writes the answer (answeredBy "ollama"); when it fails, the quoted lines say which model could not', async () => {
+  const { api } = stack;
+  const kim = await signUp(api, 'Kim Local');
+  await heldMeeting(kim, 'Office move', [], [['Kim Local', 'We agreed the office move happens in the second week of January.']]);
+  ollama.script(textReply('<think>The line says January.</think>The office move is in the second week of January [1].'), ollamaError(500, 'llama runner process has terminated'));
+
+  const answered = (await withOllama.call('POST', '/ask', { token: kim.token, body: { question: 'When is the office move?' } })).body;
+  const failed = (await withOllama.call('POST', '/ask', { token: kim.token, body: { question: 'When is the office move?' } })).body;
+
+  expect(answered.answeredBy).toBe('ollama');
+  expect(answered.answer).toMatch(/^The office move is in the second week of January \[1\]\.\n\nSources:\n\[1\] Kim Local, Office move/);
+  expect(ollama.requests[0].body.messages[1].content).toMatch(/\[1\] Kim Local, in "Office move" .*: We agreed the office move happens in the second week of January\./);
+  expect(failed.answeredBy).toBe('extractive');
+  expect(failed.answer).toMatch(/^llama3\.1:8b could not answer just now, so here are the lines from your meetings that match\.\nFrom your meetings:\n• “We agreed the office move/);
 });
