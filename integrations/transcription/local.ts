@@ -128,7 +128,7 @@ export class WhisperProcess {
     child.on('error', (error) => this.onExit(child, `could not start ${python}: ${error.message}`));
     // 'close', not 'exit': its stderr has been read to the end by then, so the error can quote it.
     child.on('close', (code, signal) => this.onExit(child, signal ? `was killed (${signal})` : `exited with code ${code}`));
-    // However this process ends (a forced exit included), the transcriber does not outlive it, busy on a file.
+    // When this process exits (the worker's forced exit included), the transcriber goes too, not decoding on for nobody.
     const stopWithParent = () => child.kill('SIGKILL');
     process.once('exit', stopWithParent);
     child.once('exit', () => process.off('exit', stopWithParent));
