@@ -18,10 +18,9 @@ export interface Citation {
 
 export interface Answer {
   question: string;
-  /** What to read: Claude's answer with its sources, or quoted passages (or open items), each with where it was said. */
+  /** What to read: the model's answer with its sources, or quoted passages (or open items), each with where it was said. */
   answer: string;
-  /** claude: written by Claude from the cited passages alone; extractive: the passages themselves (or open items). */
-  /** The answerer's name ('claude', 'openai', 'ollama'), or 'extractive' for the quoted lines. */
+  /** The model that wrote it from the cited passages alone ('claude', 'openai', 'ollama'); extractive: the passages themselves (or open items). */
   answeredBy: string;
   citations: Citation[];
   /** For questions about what the asker owes: their open action items. */
@@ -49,7 +48,7 @@ export type AskDeps = Pick<CommandDeps, 'em'> & {
   onAnswererError?: (error: unknown) => void;
 };
 
-/** Said above the quoted lines when Claude was asked and failed. */
+/** Said above the quoted lines when the model was asked and failed. */
 const fallbackLabel = (answerer: Answerer) => `${answerer.label} could not answer just now, so here are the lines from your meetings that match.`;
 
 /**
