@@ -84,11 +84,19 @@ function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** The answer's JSON Schema (an object schema without `$schema`), for a tool's input or a structured-output format. */
+let jsonSchema: (Record<string, unknown> & { type: 'object' }) | undefined;
+
+/**
+ * The answer's JSON Schema (an object schema without `$schema`), for a tool's input or a structured-output format.
+ * Built once: the OpenAI-compatible and Ollama providers send it with every request. Callers must not change it.
+ */
 export function summaryJsonSchema(): Record<string, unknown> & { type: 'object' } {
-  const schema = z.toJSONSchema(summarySchema) as Record<string, unknown>;
-  delete schema.$schema;
-  return { ...schema, type: 'object' };
+  if (!jsonSchema) {
+    const schema = z.toJSONSchema(summarySchema) as Record<string, unknown>;
+    delete schema.$schema;
+    jsonSchema = { ...schema, type: 'object' };
+  }
+  return jsonSchema;
 }
 
 /** Validates what the model sent; the problem, when there is one, is written for the model to correct. */
