@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import { NonRetryableProviderError } from '../summarizer/errors';
+import { withoutThinking } from '../summarizer/llm-summary';
 import { checkOllamaModel, classifyOllamaError, ollamaClient, type OllamaServer } from '../summarizer/ollama';
 import { openAiClient } from '../summarizer/openai-compatible';
 import { classifyOpenAiError } from '../summarizer/openai-errors';
@@ -17,7 +18,7 @@ const ANSWER_CONTEXT_TOKENS = 8192;
 
 /** The answer without a reasoning model's <think> block; a refusal for good when nothing is left. */
 function answerText(said: string | null | undefined, who: string): string {
-  const text = (said ?? '').replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const text = withoutThinking(said ?? '');
   if (!text) throw new NonRetryableProviderError(`${who} answered without text`);
   return text;
 }

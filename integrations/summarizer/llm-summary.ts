@@ -94,9 +94,14 @@ export function answerInText(text: string, cutOff: boolean, refusal?: string | n
   return parsed.ok ? parsed : { ok: false, problem: `${parsed.problem}${limit}` };
 }
 
+/** A model's reply without the <think> block a reasoning model puts first. */
+export function withoutThinking(text: string): string {
+  return text.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+}
+
 /** The first JSON object in the text: reasoning models put a <think> block first, some wrap the JSON in a code fence. */
 export function jsonIn(text: string): unknown {
-  const body = text.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const body = withoutThinking(text);
   const start = body.indexOf('{');
   const end = body.lastIndexOf('}');
   if (start < 0 || end <= start) return undefined;

@@ -92,9 +92,10 @@ function keyPhrases(sentence: Sentence): string[] {
   const phrases: string[] = [];
   tokens.forEach((token, i) => {
     if (!isContentWord(token)) return;
-    if (!namesNoSubject(token)) phrases.push(lightStem(token));
+    const noSubject = namesNoSubject(token);
+    if (!noSubject) phrases.push(lightStem(token));
     const next = tokens[i + 1];
-    if (next && isContentWord(next) && !(namesNoSubject(token) && namesNoSubject(next))) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
+    if (next && isContentWord(next) && !(noSubject && namesNoSubject(next))) phrases.push(`${lightStem(token)} ${lightStem(next)}`);
   });
   return phrases;
 }

@@ -1,6 +1,4 @@
-import http from 'node:http';
 import pino from 'pino';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, summarizerChoice } from '../../config';
 import { createProviders } from '../../integrations';
 import { transcriptLine } from '../../integrations/summarizer/chunking';
@@ -12,6 +10,7 @@ import type { SummaryInput } from '../../integrations/summarizer/types';
 import type { Segment } from '../../integrations/transcripts/types';
 import { DEFAULT_CONTEXT_TOKENS, type FakeOllama, jsonReply, ollamaError, outOfMemory, startFakeOllama, textReply } from '../fakes/ollama';
 import { INPUT } from '../unit/meeting-sample';
+import { freePort } from '../helpers/processes';
 import { abortedOnceStarted, rejection } from '../helpers/rejection';
 
 // The real ollama-js client talks HTTP to a local stand-in of Ollama's own API (test/fakes/ollama.ts).
@@ -42,15 +41,6 @@ const ANSWER = {
     { title: 'Send the launch checklist', description: 'To the whole team.', owner: 'Alice Smith', dueDate: '2026-11-27', priority: 'medium', type: 'task', source: { from: '01:46', to: '01:46' } },
   ],
 };
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const closed = http.createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = closed.address() as AddressInfo;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
-  return port;
-}
 
 describe('OllamaSummarizer with a valid answer', () => {
   it('turns the JSON answer into the grounded result, generator ollama, with the tokens Ollama counted', async () => {
@@ -147,7 +137,7 @@ describe('OllamaSummarizer with invalid answers', () => {
 describe('OllamaSummarizer errors (the client never retries: Temporal does)', () => {
   it('a 500, a dropped connection, no server and no answer in time are retryable', async () => {
     fake.script(ollamaError(500, 'llama runner process has terminated: signal: killed'), { kind: 'drop' }, { kind: 'hang' });
-    const port = await closedPort();
+    const port = await freePort();
 
     const errors = [
       await rejection(summarizer().summarize(INPUT)),
@@ -201,7 +191,7 @@ describe('OllamaSummarizer errors (the client never retries: Temporal does)', ()
     await expect(summarizer().check()).resolves.toBeUndefined();
     await expect(summarizer({ model: 'qwen3:latest' }).check()).resolves.toBeUndefined();
     const missing = await rejection(summarizer({ model: 'mistral' }).check());
-    const down = await rejection(new OllamaSummarizer({ host: `:${await closedPort()}`, model: MODEL }).check());
+    const down = await rejection(new OllamaSummarizer({ host: `:${await freePort()}`, model: MODEL }).check());
 
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/tags', 'GET /api/tags', 'GET /api/tags']);
     expect(missing).toBeInstanceOf(NonRetryableProviderError);

@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, summarizerChoice } from '../../config';
 import { estimateTokens, transcriptLine } from '../../integrations/summarizer/chunking';
 import { InvalidAnswerError, NonRetryableProviderError, RetryableProviderError } from '../../integrations/summarizer/errors';
@@ -21,6 +19,7 @@ import {
   toolCallAnswer,
 } from '../fakes/openai';
 import { INPUT } from '../unit/meeting-sample';
+import { freePort } from '../helpers/processes';
 import { abortedOnceStarted, rejection } from '../helpers/rejection';
 
 // The real openai client talks HTTP to a local stand-in of an OpenAI-compatible server (test/fakes/openai.ts):
@@ -172,10 +171,7 @@ describe('OpenAiCompatibleSummarizer errors (the client never retries: Temporal 
 
   it('a 500, a dropped connection and a server that is not there are retryable', async () => {
     fake.script(serverError(), { kind: 'drop' });
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
 
     const errors = [
       await rejection(summarizer().summarize(INPUT)),
