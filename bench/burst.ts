@@ -113,11 +113,13 @@ async function waitForPhaseCount(deps: Deps, start: Date, phases: string[], coun
   // A range, not equality: the dev server's SQLite visibility compares datetimes as text.
   const around = (offsetMs: number) => new Date(start.getTime() + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const query = `TaskQueue = '${deps.cfg.TEMPORAL_TASK_QUEUE}' AND MeetingStart >= '${around(-1000)}' AND MeetingStart <= '${around(1000)}' AND MeetingStatus IN (${phases.map((phase) => `'${phase}'`).join(', ')})`;
+  let reached = 0;
   while (Date.now() < deadline) {
-    if ((await deps.temporal.workflow.count(query)).count >= count) return Date.now();
+    reached = (await deps.temporal.workflow.count(query)).count;
+    if (reached >= count) return Date.now();
     await sleep(1000);
   }
-  throw new Error(`fewer than ${count} meetings starting at ${start.toISOString()} reached ${phases.join(' or ')} in time`);
+  throw new Error(`only ${reached} of ${count} meetings starting at ${start.toISOString()} reached ${phases.join(' or ')} by ${new Date(deadline).toISOString()}`);
 }
 
 async function burstRound(deps: Deps, count: number): Promise<Round> {

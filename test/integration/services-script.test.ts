@@ -31,3 +31,10 @@ test('a Temporal address taken by something else fails with a message that says 
 test('an unknown subcommand prints the usage', () => {
   expect(run(['restart'])).toEqual({ code: 1, output: expect.stringContaining('usage: scripts/services.sh [up|stop|status]') });
 });
+
+test('the PostgreSQL-backed Temporal script (benchmarks only) prints its usage for an unknown subcommand, building nothing', () => {
+  const result = spawnSync('bash', [path.resolve(__dirname, '..', '..', 'scripts', 'temporal-postgres.sh'), 'restart'], { encoding: 'utf8' });
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('usage: scripts/temporal-postgres.sh [install|up|stop|reset]');
+  expect(result.stdout).not.toContain('Building');
+});
