@@ -6,7 +6,7 @@
 #                                          the namespace and Meetflow's search attributes; prints its address
 #   scripts/temporal-postgres.sh stop      stop it
 #   scripts/temporal-postgres.sh reset     stop it and drop its databases
-# It uses DATABASE_URL's PostgreSQL (local: the postgres superuser makes the databases) and ports 7250-7258 (TEMPORAL_POSTGRES_PORT and the eight after it).
+# It uses DATABASE_URL's PostgreSQL (its role needs CREATEDB, which scripts/services.sh gives it) and ports 7250-7258 (TEMPORAL_POSTGRES_PORT and the eight after it).
 # Then, e.g.: TEMPORAL_ADDRESS=127.0.0.1:7250 npm run bench -- pipeline
 source "$(dirname "$0")/lib.sh"
 load_env_file
