@@ -76,6 +76,9 @@ function writeSidecar(recordingId: string, content: string): string {
   return audio;
 }
 
+// Due dates whose reminders are days away on any weekday ("next Friday", "next week"): the test re-summarizes the meeting
+// while they still wait. "By Friday", said on a Thursday after 09:00 UTC, put the reminder in the past: its timer fired at
+// once and raced the re-run (CI run 65 failed so, with the outcome "completed" instead of "closed").
 const MEETING_VTT = (names: { alice: string; bob: string; carol: string }) => `WEBVTT
 
 00:00:00.000 --> 00:00:20.000
@@ -91,7 +94,7 @@ const MEETING_VTT = (names: { alice: string; bob: string; carol: string }) => `W
 <v ${names.alice}>Good. We agreed to shift the print budget to online campaigns for the launch.
 
 00:01:25.000 --> 00:01:45.000
-<v ${names.bob}>I will send the revised budget spreadsheet to finance by Friday.
+<v ${names.bob}>I will send the revised budget spreadsheet to finance by next Friday.
 
 00:01:45.000 --> 00:02:05.000
 <v ${names.carol}>I'll draft the hiring plan for the two new engineers next week.
