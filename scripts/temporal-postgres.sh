@@ -23,7 +23,6 @@ SHARDS="${TEMPORAL_POSTGRES_SHARDS:-4}"
 DATABASE_URL="${DATABASE_URL:-postgres://meetflow:meetflow@127.0.0.1:5432/meetflow}"
 MAIN_DB=temporal_bench
 VISIBILITY_DB=temporal_bench_visibility
-SEARCH_ATTRIBUTES=(MeetingStatus=Keyword MeetingHost=Keyword MeetingStart=Datetime)
 ADDRESS="127.0.0.1:$PORT"
 
 installed() { [ -x "$SERVER_BIN" ] && [ -x "$SQL_TOOL" ] && [ "$(cat "$SERVER_DIR/version" 2>/dev/null)" = "$TEMPORAL_SERVER_VERSION" ]; }
@@ -40,11 +39,6 @@ install_server() {
 }
 
 schema_dir() { echo "$(go env GOMODCACHE)/go.temporal.io/server@$TEMPORAL_SERVER_VERSION/schema/postgresql/v12"; }
-
-db_parts() {
-  node -e 'const u = new URL(process.argv[1]);
-    console.log([u.hostname, u.port || 5432, decodeURIComponent(u.username), decodeURIComponent(u.password)].join(" "))' "$DATABASE_URL"
-}
 
 sql_tool() { # sql_tool <database> <args...>
   local database=$1
@@ -106,29 +100,23 @@ dynamicConfigClient: { filepath: "$RUN_DIR/dynamicconfig/server.yaml", pollInter
 YAML
 }
 
-cli() { "$TOOLS_DIR/venv/bin/temporal" "$@" --address "$ADDRESS"; }
+cli() { "$CLI" "$@" --address "$ADDRESS"; }
 
 healthy() { cli operator cluster health >/dev/null 2>&1; }
 
 register_namespace() {
   cli operator namespace describe --namespace default >/dev/null 2>&1 ||
     cli operator namespace create --namespace default --retention 24h >/dev/null || fail "could not create the namespace 'default'"
-  local existing pair
-  existing=$(cli operator search-attribute list --namespace default 2>/dev/null || true)
-  for pair in "${SEARCH_ATTRIBUTES[@]}"; do
-    grep -qw "${pair%%=*}" <<<"$existing" && continue
-    cli operator search-attribute create --namespace default --name "${pair%%=*}" --type "${pair#*=}" >/dev/null ||
-      fail "could not register search attribute ${pair%%=*}"
-  done
+  register_search_attributes "$CLI" "$ADDRESS"
 }
 
 # The namespace registry takes a few seconds to see a new namespace; retry until it does.
 register_namespace_quietly() { (register_namespace) >/dev/null 2>&1; }
 
 up() {
-  [ -x "$TOOLS_DIR/venv/bin/temporal" ] || fail "the Temporal CLI is missing: run scripts/services.sh up first"
+  CLI=$(temporal_cli) || fail "the Temporal CLI is missing: run scripts/services.sh up first"
   install_server
-  read -r DB_HOST DB_PORT DB_USER DB_PASSWORD < <(db_parts)
+  read -r DB_HOST DB_PORT DB_USER DB_PASSWORD _ < <(parse_db_url "$DATABASE_URL")
   mkdir -p "$RUN_DIR"
   step "Temporal $TEMPORAL_SERVER_VERSION on PostgreSQL ($DB_HOST:$DB_PORT, databases $MAIN_DB and $VISIBILITY_DB) at $ADDRESS"
   if ! healthy; then
