@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { NonRetryableProviderError } from '../summarizer/errors';
 import { withoutThinking } from '../summarizer/llm-summary';
 import { checkOllamaModel, classifyOllamaError, ollamaClient, type OllamaServer } from '../summarizer/ollama';
-import { openAiClient } from '../summarizer/openai-compatible';
+import { checkOpenAiServer, openAiClient } from '../summarizer/openai-compatible';
 import { classifyOpenAiError } from '../summarizer/openai-errors';
 import { ANSWER_SYSTEM_PROMPT, answerRequest } from './prompt';
 import type { AnswerPassage, Answerer } from './types';
@@ -37,10 +37,8 @@ export class OpenAiCompatibleAnswerer implements Answerer {
     return this.model;
   }
 
-  async check(): Promise<void> {
-    await this.client.models.list().catch((error: unknown) => {
-      throw classifyOpenAiError(error, this.client.baseURL);
-    });
+  check(): Promise<void> {
+    return checkOpenAiServer(this.client);
   }
 
   async answer(question: string, passages: AnswerPassage[]): Promise<string> {

@@ -43,6 +43,13 @@ export function openAiClient(options: { baseURL?: string; apiKey?: string; timeo
   });
 }
 
+/** The server answers and accepts the key (GET /models: no tokens spent). */
+export async function checkOpenAiServer(client: OpenAI): Promise<void> {
+  await client.models.list().catch((error: unknown) => {
+    throw classifyOpenAiError(error, client.baseURL);
+  });
+}
+
 /** The request parameters a server may refuse by name (a 400 naming it), then sent no more. */
 type Optional = 'response_format' | 'temperature';
 
@@ -67,11 +74,8 @@ export class OpenAiCompatibleSummarizer implements Summarizer {
     this.server = this.client.baseURL;
   }
 
-  /** The server answers and accepts the key (GET /models: no tokens spent). */
-  async check(): Promise<void> {
-    await this.client.models.list().catch((error: unknown) => {
-      throw classifyOpenAiError(error, this.server);
-    });
+  check(): Promise<void> {
+    return checkOpenAiServer(this.client);
   }
 
   /** Throws InvalidAnswerError when the model answers invalidly twice in a row, and classified errors otherwise. */
