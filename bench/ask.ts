@@ -32,7 +32,7 @@ import { questionTerms } from '../commands/ask';
 import { config } from '../config';
 import { findOrCreateUserByEmail } from '../db/users';
 import { createProviders } from '../integrations';
-import { openBenchDatabase, percentile, sessionToken } from './lib/bench-env';
+import { exitWhenDone, openBenchDatabase, percentile, sessionToken } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { loadQmsumMeetings } from './lib/qmsum-fixtures';
 import { CORPUS_DIRS, datasetSearchers, ensureDataset, ensureIndex } from './lib/search-dataset';
@@ -203,10 +203,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

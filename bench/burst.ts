@@ -25,7 +25,7 @@ import { scheduleMeeting } from '../clients/meetings';
 import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
 import type { UserEntity } from '../db/entities';
-import { bundleWorkflows, openBenchDatabase, percentile, startBenchStack, startNoopWorker, terminateRunning, type BenchWorkerOptions } from './lib/bench-env';
+import { type BenchWorkerOptions, bundleWorkflows, exitWhenDone, openBenchDatabase, percentile, startBenchStack, startNoopWorker, terminateRunning } from './lib/bench-env';
 import { firstActivityCompleted, firstTimerFired, phaseReached, workflowTaskScheduleTimeouts, type History } from './lib/history-timings';
 import { noopGoLiveWorkflow } from './lib/noop-workflow';
 import { benchPeople, deleteRooms, runPool } from './lib/meeting-driver';
@@ -267,10 +267,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { config, type Config } from '../config';
 import { workerTuning } from '../workers/create-worker';
-import { bundleWorkflows, percentile, startBenchStack, startNoopWorker, type BenchWorkerOptions, type WorkflowBundle } from './lib/bench-env';
+import { type BenchWorkerOptions, bundleWorkflows, exitWhenDone, percentile, startBenchStack, startNoopWorker, type WorkflowBundle } from './lib/bench-env';
 import { startDevServer } from './lib/dev-server';
 import { activitiesAroundSignal, activityCount, completionTime, localActivityCount, signalTime, stepTimings, summarizeSteps, type History, type StepTiming } from './lib/history-timings';
 import { benchPeople, deleteRooms, excerptVtt, playMeeting, runPool } from './lib/meeting-driver';
@@ -253,10 +253,4 @@ async function tuningRuns(meetingsBundle: WorkflowBundle): Promise<void> {
   console.log(formatTable(RUN_HEADER, rows));
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

@@ -26,7 +26,7 @@ import { config } from '../config';
 import { createSession } from '../db/sessions';
 import { findOrCreateUserByEmail } from '../db/users';
 import { createProviders } from '../integrations';
-import { openBenchDatabase, percentile, sessionToken } from './lib/bench-env';
+import { exitWhenDone, openBenchDatabase, percentile, sessionToken } from './lib/bench-env';
 import { reportFigures, type Figure } from './lib/figures';
 import { formatTable } from './lib/table';
 import { CORPUS_DIRS, datasetSearchers, ensureDataset, ensureIndex, INDEX, INDEX_FALLBACK } from './lib/search-dataset';
@@ -221,10 +221,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

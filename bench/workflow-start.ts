@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { config } from '../config';
-import { percentile } from './lib/bench-env';
+import { exitWhenDone, percentile } from './lib/bench-env';
 import { reportFigures } from './lib/figures';
 import { runPool } from './lib/meeting-driver';
 import { formatTable } from './lib/table';
@@ -137,10 +137,4 @@ async function main(): Promise<void> {
   await connection.close();
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+exitWhenDone(main());

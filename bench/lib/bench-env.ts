@@ -161,3 +161,14 @@ export async function sessionToken(orm: MikroORM, email: string, userAgent: stri
   const em = orm.em.fork();
   return (await createSession(em, await findOrCreateUserByEmail(em, email, 'Bench user'), { userAgent })).token;
 }
+
+/** Ends a benchmark's process when its main settles: 0, or 1 with the error (open connections and workers would keep it alive). */
+export function exitWhenDone(main: Promise<void>): void {
+  main.then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
